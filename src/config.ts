@@ -1,0 +1,100 @@
+// The one place that reads the environment. Every setting is validated here, once, with zod; the rest of the code
+// receives a typed `Config`. README's configuration table mirrors `configSchema` (test/unit/config.test.ts checks it).
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const csv = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+/** Key ring for token envelope encryption: `id:base64key[,id:base64key...]`, each key 32 bytes. */
+const keyRing = z
+  .string()
+  .min(1)
+  .transform((s, ctx) => {
+    const keys = new Map<string, Buffer>();
+    for (const entry of s.split(',').map((x) => x.trim()).filter(Boolean)) {
+      const sep = entry.indexOf(':');
+      const id = entry.slice(0, sep);
+      const key = Buffer.from(entry.slice(sep + 1), 'base64');
+      if (sep <= 0 || !/^[A-Za-z0-9_-]{1,32}$/.test(id) || key.length !== 32) {
+        ctx.addIssue({ code: 'custom', message: 'each entry must be id:base64 of exactly 32 bytes' });
+        return z.NEVER;
+      }
+      keys.set(id, key);
+    }
+    return keys;
+  });
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  DATABASE_URL: z.string().url().optional(),
+  EMBEDDED_PG_DIR: z.string().default('.data/postgres'),
+  EMBEDDED_PG_PORT: port.default(54329),
+  DATABASE_POOL_MAX: positiveInt.default(10),
+
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('herald'),
+  TEMPORAL_UI_PORT: port.default(8233),
+  TEMPORAL_DB_FILE: z.string().default('.data/temporal.sqlite'),
+  TEMPORAL_CLI_PATH: z.string().optional(),
+  TEMPORAL_UI_URL: z.string().url().optional(),
+
+  WORKFLOW_BUNDLE_PATH: z.string().optional(),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(100),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt.default(40),
+  WORKER_MAX_CACHED_WORKFLOWS: positiveInt.optional(),
+
+  API_HOST: z.string().default('127.0.0.1'),
+  API_PORT: port.default(3000),
+  PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:3000'),
+  DASHBOARD_URL: z.string().url().default('http://127.0.0.1:3000/docs'),
+  ADMIN_TOKEN: z.string().min(24).optional(),
+  API_RATE_LIMIT_PER_MINUTE: positiveInt.default(600),
+  CORS_ORIGINS: csv.default([]),
+
+  TOKEN_KEYS: keyRing.optional(),
+  TOKEN_KEY_CURRENT: z.string().optional(),
+
+  MEDIA_DIR: z.string().default('.data/media'),
+  MEDIA_MAX_BYTES: positiveInt.default(4 * 1024 * 1024 * 1024),
+  MEDIA_ALLOWED_TYPES: csv.default(['video/mp4', 'video/quicktime', 'video/webm', 'image/jpeg', 'image/png', 'image/webp']),
+
+  SANDBOX_HOST: z.string().default('127.0.0.1'),
+  SANDBOX_PORT: port.default(4010),
+  SANDBOX_BASE_URL: z.string().url().default('http://127.0.0.1:4010'),
+
+  TESTBED_PROVIDER_ENABLED: bool.default(false),
+  TESTBED_API_BASE_URL: z.string().url().optional(),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;
+
+export interface Config extends RawConfig {
+  /** Base URL the testbed provider calls; defaults to the sandbox's /testbed prefix. */
+  testbedBaseUrl: string;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const blanksRemoved = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = configSchema.safeParse(blanksRemoved);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  if (c.TOKEN_KEYS && c.TOKEN_KEY_CURRENT && !c.TOKEN_KEYS.has(c.TOKEN_KEY_CURRENT)) {
+    throw new ConfigError('invalid configuration:\n  TOKEN_KEY_CURRENT: must name a key in TOKEN_KEYS');
+  }
+  return {
+    ...c,
+    testbedBaseUrl: c.TESTBED_API_BASE_URL ?? `${c.SANDBOX_BASE_URL.replace(/\/$/, '')}/testbed`,
+  };
+}

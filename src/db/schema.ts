@@ -1,0 +1,190 @@
+// Herald's Postgres schema. All times are timestamptz (stored UTC); every writer upserts with ON CONFLICT so a
+// retried activity converges on the same row instead of adding one.
+import { sql } from 'drizzle-orm';
+import {
+  bigint, check, date, index, integer, jsonb, numeric, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
+} from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const createdAt = () => ts('created_at').notNull().defaultNow();
+const updatedAt = () => ts('updated_at').notNull().defaultNow();
+
+export const accountStatus = pgEnum('account_status', ['active', 'reauth_required', 'disconnected']);
+export const postStatus = pgEnum('post_status', [
+  'draft', 'scheduled', 'publishing', 'published', 'partially_published', 'failed', 'cancelled',
+]);
+/** Where one target (post × account) is in its publish pipeline. Mirrored, upper-cased, in the PublishStatus search attribute. */
+export const targetStatus = pgEnum('target_status', [
+  'pending', 'preparing', 'uploading', 'submitting', 'processing', 'published', 'failed', 'cancelled', 'needs_review',
+]);
+
+export const users = pgTable('users', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  email: text('email').notNull(),
+  name: text('name'),
+  timezone: text('timezone').notNull().default('UTC'),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('users_email_key').on(sql`lower(${t.email})`)]);
+
+export const apiKeys = pgTable('api_keys', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  name: text('name').notNull().default('default'),
+  /** SHA-256 of the key, hex. The key itself is shown once and never stored. */
+  keyHash: text('key_hash').notNull(),
+  /** First characters of the key, so a user can tell keys apart. */
+  keyPrefix: text('key_prefix').notNull(),
+  createdAt: createdAt(),
+  lastUsedAt: ts('last_used_at'),
+  revokedAt: ts('revoked_at'),
+}, (t) => [uniqueIndex('api_keys_key_hash_key').on(t.keyHash), index('api_keys_user_idx').on(t.userId)]);
+
+export const socialAccounts = pgTable('social_accounts', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  platform: text('platform').notNull(),
+  platformAccountId: text('platform_account_id').notNull(),
+  displayName: text('display_name'),
+  scopes: text('scopes').array().notNull().default(sql`'{}'::text[]`),
+  /** This row's data key, wrapped by a master key of the key ring (see src/crypto). */
+  dataKey: text('data_key'),
+  accessToken: text('access_token_enc'),
+  refreshToken: text('refresh_token_enc'),
+  expiresAt: ts('expires_at'),
+  refreshExpiresAt: ts('refresh_expires_at'),
+  status: accountStatus('status').notNull().default('active'),
+  statusReason: text('status_reason'),
+  metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [
+  uniqueIndex('social_accounts_user_platform_account_key').on(t.userId, t.platform, t.platformAccountId),
+  index('social_accounts_platform_account_idx').on(t.platform, t.platformAccountId),
+]);
+
+export const oauthStates = pgTable('oauth_states', {
+  /** SHA-256 of the state value sent to the platform: a database leak yields no usable state. */
+  stateHash: text('state_hash').primaryKey(),
+  userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  platform: text('platform').notNull(),
+  redirectUri: text('redirect_uri').notNull(),
+  dataKey: text('data_key'),
+  codeVerifier: text('code_verifier_enc'),
+  expiresAt: ts('expires_at').notNull(),
+  consumedAt: ts('consumed_at'),
+  createdAt: createdAt(),
+});
+
+export interface MediaRef {
+  /** An uploaded file (media table). */
+  mediaId?: string;
+  /** Or a public URL the platform can fetch. */
+  url?: string;
+}
+
+export const posts = pgTable('posts', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  content: text('content').notNull().default(''),
+  hashtags: text('hashtags').array().notNull().default(sql`'{}'::text[]`),
+  media: jsonb('media').$type<MediaRef[]>().notNull().default([]),
+  scheduledAt: ts('scheduled_at'),
+  /** IANA zone the author wrote the time in; scheduled_at itself is absolute. */
+  timezone: text('timezone').notNull().default('UTC'),
+  status: postStatus('status').notNull().default('draft'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+  publishedAt: ts('published_at'),
+  cancelledAt: ts('cancelled_at'),
+}, (t) => [
+  index('posts_user_scheduled_idx').on(t.userId, t.scheduledAt, t.id),
+  index('posts_user_created_idx').on(t.userId, t.createdAt, t.id),
+]);
+
+export interface TargetAttempt {
+  at: string;
+  step: string;
+  outcome: 'intent' | 'ok' | 'error' | 'ambiguous' | 'reconciled';
+  code?: string;
+  message?: string;
+}
+
+export const postTargets = pgTable('post_targets', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  postId: uuid('post_id').notNull().references(() => posts.id, { onDelete: 'cascade' }),
+  socialAccountId: uuid('social_account_id').notNull().references(() => socialAccounts.id, { onDelete: 'restrict' }),
+  platform: text('platform').notNull(),
+  textOverride: text('text_override'),
+  options: jsonb('options').$type<Record<string, unknown>>().notNull().default({}),
+  status: targetStatus('status').notNull().default('pending'),
+  publishId: text('publish_id'),
+  containerId: text('container_id'),
+  platformPostId: text('platform_post_id'),
+  permalink: text('permalink'),
+  errorCode: text('error_code'),
+  errorMessage: text('error_message'),
+  attempts: jsonb('attempts').$type<TargetAttempt[]>().notNull().default([]),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+  publishedAt: ts('published_at'),
+}, (t) => [
+  uniqueIndex('post_targets_post_account_key').on(t.postId, t.socialAccountId),
+  index('post_targets_publish_id_idx').on(t.platform, t.publishId),
+]);
+
+export const media = pgTable('media', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  storageKey: text('storage_key').notNull(),
+  originalName: text('original_name'),
+  contentType: text('content_type').notNull(),
+  sizeBytes: bigint('size_bytes', { mode: 'number' }).notNull(),
+  sha256: text('sha256').notNull(),
+  createdAt: createdAt(),
+}, (t) => [index('media_user_idx').on(t.userId)]);
+
+export const webhookEvents = pgTable('webhook_events', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  provider: text('provider').notNull(),
+  eventType: text('event_type').notNull(),
+  externalId: text('external_id').notNull(),
+  rawBody: text('raw_body').notNull(),
+  payload: jsonb('payload').$type<unknown>(),
+  receivedAt: ts('received_at').notNull().defaultNow(),
+  processedAt: ts('processed_at'),
+  error: text('error'),
+  attempts: integer('attempts').notNull().default(0),
+}, (t) => [
+  uniqueIndex('webhook_events_provider_external_key').on(t.provider, t.externalId),
+  index('webhook_events_unprocessed_idx').on(t.receivedAt).where(sql`${t.processedAt} is null`),
+]);
+
+export const postAnalytics = pgTable('post_analytics', {
+  targetId: uuid('target_id').primaryKey().references(() => postTargets.id, { onDelete: 'cascade' }),
+  views: bigint('views', { mode: 'number' }),
+  likes: bigint('likes', { mode: 'number' }),
+  comments: bigint('comments', { mode: 'number' }),
+  shares: bigint('shares', { mode: 'number' }),
+  saves: bigint('saves', { mode: 'number' }),
+  reach: bigint('reach', { mode: 'number' }),
+  /** Percent, two decimals; null when there were no views (no division by zero). */
+  engagementRate: numeric('engagement_rate', { precision: 9, scale: 2 }),
+  fetchedAt: ts('fetched_at').notNull().defaultNow(),
+});
+
+export const accountInsights = pgTable('account_insights', {
+  socialAccountId: uuid('social_account_id').notNull().references(() => socialAccounts.id, { onDelete: 'cascade' }),
+  day: date('day', { mode: 'string' }).notNull(),
+  followers: bigint('followers', { mode: 'number' }),
+  reach: bigint('reach', { mode: 'number' }),
+  profileViews: bigint('profile_views', { mode: 'number' }),
+  fetchedAt: ts('fetched_at').notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.socialAccountId, t.day] }), check('account_insights_nonneg', sql`coalesce(${t.followers}, 0) >= 0`)]);
+
+export type User = typeof users.$inferSelect;
+export type SocialAccount = typeof socialAccounts.$inferSelect;
+export type Post = typeof posts.$inferSelect;
+export type PostTarget = typeof postTargets.$inferSelect;
+export type Media = typeof media.$inferSelect;
+export type PostStatus = (typeof postStatus.enumValues)[number];
+export type TargetStatus = (typeof targetStatus.enumValues)[number];

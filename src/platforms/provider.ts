@@ -1,0 +1,235 @@
+// The one interface every platform lives behind. Generic code (API validation, workflows, activities, webhook
+// ingestion) only ever talks to a `PlatformProvider` found in the registry by its id; it never branches on a
+// platform name. Each platform is one folder under src/platforms/<id>/ with the same shape:
+//   index.ts (the factory returning PlatformProvider), oauth.ts, publish.ts, insights.ts, webhooks.ts.
+
+import type { Readable } from 'node:stream';
+import type { TargetStatus } from '../db/schema.js';
+
+export type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
+
+// ---------------------------------------------------------------------------------------------------------------
+// Post validation limits (checked by the API when a post is created or edited: 400 naming the field and the rule)
+
+export interface PlatformLimits {
+  maxTextLength: number;
+  /** How the platform counts text (e.g. X's weighted length). Defaults to Unicode code points. */
+  textLength?: (text: string) => number;
+  maxHashtags: number;
+  maxMentions?: number;
+  minMedia: number;
+  maxMedia: number;
+  /** MIME types accepted as media; `image/*` style wildcards allowed. */
+  mediaTypes: string[];
+}
+
+export interface ValidationIssue {
+  /** Path of the offending field in the request body, e.g. `targets.1.options.privacyLevel`. */
+  field: string;
+  rule: string;
+  message: string;
+}
+
+/** What a provider sees of a target when validating it (no database access, no secrets). */
+export interface TargetDraft {
+  text: string;
+  hashtags: string[];
+  media: { contentType?: string; url?: string; mediaId?: string }[];
+  options: Record<string, unknown>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// OAuth
+
+export interface TokenSet {
+  accessToken: string;
+  refreshToken?: string | undefined;
+  expiresAt?: Date | undefined;
+  refreshExpiresAt?: Date | undefined;
+  scopes?: string[] | undefined;
+}
+
+export interface ConnectedProfile {
+  platformAccountId: string;
+  displayName: string;
+  metadata?: Record<string, Json>;
+}
+
+export interface OAuthProvider {
+  usesPkce: boolean;
+  authorizeUrl(p: { state: string; redirectUri: string; codeChallenge?: string }): string;
+  exchangeCode(p: { code: string; redirectUri: string; codeVerifier?: string }): Promise<TokenSet>;
+  refresh(p: { refreshToken: string }): Promise<TokenSet>;
+  revoke(p: { accessToken: string }): Promise<void>;
+  /** One login can yield several accounts (e.g. several Instagram business accounts behind one Facebook user). */
+  fetchProfiles(tokens: TokenSet): Promise<ConnectedProfile[]>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Publishing
+//
+// A provider describes publishing as an ordered plan of steps. The `publishTarget` workflow walks the plan; one
+// generic activity runs a step by calling `PublishProvider.runStep`. The step kind tells the workflow how to treat it:
+//   prepare  - read-only or harmless to repeat (checks, creator info, limit checks, container creation): retried.
+//   transfer - long byte transfer; heartbeats `progress` and resumes from `ctx.progress` on retry.
+//   commit   - the irreversible call. The workflow records the intent first, calls it once (no blind retry), records
+//              the ids it returns, and after an ambiguous failure calls `reconcile` before anything is sent again.
+//   await    - polled on durable timers (and woken early by webhook signals) until published or failed.
+
+export type PublishStepKind = 'prepare' | 'transfer' | 'commit' | 'await';
+
+export interface PublishStepSpec {
+  name: string;
+  kind: PublishStepKind;
+  /** Target status shown (Postgres and the PublishStatus search attribute) while this step runs. */
+  status: TargetStatus;
+}
+
+/** Everything the steps pass on to each other. Lives in workflow history: never put secrets here. */
+export interface PublishState {
+  publishId?: string;
+  containerId?: string;
+  platformPostId?: string;
+  permalink?: string;
+  /** Provider-private facts (upload URL expiry, chunk plan, ...). */
+  data: Record<string, Json>;
+}
+
+export type StepOutcome =
+  /** Step finished; go to the next one. */
+  | { type: 'continue'; state: PublishState }
+  /** Await step: not done yet, ask again after `pollAfterMs` (or earlier on a webhook signal). */
+  | { type: 'pending'; state: PublishState; pollAfterMs: number; platformStatus?: string }
+  /** The post is live: the plan ends here. */
+  | { type: 'published'; state: PublishState };
+
+export type ReconcileOutcome =
+  /** The irreversible call did take effect; carry on with the ids found. */
+  | { type: 'applied'; state: PublishState }
+  /** It provably did not take effect: safe to send again. */
+  | { type: 'not_applied' }
+  /** Cannot tell: the target goes to needs_review with this evidence, and nothing is re-sent. */
+  | { type: 'unknown'; evidence: string };
+
+export interface MediaSource {
+  contentType: string;
+  sizeBytes?: number;
+  /** Set when the platform may fetch the file itself. */
+  url?: string;
+  /** Opens the stored bytes; `start`/`end` (inclusive) for a range. Set for uploaded files. */
+  open?: (range?: { start: number; end: number }) => Readable;
+}
+
+export interface PublishContext {
+  targetId: string;
+  postId: string;
+  account: { id: string; platformAccountId: string; accessToken: string; metadata: Record<string, unknown> };
+  text: string;
+  hashtags: string[];
+  media: MediaSource[];
+  options: Record<string, unknown>;
+  state: PublishState;
+  /** Transfer steps: what the last heartbeat recorded, to resume from. */
+  progress: Json | undefined;
+  heartbeat(progress: Json): void;
+  signal: AbortSignal;
+}
+
+export interface PublishProvider {
+  plan(target: { options: Record<string, unknown>; media: { contentType: string; url?: string }[] }): PublishStepSpec[];
+  runStep(step: string, ctx: PublishContext): Promise<StepOutcome>;
+  /** Only for commit steps: did the call whose answer was lost take effect? */
+  reconcile(step: string, ctx: PublishContext): Promise<ReconcileOutcome>;
+}
+
+/**
+ * Errors from providers. The activity layer turns them into Temporal ApplicationFailures whose `type` is `kind`:
+ *   permanent    - do not retry (bad request, policy violation, missing scope)
+ *   rate_limited - retry after `retryAfterMs` (platform asked us to wait); not a failure of the target
+ *   auth         - the access token was rejected: refresh through the account workflow, then retry once
+ *   transient    - retry with backoff (5xx before anything was applied, network error on a read)
+ *   ambiguous    - a commit step's outcome is unknown (timeout, reset, 5xx after sending): reconcile
+ */
+export type PublishErrorKind = 'permanent' | 'rate_limited' | 'auth' | 'transient' | 'ambiguous';
+
+export class PublishError extends Error {
+  override readonly name = 'PublishError';
+  constructor(
+    readonly kind: PublishErrorKind,
+    /** The platform's error code, or ours (e.g. `privacy_level_option_mismatch`). */
+    readonly code: string,
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Insights
+
+export interface PostMetrics {
+  targetId: string;
+  views?: number | null;
+  likes?: number | null;
+  comments?: number | null;
+  shares?: number | null;
+  saves?: number | null;
+  reach?: number | null;
+}
+
+export interface AccountDailyInsights {
+  day: string; // YYYY-MM-DD in UTC
+  followers?: number | null;
+  reach?: number | null;
+  profileViews?: number | null;
+}
+
+export interface InsightsProvider {
+  fetchAccountInsights(ctx: { accessToken: string; platformAccountId: string; since: Date }): Promise<AccountDailyInsights[]>;
+  fetchPostMetrics(
+    ctx: { accessToken: string; platformAccountId: string },
+    posts: { targetId: string; platformPostId: string }[],
+  ): Promise<PostMetrics[]>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Webhooks
+
+export interface WebhookRequest {
+  rawBody: Buffer;
+  headers: Record<string, string | string[] | undefined>;
+  query: Record<string, string | undefined>;
+}
+
+export interface ParsedWebhookEvent {
+  /** Unique per provider; the deduplication key. */
+  externalId: string;
+  eventType: string;
+  payload: Json;
+  /** How to find what the event is about. */
+  publishId?: string;
+  platformAccountId?: string;
+}
+
+export interface WebhookProvider {
+  verify(req: WebhookRequest, now: Date): { ok: true } | { ok: false; reason: string };
+  /** GET handshake (e.g. Meta's hub.challenge); undefined when the query is not a valid handshake. */
+  handshake?(query: Record<string, string | undefined>): string | undefined;
+  parse(req: WebhookRequest): ParsedWebhookEvent[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface PlatformProvider {
+  /** Stable id used in URLs, the database and search attributes, e.g. `tiktok`. */
+  id: string;
+  displayName: string;
+  limits: PlatformLimits;
+  /** Platform rules beyond `limits` (e.g. an option value the platform does not know). */
+  validateTarget?(draft: TargetDraft): ValidationIssue[];
+  oauth?: OAuthProvider;
+  publish: PublishProvider;
+  insights?: InsightsProvider;
+  webhooks?: WebhookProvider;
+}

@@ -1,0 +1,35 @@
+// Providers registered for this deployment, looked up by id. Built once from config at process start.
+import type { Config } from '../config.js';
+import type { PlatformProvider } from './provider.js';
+import { createTestbedProvider } from './testbed/index.js';
+
+export class ProviderRegistry {
+  private readonly byId = new Map<string, PlatformProvider>();
+
+  constructor(providers: PlatformProvider[]) {
+    for (const p of providers) {
+      if (this.byId.has(p.id)) throw new Error(`provider ${p.id} registered twice`);
+      this.byId.set(p.id, p);
+    }
+  }
+
+  get(id: string): PlatformProvider {
+    const p = this.byId.get(id);
+    if (!p) throw new Error(`no provider registered for platform "${id}"`);
+    return p;
+  }
+
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+
+  list(): PlatformProvider[] {
+    return [...this.byId.values()];
+  }
+}
+
+export function createProviderRegistry(config: Config): ProviderRegistry {
+  const providers: PlatformProvider[] = [];
+  if (config.TESTBED_PROVIDER_ENABLED) providers.push(createTestbedProvider({ baseUrl: config.testbedBaseUrl }));
+  return new ProviderRegistry(providers);
+}

@@ -1,0 +1,96 @@
+// Starts `temporal server start-dev` from the CLI that scripts/ensure-temporal.sh installed. Used by `npm run dev`
+// (SQLite file, Web UI) and by the test harness (in-memory, headless). Search attributes are registered on the
+// command line, so the server is ready for our queries as soon as it listens.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { createConnection } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { SearchAttributeType } from '@temporalio/common';
+import { allSearchAttributeKeys } from '../workflows/search-attributes.js';
+
+const typeFlag: Record<string, string> = {
+  [SearchAttributeType.KEYWORD]: 'Keyword',
+  [SearchAttributeType.TEXT]: 'Text',
+  [SearchAttributeType.INT]: 'Int',
+  [SearchAttributeType.DOUBLE]: 'Double',
+  [SearchAttributeType.BOOL]: 'Bool',
+  [SearchAttributeType.DATETIME]: 'Datetime',
+  [SearchAttributeType.KEYWORD_LIST]: 'KeywordList',
+};
+
+export const searchAttributeFlags = (): string[] =>
+  allSearchAttributeKeys.flatMap((k) => ['--search-attribute', `${k.name}=${typeFlag[k.type]}`]);
+
+/** Path of the pinned CLI, installing it when missing (see scripts/ensure-temporal.sh). */
+export function ensureTemporalCli(): string {
+  if (process.env.TEMPORAL_CLI_PATH) return process.env.TEMPORAL_CLI_PATH;
+  const script = fileURLToPath(new URL('../../scripts/ensure-temporal.sh', import.meta.url));
+  return execFileSync(script, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+}
+
+export interface DevServerOptions {
+  cliPath: string;
+  port: number;
+  namespace?: string;
+  /** Web UI port; omit for headless. */
+  uiPort?: number;
+  /** SQLite file for persistence across restarts; omit for in-memory. */
+  dbFile?: string;
+  log?: (line: string) => void;
+}
+
+export interface DevServerHandle {
+  address: string;
+  uiUrl?: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export async function startTemporalDevServer(opts: DevServerOptions): Promise<DevServerHandle> {
+  const args = [
+    'server', 'start-dev',
+    '--ip', '127.0.0.1',
+    '--port', String(opts.port),
+    '--namespace', opts.namespace ?? 'default',
+    '--log-format', 'json', '--log-level', 'warn',
+    '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true',
+    '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
+    '--dynamic-config-value', 'frontend.enableExecuteMultiOperation=true',
+    // Visibility queries right after an upsert: the dev server's SQLite visibility is synchronous enough.
+    ...searchAttributeFlags(),
+    ...(opts.dbFile ? ['--db-filename', opts.dbFile] : []),
+    ...(opts.uiPort ? ['--ui-port', String(opts.uiPort)] : ['--headless']),
+  ];
+  const child = spawn(opts.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = opts.log ?? (() => {});
+  child.stdout?.on('data', (b: Buffer) => log(b.toString().trimEnd()));
+  child.stderr?.on('data', (b: Buffer) => log(b.toString().trimEnd()));
+  let exited = false;
+  const exitPromise = new Promise<void>((resolve) => child.once('exit', () => { exited = true; resolve(); }));
+
+  const deadline = Date.now() + 60_000;
+  while (!(await canConnect('127.0.0.1', opts.port))) {
+    if (exited) throw new Error(`temporal dev server exited during startup (port ${opts.port} in use?)`);
+    if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error('temporal dev server did not start in 60 s'); }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  return {
+    address: `127.0.0.1:${opts.port}`,
+    ...(opts.uiPort ? { uiUrl: `http://127.0.0.1:${opts.uiPort}` } : {}),
+    process: child,
+    stop: async () => {
+      if (exited) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exitPromise;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export function canConnect(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createConnection({ host, port });
+    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('error', () => resolve(false));
+  });
+}
