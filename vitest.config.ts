@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     globalSetup: ['test/support/global-setup.ts'],
+    setupFiles: ['test/support/quiet-temporal.ts'],
     include: ['test/**/*.test.ts'],
     // Temporal's native worker and the shared dev server are happier in child processes than in threads.
     pool: 'forks',

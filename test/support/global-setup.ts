@@ -10,11 +10,16 @@ import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../../src/db/embedded.js';
 import { runMigrations } from '../../src/db/migrate.js';
 import { ensureTemporalCli, startTemporalDevServer } from '../../src/temporal/dev-server.js';
+import { writeFile } from 'node:fs/promises';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { workflowsEntry } from '../../src/worker/workflow-bundle.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     databaseUrl: string;
     temporalAddress: string;
+    /** Workflow bundle built once per run and shared by every suite's workers. */
+    workflowBundlePath: string;
   }
 }
 
@@ -54,7 +59,18 @@ export default async function setup(project: TestProject) {
   const temporal = await startTemporalDevServer({ cliPath: ensureTemporalCli(), port: await freePort() });
   cleanups.push(() => temporal.stop());
 
+  const bundleDir = await mkdtemp(join(tmpdir(), 'herald-test-bundle-'));
+  const workflowBundlePath = join(bundleDir, 'workflow-bundle.js');
+  const silent = () => {};
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: workflowsEntry,
+    logger: { trace: silent, debug: silent, info: silent, log: silent, warn: console.warn, error: console.error },
+  });
+  await writeFile(workflowBundlePath, code);
+  cleanups.push(() => rm(bundleDir, { recursive: true, force: true }));
+
   project.provide('databaseUrl', databaseUrl);
+  project.provide('workflowBundlePath', workflowBundlePath);
   project.provide('temporalAddress', temporal.address);
 
   return async () => {

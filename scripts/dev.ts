@@ -1,0 +1,172 @@
+// `npm run dev`: the whole stack in one terminal on embedded defaults — Postgres (embedded, data in .data/),
+// migrations, the Temporal dev server (SQLite in .data/, Web UI), the platform sandbox, the worker and the API.
+// Prints every URL and a demo API key; Ctrl-C stops everything; a second run reuses the data.
+// Any component given an external address (DATABASE_URL, TEMPORAL_ADDRESS) is used instead of started.
+import { resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import { NativeConnection } from '@temporalio/worker';
+import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { startEmbeddedPostgres } from '../src/db/embedded.js';
+import { runMigrations } from '../src/db/migrate.js';
+import { createDatabase } from '../src/db/client.js';
+import { apiKeys, socialAccounts } from '../src/db/schema.js';
+import { ensureTemporalCli, startTemporalDevServer } from '../src/temporal/dev-server.js';
+import { KeyRing } from '../src/crypto/key-ring.js';
+import { TokenCrypto } from '../src/crypto/envelope.js';
+import { sealAccountTokens } from '../src/crypto/secret-fields.js';
+import { createProviderRegistry } from '../src/platforms/registry.js';
+import { LocalMediaStore } from '../src/storage/local-media-store.js';
+import { createHeraldWorker } from '../src/worker/create-worker.js';
+import { loadWorkflowBundle } from '../src/worker/workflow-bundle.js';
+import { buildSandbox } from '../src/sandbox/app.js';
+import { startApi } from '../src/api/server.js';
+import { createUserWithApiKey } from '../src/api/auth/api-keys.js';
+import { loadDevSecrets, saveDevSecrets } from './dev-secrets.js';
+
+const DEMO_EMAIL = 'demo@herald.local';
+const stops: { name: string; stop: () => Promise<unknown> }[] = [];
+const startedExternally = { db: !!process.env.DATABASE_URL, temporal: !!process.env.TEMPORAL_ADDRESS };
+
+// Development defaults that differ from production ones; the environment still wins.
+const secretsPath = resolve(process.env.EMBEDDED_PG_DIR ? resolve(process.env.EMBEDDED_PG_DIR, '..') : '.data', 'dev-secrets.json');
+const secrets = loadDevSecrets(secretsPath);
+process.env.TOKEN_KEYS ??= secrets.TOKEN_KEYS;
+process.env.ADMIN_TOKEN ??= secrets.ADMIN_TOKEN;
+process.env.TESTBED_PROVIDER_ENABLED ??= 'true';
+process.env.LOG_LEVEL ??= 'warn';
+const config = loadConfig();
+const log = createLogger('info', 'dev');
+
+async function main() {
+  mkdirSync('.data', { recursive: true });
+
+  let databaseUrl = config.DATABASE_URL;
+  if (!databaseUrl) {
+    log.info('starting embedded Postgres');
+    const pg = await startEmbeddedPostgres({ dir: config.EMBEDDED_PG_DIR, port: config.EMBEDDED_PG_PORT });
+    stops.push({ name: 'postgres', stop: () => pg.stop() });
+    databaseUrl = pg.url;
+  }
+  await runMigrations(databaseUrl);
+  const database = createDatabase(databaseUrl, { max: config.DATABASE_POOL_MAX });
+  stops.push({ name: 'database pool', stop: () => database.close() });
+
+  let temporalAddress = config.TEMPORAL_ADDRESS;
+  let temporalUi = config.TEMPORAL_UI_URL;
+  if (!startedExternally.temporal) {
+    log.info('starting Temporal dev server');
+    const port = Number(temporalAddress.split(':').pop());
+    const server = await startTemporalDevServer({
+      cliPath: ensureTemporalCli(), port, uiPort: config.TEMPORAL_UI_PORT, dbFile: resolve(config.TEMPORAL_DB_FILE),
+      namespace: config.TEMPORAL_NAMESPACE,
+    });
+    stops.push({ name: 'temporal', stop: () => server.stop() });
+    temporalAddress = server.address;
+    temporalUi = server.uiUrl;
+  }
+
+  const sandbox = await buildSandbox({ logLevel: config.LOG_LEVEL });
+  await sandbox.listen({ host: config.SANDBOX_HOST, port: config.SANDBOX_PORT });
+  stops.push({ name: 'sandbox', stop: () => sandbox.close() });
+
+  const crypto = new TokenCrypto(KeyRing.fromConfig(config));
+  const platforms = createProviderRegistry(config);
+  const mediaStore = new LocalMediaStore(resolve(config.MEDIA_DIR));
+  const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
+  const worker = await createHeraldWorker({
+    connection: nativeConnection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE,
+    workflowBundle: await loadWorkflowBundle(config.WORKFLOW_BUNDLE_PATH),
+    deps: { database, platforms, crypto, mediaStore, logger: createLogger(config.LOG_LEVEL, 'worker') },
+    maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+    ...(config.WORKER_MAX_CACHED_WORKFLOWS ? { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS } : {}),
+  });
+  const workerRun = worker.run();
+  stops.push({ name: 'worker', stop: async () => { worker.shutdown(); await workerRun; await nativeConnection.close(); } });
+
+  const api = await startApi({ ...config, TEMPORAL_ADDRESS: temporalAddress, DATABASE_URL: databaseUrl });
+  stops.push({ name: 'api', stop: () => api.close() });
+
+  const demo = await ensureDemoUser(database, crypto);
+  const base = api.url;
+  console.log(`
+Herald is running.
+
+  API               ${base}
+  OpenAPI docs      ${base}/docs
+  Readiness         ${base}/ready
+  Metrics           ${base}/metrics
+  Temporal Web UI   ${temporalUi ?? '(external Temporal: see your deployment)'}
+  Temporal gRPC     ${temporalAddress}
+  Platform sandbox  ${config.SANDBOX_BASE_URL}  (control API: ${config.SANDBOX_BASE_URL}/__sandbox/requests)
+  Postgres          ${redactUrl(databaseUrl)}
+
+  Demo user         ${DEMO_EMAIL}
+  Demo API key      ${demo.apiKey}
+  Demo account      ${demo.accountId} (sandbox "testbed" platform)
+  Admin token       in ${secretsPath}
+
+Try:
+  curl -s -H "Authorization: Bearer ${demo.apiKey}" ${base}/api/social/accounts
+
+Ctrl-C stops everything; data stays in .data/ for the next run.
+`);
+}
+
+/** The demo user, its API key (reused across runs) and one connected sandbox account to post to right away. */
+async function ensureDemoUser(database: ReturnType<typeof createDatabase>, crypto: TokenCrypto) {
+  const { db } = database;
+  let apiKey = secrets.demoApiKey;
+  const stillValid = apiKey
+    ? (await db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.keyHash, createHash('sha256').update(apiKey).digest('hex')))).length > 0
+    : false;
+  let userId: string;
+  if (!stillValid) {
+    const created = await createUserWithApiKey(db, { email: DEMO_EMAIL, name: 'Demo' });
+    apiKey = created.apiKey.key;
+    saveDevSecrets(secretsPath, { ...secrets, demoApiKey: apiKey });
+    userId = created.user.id;
+  } else {
+    const [row] = await db.select({ userId: apiKeys.userId }).from(apiKeys).where(eq(apiKeys.keyHash, createHash('sha256').update(apiKey!).digest('hex')));
+    userId = row!.userId;
+  }
+  const [existing] = await db.select({ id: socialAccounts.id }).from(socialAccounts)
+    .where(and(eq(socialAccounts.userId, userId), eq(socialAccounts.platform, 'testbed'), eq(socialAccounts.platformAccountId, 'demo')));
+  let accountId = existing?.id;
+  if (!accountId) {
+    accountId = randomUUID();
+    const sealed = sealAccountTokens(crypto, accountId, null, { accessToken: `testbed-demo-${randomUUID()}` });
+    await db.insert(socialAccounts).values({
+      id: accountId, userId, platform: 'testbed', platformAccountId: 'demo', displayName: 'Sandbox demo account',
+      scopes: ['post.publish'], dataKey: sealed.dataKey, accessToken: sealed.accessToken, refreshToken: sealed.refreshToken,
+    });
+  }
+  return { apiKey: apiKey!, accountId };
+}
+
+function redactUrl(url: string) {
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.toString();
+}
+
+let stopping = false;
+async function shutdown(signal: string, exitCode = 0) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping…`);
+  for (const { name, stop } of stops.reverse()) {
+    try { await stop(); } catch (err) { console.error(`stopping ${name}:`, err instanceof Error ? err.message : err); }
+  }
+  process.exit(exitCode);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+main().catch(async (err) => {
+  console.error('dev stack failed to start:', err instanceof Error ? err.message : err);
+  await shutdown('error', 1);
+});

@@ -1,0 +1,14 @@
+// What activities are built from. Constructed once per worker process (src/worker/main.ts) or per test.
+import type { Logger } from 'pino';
+import type { Database } from '../db/client.js';
+import type { TokenCrypto } from '../crypto/envelope.js';
+import type { ProviderRegistry } from '../platforms/registry.js';
+import type { LocalMediaStore } from '../storage/local-media-store.js';
+
+export interface ActivityDeps {
+  database: Database;
+  platforms: ProviderRegistry;
+  crypto: TokenCrypto;
+  mediaStore: LocalMediaStore;
+  logger: Logger;
+}

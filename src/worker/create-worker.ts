@@ -1,0 +1,32 @@
+// Builds Herald's worker: every workflow from one bundle and every activity from its factory, with the
+// concurrency limits from configuration. Used by src/worker/main.ts, scripts/dev.ts, the tests and the benchmark.
+import { Worker, type NativeConnection } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../activities/index.js';
+import type { WorkflowBundleSource } from './workflow-bundle.js';
+
+export interface HeraldWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  workflowBundle: WorkflowBundleSource;
+  deps: ActivityDeps;
+  maxConcurrentActivityTaskExecutions?: number;
+  maxConcurrentWorkflowTaskExecutions?: number;
+  maxCachedWorkflows?: number;
+}
+
+export function createHeraldWorker(o: HeraldWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: o.connection,
+    namespace: o.namespace,
+    taskQueue: o.taskQueue,
+    workflowBundle: o.workflowBundle,
+    activities: createActivities(o.deps),
+    ...(o.maxConcurrentActivityTaskExecutions ? { maxConcurrentActivityTaskExecutions: o.maxConcurrentActivityTaskExecutions } : {}),
+    ...(o.maxConcurrentWorkflowTaskExecutions ? { maxConcurrentWorkflowTaskExecutions: o.maxConcurrentWorkflowTaskExecutions } : {}),
+    ...(o.maxCachedWorkflows ? { maxCachedWorkflows: o.maxCachedWorkflows } : {}),
+    // Heartbeats carry upload progress; the SDK would otherwise throttle them to as rarely as every 60 s.
+    maxHeartbeatThrottleInterval: '10 seconds',
+    shutdownGraceTime: '10 seconds',
+  });
+}

@@ -1,0 +1,47 @@
+// `npm run worker`: the Temporal worker on its own, against external Postgres and Temporal (deployments).
+import { resolve } from 'node:path';
+import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { loadConfig } from '../config.js';
+import { createLogger } from '../logger.js';
+import { createDatabase } from '../db/client.js';
+import { runMigrations } from '../db/migrate.js';
+import { KeyRing } from '../crypto/key-ring.js';
+import { TokenCrypto } from '../crypto/envelope.js';
+import { createProviderRegistry } from '../platforms/registry.js';
+import { LocalMediaStore } from '../storage/local-media-store.js';
+import { createHeraldWorker } from './create-worker.js';
+import { loadWorkflowBundle } from './workflow-bundle.js';
+
+const config = loadConfig();
+const logger = createLogger(config.LOG_LEVEL, 'worker');
+if (!config.DATABASE_URL) {
+  logger.fatal('DATABASE_URL is required to run the worker alone (npm run dev starts an embedded Postgres)');
+  process.exit(1);
+}
+Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } } });
+
+await runMigrations(config.DATABASE_URL);
+const database = createDatabase(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX });
+const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+const worker = await createHeraldWorker({
+  connection,
+  namespace: config.TEMPORAL_NAMESPACE,
+  taskQueue: config.TEMPORAL_TASK_QUEUE,
+  workflowBundle: await loadWorkflowBundle(config.WORKFLOW_BUNDLE_PATH),
+  deps: {
+    database,
+    platforms: createProviderRegistry(config),
+    crypto: new TokenCrypto(KeyRing.fromConfig(config)),
+    mediaStore: new LocalMediaStore(resolve(config.MEDIA_DIR)),
+    logger,
+  },
+  maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
+  maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+  ...(config.WORKER_MAX_CACHED_WORKFLOWS ? { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS } : {}),
+});
+logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker started');
+// The SDK's runtime shuts the worker down gracefully on SIGINT/SIGTERM; run() resolves once it has drained.
+await worker.run();
+await connection.close();
+await database.close();
+logger.info('worker stopped');

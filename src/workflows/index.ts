@@ -1,0 +1,3 @@
+// Entry point of the workflow bundle: every workflow type the worker registers.
+export { publishPost } from './publish-post.workflow.js';
+export { publishTarget } from './publish-target.workflow.js';

@@ -1,0 +1,165 @@
+// publishTarget: one post on one connected account. Walks the provider's publish plan (see src/platforms/provider.ts)
+// and guarantees the irreversible step is sent at most once per proven absence: an ambiguous failure is reconciled
+// with the platform before anything is sent again, and an unknowable outcome parks the target in needs_review.
+import {
+  condition, continueAsNew, proxyActivities, setHandler, sleep, upsertSearchAttributes, workflowInfo,
+} from '@temporalio/workflow';
+import type { createActivities } from '../activities/index.js';
+import type { PublishState, PublishStepSpec, StepOutcome } from '../platforms/provider.js';
+import { platformEventSignal, type PublishTargetInput } from './messages.js';
+import { PublishStatusKey, PublishStatusSinceKey } from './search-attributes.js';
+import { classifyFailure, type ClassifiedFailure } from './step-failures.js';
+
+type Activities = ReturnType<typeof createActivities>;
+
+/** Provider-classified errors are handled here, not by Temporal's retry; only 'transient' is retried by Temporal. */
+const handledHere = ['permanent', 'rate_limited', 'auth', 'ambiguous'];
+
+const quick = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: handledHere },
+});
+const transfer = proxyActivities<Activities>({
+  startToCloseTimeout: '6 hours',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 30, nonRetryableErrorTypes: handledHere },
+});
+/** The irreversible call: never retried by Temporal. The workflow decides, after reconciling. */
+const commitOnce = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: { maximumAttempts: 1 },
+});
+
+const MAX_RATE_LIMIT_WAITS = 100;
+const MAX_SENDS = 3;
+const AWAIT_DEADLINE_MS = 24 * 60 * 60 * 1000;
+
+export interface TargetResult {
+  targetId: string;
+  status: 'published' | 'failed' | 'needs_review' | 'cancelled';
+  errorCode?: string;
+}
+
+/** Carried over continue-as-new during long processing waits. */
+export interface PublishTargetResume {
+  plan: PublishStepSpec[];
+  stepIndex: number;
+  state: PublishState;
+  awaitStartedAt?: number;
+}
+
+class TargetEnded extends Error {
+  constructor(readonly result: TargetResult) { super(result.status); }
+}
+
+export async function publishTarget(input: PublishTargetInput, resume?: PublishTargetResume): Promise<TargetResult> {
+  const { targetId } = input;
+  let woken = false;
+  setHandler(platformEventSignal, () => { woken = true; });
+
+  const setStatus = (status: string) =>
+    upsertSearchAttributes([
+      { key: PublishStatusKey, value: status.toUpperCase() },
+      { key: PublishStatusSinceKey, value: new Date() },
+    ]);
+
+  const end = async (status: TargetResult['status'], state: PublishState, failure?: ClassifiedFailure): Promise<TargetResult> => {
+    await quick.completeTarget({ targetId, status, state, ...(failure ? { errorCode: failure.code, errorMessage: failure.message } : {}) });
+    setStatus(status);
+    return { targetId, status, ...(failure ? { errorCode: failure.code } : {}) };
+  };
+
+  /** Runs a step activity, waiting out platform rate limits; turns auth and permanent errors into the target's end. */
+  const withRateLimits = async <T>(call: () => Promise<T>): Promise<T> => {
+    for (let waits = 0; ; waits++) {
+      try {
+        return await call();
+      } catch (err) {
+        const f = classifyFailure(err);
+        if (f.kind === 'rate_limited' && waits < MAX_RATE_LIMIT_WAITS) {
+          await sleep(Math.max(1000, f.retryAfterMs ?? 60_000));
+          continue;
+        }
+        throw err;
+      }
+    }
+  };
+
+  let state: PublishState = resume?.state ?? { data: {} };
+  let lastEvidence = '';
+  // ------------------------------------------------------------------------------------------------------------
+  // The commit protocol. Returns undefined when the outcome cannot be known (target goes to needs_review).
+
+  const commit = async (step: PublishStepSpec): Promise<StepOutcome | undefined> => {
+    for (let sends = 1, rateWaits = 0, transientRetries = 0; ; ) {
+      try {
+        return await commitOnce.runPublishStep({ targetId, step, state });
+      } catch (err) {
+        const f = classifyFailure(err);
+        if (f.kind === 'permanent' || f.kind === 'auth') throw new TargetEnded(await end('failed', state, f));
+        if (f.kind === 'rate_limited' && rateWaits++ < MAX_RATE_LIMIT_WAITS) {
+          // A 429 is a refusal: nothing was applied.
+          await sleep(Math.max(1000, f.retryAfterMs ?? 60_000));
+          continue;
+        }
+        if (f.kind === 'transient' && transientRetries++ < 5) {
+          // The provider vouches nothing was sent (e.g. connection refused before the request left).
+          await sleep(1000 * 2 ** transientRetries);
+          continue;
+        }
+        // Ambiguous: ask the platform before anything is sent again.
+        const rec = await withRateLimits(() => quick.reconcilePublishStep({ targetId, step, state, failure: f }));
+        if (rec.type === 'applied') return { type: 'continue', state: rec.state };
+        if (rec.type === 'unknown') { lastEvidence = `${f.code}: ${f.message}; reconcile: ${rec.evidence}`; return undefined; }
+        if (++sends > MAX_SENDS) throw new TargetEnded(await end('failed', state, { ...f, kind: 'permanent', message: `gave up after ${MAX_SENDS} sends: ${f.message}` }));
+      }
+    }
+  };
+
+  const plan = resume?.plan ?? (await quick.getPublishPlan(targetId));
+
+  try {
+    for (let i = resume?.stepIndex ?? 0; i < plan.length; i++) {
+      const step = plan[i]!;
+      setStatus(step.status);
+      const args = { targetId, step, state };
+      let outcome: StepOutcome | undefined;
+
+      if (step.kind === 'prepare') {
+        outcome = await withRateLimits(() => quick.runPublishStep(args));
+      } else if (step.kind === 'transfer') {
+        outcome = await withRateLimits(() => transfer.runPublishStep(args));
+      } else if (step.kind === 'commit') {
+        outcome = await commit(step);
+        if (!outcome) return await end('needs_review', state, { kind: 'ambiguous', code: 'outcome_unknown', message: lastEvidence });
+      } else {
+        const startedAt = (i === resume?.stepIndex ? resume?.awaitStartedAt : undefined) ?? Date.now();
+        for (;;) {
+          woken = false;
+          outcome = await withRateLimits(() => quick.runPublishStep({ targetId, step, state }));
+          if (outcome.type !== 'pending') break;
+          state = outcome.state;
+          if (Date.now() - startedAt > AWAIT_DEADLINE_MS) {
+            return await end('failed', state, { kind: 'permanent', code: 'processing_timeout', message: `platform still processing after 24 h (${outcome.platformStatus ?? 'pending'})` });
+          }
+          // Poll on a durable timer; a webhook signal for this target cuts the wait short.
+          await condition(() => woken, outcome.pollAfterMs);
+          if (workflowInfo().continueAsNewSuggested) {
+            await continueAsNew<typeof publishTarget>(input, { plan, stepIndex: i, state, awaitStartedAt: startedAt });
+          }
+        }
+      }
+      state = outcome.state;
+      if (outcome.type === 'published') break;
+    }
+    return await end('published', state);
+  } catch (err) {
+    if (err instanceof TargetEnded) return err.result;
+    const f = classifyFailure(err);
+    // Anything that reaches here is final for this target: permanent platform errors, exhausted retries, a
+    // rejected token (the account workflow's refresh path is added with the first OAuth platform).
+    return await end('failed', state, f.kind === 'ambiguous' ? { ...f, kind: 'permanent' } : f);
+  }
+}
