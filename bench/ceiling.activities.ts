@@ -1,0 +1,7 @@
+export function createCeilingActivities(onCall: () => void) {
+  return {
+    async noop(): Promise<void> {
+      onCall();
+    },
+  };
+}
