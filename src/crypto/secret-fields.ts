@@ -1,0 +1,105 @@
+// The encrypted columns of social_accounts and oauth_states, sealed and opened in one place so every caller uses
+// the same table/column names in the authenticated data (a typo there would make values undecryptable).
+import { DecryptionError } from './errors.js';
+import type { RowRef, TokenCrypto } from './envelope.js';
+
+export const SOCIAL_ACCOUNTS_TABLE = 'social_accounts';
+export const OAUTH_STATES_TABLE = 'oauth_states';
+export const ACCESS_TOKEN_COLUMN = 'access_token';
+export const REFRESH_TOKEN_COLUMN = 'refresh_token';
+export const CODE_VERIFIER_COLUMN = 'code_verifier';
+
+export interface AccountTokens {
+  accessToken: string;
+  refreshToken: string | null;
+}
+
+/** Column values for a social_accounts row: `data_key`, `access_token_enc`, `refresh_token_enc`. */
+export interface SealedAccountTokens {
+  dataKey: string;
+  accessToken: string;
+  refreshToken: string | null;
+}
+
+/** The encrypted columns of a social_accounts row, as Drizzle returns them. */
+export interface SealedAccountRow {
+  id: string;
+  dataKey: string | null;
+  accessToken: string | null;
+  refreshToken: string | null;
+}
+
+/** Column values for an oauth_states row: `data_key`, `code_verifier_enc`. */
+export interface SealedOAuthVerifier {
+  dataKey: string;
+  codeVerifier: string;
+}
+
+export interface SealedOAuthStateRow {
+  stateHash: string;
+  dataKey: string | null;
+  codeVerifier: string | null;
+}
+
+/** Zeroes the plaintext data key once used, so it does not linger in the heap longer than needed. */
+function withDataKey<T>(key: Buffer, use: (key: Buffer) => T): T {
+  try {
+    return use(key);
+  } finally {
+    key.fill(0);
+  }
+}
+
+/**
+ * Encrypts an account's tokens. Pass the row's current `data_key` when it has one: reusing the data key keeps any
+ * column the caller does not rewrite (say, an unchanged refresh token) decryptable. The data key comes back wrapped
+ * by the current master key, so rows move off old master keys as they are written. `null` creates a new data key.
+ */
+export function sealAccountTokens(
+  crypto: TokenCrypto,
+  accountId: string,
+  existingWrappedDataKey: string | null,
+  tokens: { accessToken: string; refreshToken?: string | null },
+): SealedAccountTokens {
+  const ref: RowRef = { table: SOCIAL_ACCOUNTS_TABLE, id: accountId };
+  const { wrapped, key } =
+    existingWrappedDataKey === null
+      ? crypto.createDataKey(ref)
+      : { wrapped: existingWrappedDataKey, key: crypto.openDataKey(existingWrappedDataKey, ref) };
+  return withDataKey(key, (k) => ({
+    dataKey: crypto.isWrappedWithCurrent(wrapped) ? wrapped : crypto.wrapDataKey(k, ref),
+    accessToken: crypto.encryptField(k, ref, ACCESS_TOKEN_COLUMN, tokens.accessToken),
+    refreshToken:
+      tokens.refreshToken == null ? null : crypto.encryptField(k, ref, REFRESH_TOKEN_COLUMN, tokens.refreshToken),
+  }));
+}
+
+export function openAccountTokens(crypto: TokenCrypto, row: SealedAccountRow): AccountTokens {
+  const ref: RowRef = { table: SOCIAL_ACCOUNTS_TABLE, id: row.id };
+  if (row.dataKey === null) throw new DecryptionError('missing', { table: ref.table, rowId: row.id, column: 'data_key' });
+  if (row.accessToken === null) {
+    throw new DecryptionError('missing', { table: ref.table, rowId: row.id, column: ACCESS_TOKEN_COLUMN });
+  }
+  const { accessToken, refreshToken } = row;
+  return withDataKey(crypto.openDataKey(row.dataKey, ref), (k) => ({
+    accessToken: crypto.decryptField(k, ref, ACCESS_TOKEN_COLUMN, accessToken),
+    refreshToken: refreshToken === null ? null : crypto.decryptField(k, ref, REFRESH_TOKEN_COLUMN, refreshToken),
+  }));
+}
+
+/** Encrypts a PKCE code verifier for a new oauth_states row (always a new data key: the row is new). */
+export function sealOAuthVerifier(crypto: TokenCrypto, stateHash: string, verifier: string): SealedOAuthVerifier {
+  const ref: RowRef = { table: OAUTH_STATES_TABLE, id: stateHash };
+  const { wrapped, key } = crypto.createDataKey(ref);
+  return withDataKey(key, (k) => ({ dataKey: wrapped, codeVerifier: crypto.encryptField(k, ref, CODE_VERIFIER_COLUMN, verifier) }));
+}
+
+export function openOAuthVerifier(crypto: TokenCrypto, row: SealedOAuthStateRow): string {
+  const ref: RowRef = { table: OAUTH_STATES_TABLE, id: row.stateHash };
+  if (row.dataKey === null) throw new DecryptionError('missing', { table: ref.table, rowId: ref.id, column: 'data_key' });
+  if (row.codeVerifier === null) {
+    throw new DecryptionError('missing', { table: ref.table, rowId: ref.id, column: CODE_VERIFIER_COLUMN });
+  }
+  const { codeVerifier } = row;
+  return withDataKey(crypto.openDataKey(row.dataKey, ref), (k) => crypto.decryptField(k, ref, CODE_VERIFIER_COLUMN, codeVerifier));
+}
