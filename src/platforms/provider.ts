@@ -138,7 +138,11 @@ export interface PublishContext {
 export interface PublishProvider {
   plan(target: { options: Record<string, unknown>; media: { contentType: string; url?: string }[] }): PublishStepSpec[];
   runStep(step: string, ctx: PublishContext): Promise<StepOutcome>;
-  /** Only for commit steps: did the call whose answer was lost take effect? */
+  /**
+   * Only for commit steps: did the call whose answer was lost take effect? Throw a transient or rate_limited
+   * PublishError when the lookup itself failed and may succeed later; the workflow retries it, and parks the target
+   * in needs_review if it never does.
+   */
   reconcile(step: string, ctx: PublishContext): Promise<ReconcileOutcome>;
 }
 

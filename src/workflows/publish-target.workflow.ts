@@ -110,7 +110,14 @@ export async function publishTarget(input: PublishTargetInput, resume?: PublishT
           continue;
         }
         // Ambiguous: ask the platform before anything is sent again.
-        const rec = await withRateLimits(() => quick.reconcilePublishStep({ targetId, step, state, failure: f }));
+        let rec;
+        try {
+          rec = await withRateLimits(() => quick.reconcilePublishStep({ targetId, step, state, failure: f }));
+        } catch (reconcileErr) {
+          const r = classifyFailure(reconcileErr);
+          lastEvidence = `${f.code}: ${f.message}; reconcile failed: ${r.code}: ${r.message}`;
+          return undefined;
+        }
         if (rec.type === 'applied') return { type: 'continue', state: rec.state };
         if (rec.type === 'unknown') { lastEvidence = `${f.code}: ${f.message}; reconcile: ${rec.evidence}`; return undefined; }
         if (++sends > MAX_SENDS) throw new TargetEnded(await end('failed', state, { ...f, kind: 'permanent', message: `gave up after ${MAX_SENDS} sends: ${f.message}` }));
