@@ -11,6 +11,8 @@ export interface AccountScript {
   loseResponses?: number;
   /** Reconcile cannot tell what happened. */
   reconcileUnknown?: boolean;
+  /** The reconcile lookup itself fails for good. */
+  reconcileFails?: boolean;
   /** Status polls answering "processing" before "published". */
   processingPolls?: number;
 }
@@ -70,6 +72,7 @@ export class ScriptedProvider implements PlatformProvider {
     reconcile: async (_step: string, ctx: PublishContext): Promise<ReconcileOutcome> => {
       const script = this.scripts.get(ctx.account.platformAccountId) ?? {};
       if (script.reconcileUnknown) return { type: 'unknown', evidence: 'status endpoint unavailable' };
+      if (script.reconcileFails) throw new PublishError('permanent', 'lookup_forbidden', 'status lookup refused');
       const found = this.created.find((p) => p.targetId === ctx.targetId);
       return found ? { type: 'applied', state: { ...ctx.state, publishId: found.id } } : { type: 'not_applied' };
     },

@@ -189,6 +189,19 @@ describe('publishPost', () => {
     expect(row!.errorMessage).toMatch(/socket hang up.*status endpoint unavailable/);
   });
 
+  test('a reconcile lookup that never succeeds parks the target in needs_review without re-sending', async () => {
+    const user = await createUser(db);
+    const account = await createAccount(deps, { userId: user.id, platform: provider.id });
+    provider.scripts.set(account.platformAccountId, { loseResponses: 1, reconcileFails: true });
+    const { post, targets } = await createScheduledPost(db, { userId: user.id, accounts: [account], scheduledAt: new Date() });
+    await commands.start({ postId: post.id, userId: user.id, scheduledAt: new Date().toISOString() });
+    expect(await result(post.id)).toMatchObject({ outcome: 'failed' });
+    expect(commitsFor(targets[0]!.id)).toHaveLength(1);
+    const [row] = await loadTargets(post.id);
+    expect(row!.status).toBe('needs_review');
+    expect(row!.errorMessage).toMatch(/reconcile failed: lookup_forbidden/);
+  });
+
   test('processing is polled on durable timers until published', async () => {
     const user = await createUser(db);
     const account = await createAccount(deps, { userId: user.id, platform: provider.id });

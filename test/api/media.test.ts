@@ -1,0 +1,161 @@
+// Media uploads through the API: streamed to disk, type allow-list, magic bytes, size limit, ownership, deletion.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createHash, randomUUID } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import { media, posts } from '../../src/db/schema.js';
+import { createTestApi, createTestUser, errorOf, rulesOf, type TestApi, type TestUser } from './support/test-api.js';
+import { multipart, sampleFiles } from './support/multipart.js';
+
+const MAX = 1024;
+let t: TestApi;
+let user: TestUser;
+
+beforeAll(async () => {
+  t = await createTestApi({ env: { MEDIA_MAX_BYTES: String(MAX) } });
+  user = await createTestUser(t.database.db);
+});
+afterAll(async () => { await t?.close(); });
+
+/** Every file under the media directory, partial files included. */
+async function filesOnDisk(): Promise<string[]> {
+  const entries = await readdir(t.mediaDir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+}
+
+function upload(as: TestUser, file: Buffer, contentType: string, opts: { field?: string; filename?: string } = {}) {
+  const form = multipart([{ name: opts.field ?? 'file', filename: opts.filename ?? 'upload.bin', contentType, value: file }]);
+  return t.app.inject({ method: 'POST', url: '/api/social/media', headers: { ...as.headers, ...form.headers }, payload: form.payload });
+}
+
+describe('POST /api/social/media', () => {
+  test('stores the file and answers its metadata', async () => {
+    const file = sampleFiles.png(300);
+    const before = await filesOnDisk();
+    const res = await upload(user, file, 'image/png', { filename: 'cat.png' });
+    expect(res.statusCode).toBe(201);
+    const body = res.json();
+    expect(body).toEqual({
+      id: expect.any(String), contentType: 'image/png', sizeBytes: 300,
+      sha256: createHash('sha256').update(file).digest('hex'), originalName: 'cat.png', createdAt: expect.any(String),
+    });
+    const [row] = await t.database.db.select().from(media).where(eq(media.id, body.id));
+    expect(row!.storageKey.startsWith(`${user.id}/`)).toBe(true);
+    const added = (await filesOnDisk()).filter((f) => !before.includes(f));
+    expect(added).toEqual([join(t.mediaDir, row!.storageKey)]);
+    expect((await readFile(added[0]!)).equals(file)).toBe(true);
+
+    const get = await t.app.inject({ method: 'GET', url: `/api/social/media/${body.id}`, headers: user.headers });
+    expect(get.statusCode).toBe(200);
+    expect(get.json()).toEqual(body);
+  });
+
+  test('accepts each allowed type whose first bytes match it', async () => {
+    for (const [type, file] of [
+      ['image/jpeg', sampleFiles.jpeg()], ['image/webp', sampleFiles.webp()], ['video/mp4', sampleFiles.mp4()],
+      ['video/quicktime', sampleFiles.mp4()], ['video/webm', sampleFiles.webm()],
+    ] as const) {
+      const res = await upload(user, file, type);
+      expect(res.statusCode, type).toBe(201);
+      expect(res.json().contentType).toBe(type);
+    }
+  });
+
+  test('a file of exactly MEDIA_MAX_BYTES is accepted', async () => {
+    const res = await upload(user, sampleFiles.png(MAX), 'image/png');
+    expect(res.statusCode).toBe(201);
+    expect(res.json().sizeBytes).toBe(MAX);
+  });
+
+  test('a type outside MEDIA_ALLOWED_TYPES is 400 file:media_type, and nothing is stored', async () => {
+    const before = await filesOnDisk();
+    const res = await upload(user, Buffer.from('hello'), 'text/plain');
+    expect(res.statusCode).toBe(400);
+    expect(rulesOf(res)).toEqual(['file:media_type']);
+    expect(errorOf(res).details[0]!.message).toContain('text/plain');
+    expect(await filesOnDisk()).toEqual(before);
+  });
+
+  test('content that does not match the declared type is 400 file:content_mismatch, partial file removed', async () => {
+    const before = await filesOnDisk();
+    const rowsBefore = (await t.database.db.select().from(media)).length;
+    for (const [type, file] of [['image/png', sampleFiles.jpeg(500)], ['video/mp4', sampleFiles.png(500)], ['image/webp', Buffer.from('RIFF')]] as const) {
+      const res = await upload(user, file, type);
+      expect(res.statusCode, type).toBe(400);
+      expect(rulesOf(res), type).toEqual(['file:content_mismatch']);
+    }
+    expect(await filesOnDisk()).toEqual(before);
+    expect(await t.database.db.select().from(media)).toHaveLength(rowsBefore);
+  });
+
+  test('a file over MEDIA_MAX_BYTES is 413 file:max_bytes, partial file removed', async () => {
+    const before = await filesOnDisk();
+    const rowsBefore = (await t.database.db.select().from(media)).length;
+    for (const size of [MAX + 1, MAX * 20]) {
+      const res = await upload(user, sampleFiles.png(size), 'image/png');
+      expect(res.statusCode, String(size)).toBe(413);
+      expect(errorOf(res)).toMatchObject({ code: 'payload_too_large', details: [{ field: 'file', rule: 'max_bytes' }] });
+    }
+    expect(await filesOnDisk()).toEqual(before);
+    expect(await t.database.db.select().from(media)).toHaveLength(rowsBefore);
+  });
+
+  test('a request that is not multipart is 415; a form without a file field is 400 file:required', async () => {
+    const json = await t.app.inject({ method: 'POST', url: '/api/social/media', headers: user.headers, payload: { file: 'x' } });
+    expect(json.statusCode).toBe(415);
+    expect(errorOf(json).code).toBe('unsupported_media_type');
+    const wrongField = await upload(user, sampleFiles.png(), 'image/png', { field: 'picture' });
+    expect(wrongField.statusCode).toBe(400);
+    expect(rulesOf(wrongField)).toEqual(['file:required']);
+    const noFile = multipart([{ name: 'caption', value: 'hello' }]);
+    const res = await t.app.inject({ method: 'POST', url: '/api/social/media', headers: { ...user.headers, ...noFile.headers }, payload: noFile.payload });
+    expect(rulesOf(res)).toEqual(['file:required']);
+  });
+});
+
+describe('GET and DELETE /api/social/media/:id', () => {
+  test('another user\'s media is 404 for GET and DELETE, and stays', async () => {
+    const id = (await upload(user, sampleFiles.png(), 'image/png')).json().id;
+    const stranger = await createTestUser(t.database.db);
+    for (const method of ['GET', 'DELETE'] as const) {
+      const res = await t.app.inject({ method, url: `/api/social/media/${id}`, headers: stranger.headers });
+      expect(res.statusCode, method).toBe(404);
+      expect(errorOf(res).code).toBe('not_found');
+    }
+    expect((await t.app.inject({ method: 'GET', url: `/api/social/media/${id}`, headers: user.headers })).statusCode).toBe(200);
+  });
+
+  test('unknown ids are 404, malformed ones 400 id:uuid', async () => {
+    expect((await t.app.inject({ method: 'GET', url: `/api/social/media/${randomUUID()}`, headers: user.headers })).statusCode).toBe(404);
+    const bad = await t.app.inject({ method: 'GET', url: '/api/social/media/../etc', headers: user.headers });
+    expect(bad.statusCode).toBe(404);
+    const res = await t.app.inject({ method: 'DELETE', url: '/api/social/media/not-a-uuid', headers: user.headers });
+    expect(res.statusCode).toBe(400);
+    expect(rulesOf(res)).toEqual(['id:uuid']);
+  });
+
+  test('DELETE removes the row and the file', async () => {
+    const id = (await upload(user, sampleFiles.png(), 'image/png')).json().id;
+    const [row] = await t.database.db.select().from(media).where(eq(media.id, id));
+    const res = await t.app.inject({ method: 'DELETE', url: `/api/social/media/${id}`, headers: user.headers });
+    expect(res.statusCode).toBe(204);
+    expect(res.body).toBe('');
+    expect(await filesOnDisk()).not.toContain(join(t.mediaDir, row!.storageKey));
+    expect((await t.app.inject({ method: 'GET', url: `/api/social/media/${id}`, headers: user.headers })).statusCode).toBe(404);
+  });
+
+  test('DELETE is 409 while a scheduled or publishing post uses the file; allowed for drafts', async () => {
+    const id = (await upload(user, sampleFiles.png(), 'image/png')).json().id;
+    const [post] = await t.database.db.insert(posts).values({
+      userId: user.id, content: 'x', status: 'scheduled', scheduledAt: new Date(Date.now() + 3_600_000), media: [{ mediaId: id }],
+    }).returning();
+    const res = await t.app.inject({ method: 'DELETE', url: `/api/social/media/${id}`, headers: user.headers });
+    expect(res.statusCode).toBe(409);
+    expect(rulesOf(res)).toEqual(['id:in_use']);
+    await t.database.db.update(posts).set({ status: 'publishing' }).where(eq(posts.id, post!.id));
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/social/media/${id}`, headers: user.headers })).statusCode).toBe(409);
+    await t.database.db.update(posts).set({ status: 'draft' }).where(eq(posts.id, post!.id));
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/social/media/${id}`, headers: user.headers })).statusCode).toBe(204);
+  });
+});

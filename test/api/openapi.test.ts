@@ -1,0 +1,137 @@
+// The OpenAPI document: version 3.x, and every route of the app in it, with tags, a summary and schemas.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createTestApi, type TestApi } from './support/test-api.js';
+
+let t: TestApi;
+beforeAll(async () => { t = await createTestApi(); });
+afterAll(async () => { await t?.close(); });
+
+/** Routes as Fastify has them, from `printRoutes()`'s tree (each level indented by 4 characters). */
+function routesOf(tree: string): Set<string> {
+  const routes = new Set<string>();
+  const stack: string[] = [];
+  for (const line of tree.split('\n')) {
+    const m = /^((?:│ {3}| {4})*)(?:├── |└── )(\S+)(?: \(([^)]*)\))?$/u.exec(line);
+    if (!m) continue;
+    stack.length = m[1]!.length / 4;
+    const path = stack.join('') + m[2]!;
+    stack.push(m[2]!);
+    for (const method of m[3]?.split(', ') ?? []) routes.add(`${method} ${path}`);
+  }
+  return routes;
+}
+
+const expectedRoutes = [
+  'GET /health', 'GET /ready', 'GET /metrics',
+  'POST /api/admin/users', 'POST /api/admin/users/:id/api-keys',
+  'GET /api/me',
+  'GET /api/social/accounts',
+  'POST /api/social/media', 'GET /api/social/media/:id', 'DELETE /api/social/media/:id',
+  'POST /api/social/posts', 'GET /api/social/posts', 'GET /api/social/posts/:id', 'PUT /api/social/posts/:id',
+  'DELETE /api/social/posts/:id', 'POST /api/social/posts/:id/publish', 'POST /api/social/posts/:id/schedule',
+  'POST /api/social/posts/:id/cancel',
+];
+
+describe('OpenAPI document', () => {
+  test('is OpenAPI 3.x titled Herald, with the bearer security schemes', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/docs/json' });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json();
+    expect(doc.openapi).toMatch(/^3\.\d+\.\d+$/);
+    expect(doc.info).toMatchObject({ title: 'Herald', version: expect.any(String) });
+    expect(doc.components.securitySchemes).toEqual({
+      apiKey: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+      adminToken: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+    });
+    expect(doc.security).toEqual([{ apiKey: [] }]);
+  });
+
+  test('lists exactly the routes the app serves (Swagger UI\'s own excepted)', async () => {
+    const served = [...routesOf(t.app.printRoutes({ commonPrefix: false }))]
+      .filter((r) => !r.startsWith('HEAD ') && !r.includes(' /docs'))
+      .sort();
+    expect(served).toEqual([...expectedRoutes].sort());
+
+    const doc = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json();
+    const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>)
+      .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`))
+      .filter((r) => !r.startsWith('HEAD '))
+      .sort();
+    expect(documented).toEqual(served);
+  });
+
+  test('every operation has a tag, a summary, its parameters, a success and error responses', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json();
+    const declaredTags = new Set((doc.tags as { name: string }[]).map((x) => x.name));
+    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const where = `${method} ${path}`;
+        expect(op.tags?.length, where).toBe(1);
+        expect(declaredTags.has(op.tags[0]), where).toBe(true);
+        expect(op.summary, where).toMatch(/\w{3,}/);
+        const codes = Object.keys(op.responses);
+        expect(codes.some((c) => /^2\d\d$/.test(c)), where).toBe(true);
+        for (const name of path.match(/\{(\w+)\}/g) ?? []) {
+          expect(op.parameters?.some((p: any) => p.in === 'path' && `{${p.name}}` === name && p.required), `${where} ${name}`).toBe(true);
+        }
+        if (path.startsWith('/api/')) {
+          // Authenticated routes document 401 with the error shape.
+          const unauthorized = op.responses['401']?.content?.['application/json']?.schema;
+          expect(unauthorized?.properties?.error?.required, where).toEqual(['code', 'message', 'details']);
+        }
+        if (['post', 'put'].includes(method) && op.requestBody) {
+          expect(Object.keys(op.requestBody.content), where).toHaveLength(1);
+        }
+      }
+    }
+  });
+
+  test('follows the OpenAPI 3.1 object rules (what its JSON schema requires of paths, operations, parameters, responses)', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json();
+    const topLevel = ['openapi', 'info', 'jsonSchemaDialect', 'servers', 'paths', 'webhooks', 'components', 'security', 'tags', 'externalDocs'];
+    expect(Object.keys(doc).every((k) => topLevel.includes(k)), Object.keys(doc).join()).toBe(true);
+    const operationKeys = ['tags', 'summary', 'description', 'externalDocs', 'operationId', 'parameters', 'requestBody', 'responses', 'callbacks', 'deprecated', 'security', 'servers'];
+    for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
+      expect(path.startsWith('/')).toBe(true);
+      for (const [method, op] of Object.entries(item)) {
+        const where = `${method} ${path}`;
+        expect(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'], where).toContain(method);
+        expect(Object.keys(op).filter((k) => !operationKeys.includes(k) && !k.startsWith('x-')), where).toEqual([]);
+        for (const p of op.parameters ?? []) {
+          expect(typeof p.name, where).toBe('string');
+          expect(['query', 'header', 'path', 'cookie'], where).toContain(p.in);
+          expect('schema' in p !== 'content' in p, `${where} ${p.name}: exactly one of schema/content`).toBe(true);
+          if (p.in === 'path') expect(p.required, `${where} ${p.name}`).toBe(true);
+        }
+        if (op.requestBody) expect(Object.keys(op.requestBody.content ?? {}).length, where).toBeGreaterThan(0);
+        for (const [code, response] of Object.entries(op.responses as Record<string, any>)) {
+          expect(code, where).toMatch(/^(default|[1-5](\d\d|XX))$/);
+          expect(typeof response.description, `${where} ${code}`).toBe('string');
+          for (const media of Object.values(response.content ?? {}) as any[]) {
+            expect(['object', 'boolean'], `${where} ${code}`).toContain(typeof media.schema);
+          }
+        }
+      }
+    }
+  });
+
+  test('security: probes are public, admin routes take the admin token, the rest an API key', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json();
+    expect(doc.paths['/health'].get.security).toEqual([]);
+    expect(doc.paths['/ready'].get.security).toEqual([]);
+    expect(doc.paths['/metrics'].get.security).toEqual([]);
+    expect(doc.paths['/api/admin/users'].post.security).toEqual([{ adminToken: [] }]);
+    expect(doc.paths['/api/social/posts'].get.security).toBeUndefined(); // inherits the document's apiKey
+  });
+
+  test('documents the request schemas: post body fields, list query, multipart upload', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json();
+    const create = doc.paths['/api/social/posts'].post.requestBody.content['application/json'].schema;
+    expect(create.required).toEqual(expect.arrayContaining(['content', 'targets']));
+    expect(Object.keys(create.properties)).toEqual(expect.arrayContaining(['hashtags', 'media', 'scheduledAt', 'localTime', 'timezone']));
+    const query = (doc.paths['/api/social/posts'].get.parameters as { in: string; name: string }[]).filter((p) => p.in === 'query').map((p) => p.name);
+    expect(query.sort()).toEqual(['cursor', 'from', 'limit', 'platform', 'status', 'to']);
+    const upload = doc.paths['/api/social/media'].post.requestBody.content['multipart/form-data'].schema;
+    expect(upload.properties.file).toMatchObject({ type: 'string', format: 'binary' });
+  });
+});

@@ -1,0 +1,122 @@
+// publishPost end to end against the platform sandbox over HTTP, with the testbed provider: uploaded file, lost
+// responses, rate limits. The sandbox's state is the platform's truth: it must hold exactly one post per target.
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { eq } from 'drizzle-orm';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { createHeraldWorker } from '../../src/worker/create-worker.js';
+import { PostCommands } from '../../src/temporal/post-commands.js';
+import { publishPostWorkflowId } from '../../src/workflows/messages.js';
+import { media, posts, postTargets } from '../../src/db/schema.js';
+import { createTestbedProvider } from '../../src/platforms/testbed/index.js';
+import { startSandbox, type RunningSandbox } from '../sandbox/helpers.js';
+import { createAccount, createScheduledPost, createUser, testDeps } from '../support/fixtures.js';
+
+const taskQueue = `testbed-publish-${randomUUID()}`;
+let sandbox: RunningSandbox;
+let deps: ReturnType<typeof testDeps>;
+let nativeConnection: NativeConnection;
+let connection: Connection;
+let client: Client;
+let commands: PostCommands;
+let worker: Worker;
+let workerRun: Promise<void>;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ testbed: { processingMs: 300 } });
+  deps = testDeps(inject('databaseUrl'), [createTestbedProvider({ baseUrl: sandbox.testbedUrl, chunkSizeBytes: 1024 * 1024, pollIntervalMs: 500 })]);
+  nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
+  connection = await Connection.connect({ address: inject('temporalAddress') });
+  client = new Client({ connection });
+  commands = new PostCommands(client, taskQueue);
+  worker = await createHeraldWorker({
+    connection: nativeConnection, namespace: 'default', taskQueue, deps, workflowBundle: { codePath: inject('workflowBundlePath') },
+  });
+  workerRun = worker.run();
+});
+
+afterAll(async () => {
+  worker.shutdown();
+  await workerRun;
+  await nativeConnection.close();
+  await connection.close();
+  await deps.database.close();
+  await sandbox.close();
+});
+
+async function publishNow(opts: { content: string; mediaIds?: string[] }) {
+  const user = await createUser(deps.database.db);
+  const account = await createAccount(deps, { userId: user.id, platform: 'testbed', accessToken: `testbed-${randomUUID()}` });
+  const { post, targets } = await createScheduledPost(deps.database.db, { userId: user.id, accounts: [account], scheduledAt: new Date(), content: opts.content });
+  if (opts.mediaIds) await deps.database.db.update(posts).set({ media: opts.mediaIds.map((mediaId) => ({ mediaId })) }).where(eq(posts.id, post.id));
+  await commands.start({ postId: post.id, userId: user.id, scheduledAt: new Date().toISOString() });
+  const state = await client.workflow.getHandle(publishPostWorkflowId(post.id)).result();
+  const [target] = await deps.database.db.select().from(postTargets).where(eq(postTargets.id, targets[0]!.id));
+  const platformPosts = ((await sandbox.control.state()).posts as { client_ref: string; id: string; status: string }[])
+    .filter((p) => p.client_ref === targets[0]!.id);
+  return { state, target: target!, platformPosts, userId: user.id };
+}
+
+describe('publishing to the testbed platform through the sandbox', () => {
+  test('an uploaded video is sent in chunks and published once', async () => {
+    const user = await createUser(deps.database.db);
+    const bytes = randomBytes(3 * 1024 * 1024 + 123);
+    const saved = await deps.mediaStore.save(user.id, Readable.from([bytes]), { maxBytes: 10 * 1024 * 1024 });
+    const [row] = await deps.database.db.insert(media).values({ userId: user.id, storageKey: saved.storageKey, contentType: 'video/mp4', sizeBytes: saved.sizeBytes, sha256: saved.sha256 }).returning();
+    const { state, target, platformPosts } = await publishNow({ content: 'with a video', mediaIds: [row!.id] });
+    expect(state.outcome).toBe('published');
+    expect(platformPosts).toHaveLength(1);
+    expect(target).toMatchObject({ status: 'published', publishId: platformPosts[0]!.id });
+    expect(target.permalink).toBe(`https://testbed.example/p/${platformPosts[0]!.id}`);
+    const uploads = (await sandbox.control.state()).uploads as { complete: boolean; sha256: string }[];
+    expect(uploads.some((u) => u.complete && u.sha256 === saved.sha256)).toBe(true);
+    const puts = await sandbox.control.requests('?method=PUT');
+    expect(puts.filter((r) => r.headers['content-range']?.endsWith(`/${bytes.length}`))).toHaveLength(4);
+  });
+
+  test('a response lost after the platform created the post is reconciled: exactly one post', async () => {
+    const marker = `lost-${randomUUID()}`;
+    await sandbox.control.addFault({ match: { method: 'POST', path: '/testbed/v1/posts', bodyIncludes: marker }, action: { type: 'drop_after_effect', mode: 'reset' } });
+    const { state, target, platformPosts } = await publishNow({ content: `hello ${marker}` });
+    expect(state.outcome).toBe('published');
+    expect(platformPosts).toHaveLength(1);
+    expect(target.publishId).toBe(platformPosts[0]!.id);
+    expect(target.attempts.map((a) => a.outcome)).toEqual(['intent', 'ambiguous', 'reconciled']);
+  });
+
+  test('a 502 after the effect was applied is reconciled too', async () => {
+    const marker = `bad-gateway-${randomUUID()}`;
+    await sandbox.control.addFault({ match: { method: 'POST', path: '/testbed/v1/posts', bodyIncludes: marker }, action: { type: 'drop_after_effect', mode: 'status', status: 502 } });
+    const { state, platformPosts } = await publishNow({ content: `hello ${marker}` });
+    expect(state.outcome).toBe('published');
+    expect(platformPosts).toHaveLength(1);
+  });
+
+  test('a 5xx before anything was applied is reconciled as absent and sent again once', async () => {
+    const marker = `refused-${randomUUID()}`;
+    await sandbox.control.addFault({ match: { method: 'POST', path: '/testbed/v1/posts', bodyIncludes: marker }, action: { type: 'status', status: 503 } });
+    const { state, target, platformPosts } = await publishNow({ content: `hello ${marker}` });
+    expect(state.outcome).toBe('published');
+    expect(platformPosts).toHaveLength(1);
+    expect(target.attempts.map((a) => a.outcome)).toEqual(['intent', 'ambiguous', 'reconciled', 'intent', 'ok']);
+  });
+
+  test('a 429 with Retry-After makes the target wait and retry, not fail', async () => {
+    const marker = `limited-${randomUUID()}`;
+    await sandbox.control.addFault({ match: { method: 'POST', path: '/testbed/v1/posts', bodyIncludes: marker }, action: { type: 'status', status: 429, headers: { 'retry-after': '2' } } });
+    const started = Date.now();
+    const { state, platformPosts } = await publishNow({ content: `hello ${marker}` });
+    expect(state.outcome).toBe('published');
+    expect(platformPosts).toHaveLength(1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
+  });
+
+  test('a platform-side processing failure fails the target with its reason', async () => {
+    const { state, target } = await publishNow({ content: 'please [[fail:video_too_short]]' });
+    expect(state.outcome).toBe('failed');
+    expect(target).toMatchObject({ status: 'failed', errorCode: 'publish_failed' });
+    expect(target.errorMessage).toContain('video_too_short');
+  });
+});
