@@ -68,6 +68,27 @@ describe('POST /api/social/media', () => {
     expect(res.json().sizeBytes).toBe(MAX);
   });
 
+  test('application/octet-stream (curl\'s label for clip.mp4) is recognised from the bytes, the file name breaking ties', async () => {
+    const cases = [
+      [sampleFiles.mp4(), 'clip.mp4', 'video/mp4'],
+      [sampleFiles.mp4(), 'clip.mov', 'video/quicktime'],
+      [Buffer.concat([Buffer.from([0, 0, 0, 0x14]), Buffer.from('ftypqt  '), Buffer.alloc(20)]), 'no-extension', 'video/quicktime'],
+      [sampleFiles.mp4(), 'no-extension', 'video/mp4'],
+      [sampleFiles.png(), 'picture.jpg', 'image/png'], // the bytes win over a misleading name
+      [sampleFiles.webm(), 'x', 'video/webm'],
+    ] as const;
+    for (const [file, filename, expected] of cases) {
+      const res = await upload(user, file, 'application/octet-stream', { filename });
+      expect(res.statusCode, filename).toBe(201);
+      expect(res.json().contentType, `${filename} -> ${expected}`).toBe(expected);
+    }
+    const before = await filesOnDisk();
+    const unknown = await upload(user, Buffer.from('just some text, no magic'), 'application/octet-stream', { filename: 'notes.mp4' });
+    expect(unknown.statusCode).toBe(400);
+    expect(rulesOf(unknown)).toEqual(['file:media_type']);
+    expect(await filesOnDisk()).toEqual(before);
+  });
+
   test('a type outside MEDIA_ALLOWED_TYPES is 400 file:media_type, and nothing is stored', async () => {
     const before = await filesOnDisk();
     const res = await upload(user, Buffer.from('hello'), 'text/plain');

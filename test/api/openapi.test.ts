@@ -107,6 +107,7 @@ describe('OpenAPI document', () => {
         for (const [code, response] of Object.entries(op.responses as Record<string, any>)) {
           expect(code, where).toMatch(/^(default|[1-5](\d\d|XX))$/);
           expect(typeof response.description, `${where} ${code}`).toBe('string');
+          expect(response.description, `${where} ${code} says what it is`).not.toBe('Default Response');
           for (const media of Object.values(response.content ?? {}) as any[]) {
             expect(['object', 'boolean'], `${where} ${code}`).toContain(typeof media.schema);
           }

@@ -1,0 +1,50 @@
+// Prometheus metrics served by the API at /metrics. Each app gets its own Registry (tests build many apps in one
+// process). Publish outcomes happen in the worker process, so they are read from Postgres at scrape time rather
+// than counted here.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+
+export interface ApiMetrics {
+  registry: Registry;
+  httpRequestDuration: Histogram<'method' | 'route' | 'status_code'>;
+  /** For webhook routes: one increment per delivery, `outcome` e.g. accepted / duplicate / rejected. */
+  webhooksReceived: Counter<'provider' | 'outcome'>;
+}
+
+export function createApiMetrics(db: Db): ApiMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+
+  const httpRequestDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request duration in seconds, by route pattern',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+
+  const webhooksReceived = new Counter({
+    name: 'herald_webhooks_received_total',
+    help: 'Platform webhook deliveries received, by provider and outcome',
+    labelNames: ['provider', 'outcome'] as const,
+    registers: [registry],
+  });
+
+  new Gauge({
+    name: 'herald_post_targets',
+    help: 'Post targets by platform and publish status (read from Postgres at scrape time)',
+    labelNames: ['platform', 'status'] as const,
+    registers: [registry],
+    async collect() {
+      const rows = await db.execute<{ platform: string; status: string; n: number }>(
+        sql`select platform, status::text as status, count(*)::int as n from post_targets group by 1, 2`,
+      );
+      // Reset first, so a combination that no longer has any target drops to absent instead of keeping its old value.
+      this.reset();
+      for (const r of rows) this.set({ platform: r.platform, status: r.status }, r.n);
+    },
+  });
+
+  return { registry, httpRequestDuration, webhooksReceived };
+}

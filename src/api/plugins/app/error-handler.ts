@@ -1,0 +1,68 @@
+// The one error handler of the app, and its not-found handler. Whatever was thrown (an ApiError from a handler, a
+// validation failure, an HTTP error from Fastify or a plugin, a dependency going down, a bug) leaves as
+// `{ error: { code, message, details } }` with no stack trace. Unexpected errors are logged in full here and
+// answered with a generic message.
+import fp from 'fastify-plugin';
+import { ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import type { FastifyError } from 'fastify';
+import { ApiError, codeForStatus, validationFailed, type ErrorDetail } from '../../errors.js';
+import { RequestValidationError } from '../../validation/validator-compiler.js';
+import type { ErrorBody } from '../../schemas/common.js';
+
+interface ErrorReply {
+  statusCode: number;
+  body: ErrorBody;
+  /** Whether this is our failure (logged as an error) rather than the client's. */
+  unexpected: boolean;
+}
+
+const reply = (statusCode: number, code: string, message: string, details: ErrorDetail[] = [], unexpected = false): ErrorReply =>
+  ({ statusCode, body: { error: { code, message, details } }, unexpected });
+
+/** postgres.js codes for a pool that cannot reach the server. */
+const postgresConnectionCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED']);
+
+/** Whether `err` or one of its causes (Drizzle wraps driver errors) says the database cannot be reached. */
+function isDatabaseUnreachable(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && postgresConnectionCodes.has(code)) return true;
+  }
+  return false;
+}
+
+const jsonBodyErrors = new Set(['FST_ERR_CTP_EMPTY_JSON_BODY', 'FST_ERR_CTP_INVALID_JSON_BODY']);
+
+export function toErrorReply(err: unknown): ErrorReply {
+  if (err instanceof RequestValidationError) return toErrorReply(validationFailed(err.issues));
+  if (err instanceof ApiError) return reply(err.statusCode, err.code, err.message, err.details);
+  if (err instanceof ServiceError || err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+    return reply(503, 'unavailable', 'the workflow service is unavailable, try again later', [], true);
+  }
+  if (isDatabaseUnreachable(err)) return reply(503, 'unavailable', 'the database is unavailable, try again later', [], true);
+  const e = err as Partial<FastifyError> & { code?: string };
+  if (typeof e.code === 'string' && jsonBodyErrors.has(e.code)) {
+    return reply(400, 'validation_failed', e.message ?? 'invalid JSON body', [{ field: 'body', rule: 'json', message: e.message ?? 'invalid JSON body' }]);
+  }
+  const status = typeof e.statusCode === 'number' ? e.statusCode : 500;
+  if (status >= 400 && status < 500) {
+    // Fastify's and its plugins' client errors carry safe, descriptive messages.
+    return reply(status, codeForStatus[status] ?? 'bad_request', e.message || 'bad request');
+  }
+  if (status === 503) return reply(503, 'unavailable', 'the service is unavailable, try again later', [], true);
+  return reply(500, 'internal_error', 'internal server error', [], true);
+}
+
+export default fp(async (app) => {
+  app.setErrorHandler(async (err, request, rep) => {
+    const { statusCode, body, unexpected } = toErrorReply(err);
+    if (unexpected) request.log.error({ err }, 'request failed');
+    else request.log.info({ code: body.error.code, statusCode }, body.error.message);
+    return rep.code(statusCode).send(body);
+  });
+
+  app.setNotFoundHandler(async (request, rep) => {
+    const path = request.url.split('?')[0];
+    return rep.code(404).send(reply(404, 'not_found', `route ${request.method} ${path} not found`).body);
+  });
+}, { name: 'error-handler' });

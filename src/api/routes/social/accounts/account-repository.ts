@@ -1,0 +1,35 @@
+// Reads of social_accounts for the API. Selects name their columns explicitly: the data key and token columns are
+// never read here, so they cannot end up in a response or a log by accident.
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../../../../db/client.js';
+import { socialAccounts } from '../../../../db/schema.js';
+
+const publicColumns = {
+  id: socialAccounts.id,
+  platform: socialAccounts.platform,
+  platformAccountId: socialAccounts.platformAccountId,
+  displayName: socialAccounts.displayName,
+  scopes: socialAccounts.scopes,
+  status: socialAccounts.status,
+  statusReason: socialAccounts.statusReason,
+  expiresAt: socialAccounts.expiresAt,
+  refreshExpiresAt: socialAccounts.refreshExpiresAt,
+  metadata: socialAccounts.metadata,
+  createdAt: socialAccounts.createdAt,
+};
+
+export async function listAccounts(db: Db, userId: string) {
+  return db.select(publicColumns).from(socialAccounts)
+    .where(eq(socialAccounts.userId, userId))
+    .orderBy(socialAccounts.platform, socialAccounts.createdAt, socialAccounts.id);
+}
+
+export type AccountRow = Awaited<ReturnType<typeof listAccounts>>[number];
+
+/** The user's accounts among `ids` (others' accounts are simply absent). */
+export async function findOwnedAccounts(db: Db, userId: string, ids: string[]) {
+  if (ids.length === 0) return [];
+  return db.select({ id: socialAccounts.id, platform: socialAccounts.platform, status: socialAccounts.status })
+    .from(socialAccounts)
+    .where(and(eq(socialAccounts.userId, userId), inArray(socialAccounts.id, ids)));
+}

@@ -1,0 +1,122 @@
+// Request and response schemas of the posts routes. Shape rules live here (types, lengths, formats); rules that
+// need the database, the clock or a platform's limits live in post-validation.ts and schedule-time.ts.
+import { z } from 'zod';
+import { postStatus, targetStatus } from '../../../../db/schema.js';
+import { isoDateTime } from '../../../schemas/common.js';
+import { ianaTimeZone } from '../../../validation/timezone.js';
+
+export const MAX_CONTENT_LENGTH = 10_000;
+
+const rule = (name: string, message: string) => ({ message, params: { rule: name } });
+
+const hashtag = z.string()
+  .max(100)
+  .refine((s) => /^#?[^\s#]+$/u.test(s), rule('hashtag', 'a hashtag is one word without spaces, with or without a leading #'))
+  .transform((s) => s.replace(/^#/, ''));
+
+const mediaRef = z.strictObject({
+  mediaId: z.uuid().optional().describe('An uploaded file (POST /api/social/media)'),
+  url: z.url({ protocol: /^https?$/ }).max(2048).optional().describe('Or a public http(s) URL the platform can fetch'),
+}).refine((m) => (m.mediaId === undefined) !== (m.url === undefined), rule('media_ref', 'give exactly one of mediaId or url'));
+
+const target = z.strictObject({
+  accountId: z.uuid().describe('A connected social account of the caller'),
+  text: z.string().max(MAX_CONTENT_LENGTH).nullable().optional().describe('Replaces `content` for this account; null to use `content`'),
+  options: z.record(z.string(), z.unknown()).optional().describe('Platform-specific options, checked by the platform'),
+});
+
+const localTime = z.string()
+  .refine((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(s), rule('local_datetime', 'must be YYYY-MM-DDTHH:mm[:ss], without offset'))
+  .describe('Wall-clock time in `timezone` (or the user\'s zone), e.g. 2030-03-31T09:30');
+
+const scheduleFields = {
+  scheduledAt: isoDateTime.optional().describe('When to publish: ISO 8601 with offset or Z. Exclusive with localTime'),
+  localTime: localTime.optional(),
+  timezone: ianaTimeZone.optional().describe('IANA zone of localTime, stored with the post (default: the user\'s zone)'),
+};
+
+const contentFields = {
+  content: z.string().max(MAX_CONTENT_LENGTH),
+  hashtags: z.array(hashtag).max(100).describe('Appended to each target\'s text as ` #tag`; a leading # is optional'),
+  media: z.array(mediaRef).max(20),
+  targets: z.array(target).min(1).max(20).describe('One entry per account to publish to; accountIds unique'),
+};
+
+export const createPostBody = z.strictObject({
+  content: contentFields.content,
+  hashtags: contentFields.hashtags.optional(),
+  media: contentFields.media.optional(),
+  targets: contentFields.targets,
+  ...scheduleFields,
+});
+export type CreatePostBody = z.infer<typeof createPostBody>;
+
+export const updatePostBody = z.strictObject({
+  content: contentFields.content.optional(),
+  hashtags: contentFields.hashtags.optional(),
+  media: contentFields.media.optional(),
+  targets: contentFields.targets.optional().describe('Replaces all targets when present'),
+  ...scheduleFields,
+});
+export type UpdatePostBody = z.infer<typeof updatePostBody>;
+
+export const schedulePostBody = z.strictObject(scheduleFields);
+export type SchedulePostBody = z.infer<typeof schedulePostBody>;
+
+export const listPostsQuery = z.strictObject({
+  from: isoDateTime.optional().describe('Only posts scheduled at or after this instant'),
+  to: isoDateTime.optional().describe('Only posts scheduled at or before this instant'),
+  status: z.enum(postStatus.enumValues).optional(),
+  platform: z.string().min(1).max(64).optional().describe('Only posts with a target on this platform'),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().max(512).optional().describe('`nextCursor` of the previous page'),
+});
+export type ListPostsQuery = z.infer<typeof listPostsQuery>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Responses
+
+const attemptSchema = z.object({
+  at: z.string(),
+  step: z.string(),
+  outcome: z.string().describe('intent, ok, error, ambiguous or reconciled'),
+  code: z.string().optional(),
+  message: z.string().optional(),
+});
+
+export const targetSchema = z.object({
+  id: z.uuid(),
+  accountId: z.uuid(),
+  platform: z.string(),
+  status: z.enum(targetStatus.enumValues),
+  text: z.string().nullable().describe('This target\'s own text; null when it publishes the post\'s content'),
+  options: z.record(z.string(), z.unknown()),
+  publishId: z.string().nullable(),
+  containerId: z.string().nullable(),
+  platformPostId: z.string().nullable(),
+  permalink: z.string().nullable(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  attempts: z.array(attemptSchema).describe('Publish steps tried, in order'),
+  publishedAt: z.iso.datetime().nullable(),
+});
+
+export const postSchema = z.object({
+  id: z.uuid(),
+  status: z.enum(postStatus.enumValues),
+  content: z.string(),
+  hashtags: z.array(z.string()),
+  media: z.array(z.object({ mediaId: z.string().optional(), url: z.string().optional() })),
+  scheduledAt: z.iso.datetime().nullable(),
+  timezone: z.string().describe('IANA zone the post was written in'),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  publishedAt: z.iso.datetime().nullable(),
+  cancelledAt: z.iso.datetime().nullable(),
+  targets: z.array(targetSchema),
+});
+export type PostView = z.infer<typeof postSchema>;
+
+export const postListSchema = z.object({
+  data: z.array(postSchema),
+  nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page'),
+});

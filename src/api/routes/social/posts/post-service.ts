@@ -1,0 +1,259 @@
+// What the posts routes do, one method per operation. Who writes a post depends on its status:
+//   draft, cancelled       the API, directly in Postgres;
+//   scheduled              its publishPost workflow only: the API sends it updates (edit, reschedule, cancel),
+//                          which the workflow refuses once publishing has begun, so no edit races the publish;
+//   publishing and later   nobody but the workflow; the API answers 409.
+// Every change is validated in full (shape, schedule, accounts, media, platform limits) before anything is written.
+import { PostWorkflowConflict, PostWorkflowMissing, type PostCommands } from '../../../../temporal/post-commands.js';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Db } from '../../../../db/client.js';
+import type { PostStatus } from '../../../../db/schema.js';
+import type { ValidationIssue } from '../../../../platforms/provider.js';
+import type { ProviderRegistry } from '../../../../platforms/registry.js';
+import type { PostEdit } from '../../../../workflows/messages.js';
+import type { AuthenticatedUser } from '../../../auth/api-keys.js';
+import { ApiError, conflict, notFound, unavailable, validationFailed } from '../../../errors.js';
+import { findOwnedAccounts } from '../accounts/account-repository.js';
+import { findOwnedMedia } from '../media/media-repository.js';
+import { decodeCursor, encodeCursor } from './post-cursor.js';
+import { presentPost } from './post-presenter.js';
+import {
+  deletePost, findPost, insertPost, listPosts, markScheduled, setStatus, updateUnscheduledPost,
+  type NewTarget, type PostWithTargets,
+} from './post-repository.js';
+import type { CreatePostBody, ListPostsQuery, PostView, SchedulePostBody, UpdatePostBody } from './post-schemas.js';
+import { validatePostDraft, type PostDraft } from './post-validation.js';
+import { resolveScheduleTime } from './schedule-time.js';
+
+export interface PostServiceDeps {
+  db: Db;
+  providers: ProviderRegistry;
+  postCommands: PostCommands;
+  log: FastifyBaseLogger;
+  now?: () => Date;
+}
+
+/** Statuses in which the API itself writes the post. */
+const apiOwned = (s: PostStatus): s is 'draft' | 'cancelled' => s === 'draft' || s === 'cancelled';
+
+const changedMeanwhile = () => conflict('the post changed while this request was handled; read it again and retry');
+
+const notAllowed = (status: PostStatus, action: string, rule: string) =>
+  conflict(`a ${status} post cannot be ${action}`, [{ field: 'status', rule, message: `the post is ${status}` }]);
+
+export class PostService {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: PostServiceDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  async get(user: AuthenticatedUser, id: string): Promise<PostView> {
+    return presentPost(await this.load(user, id));
+  }
+
+  async list(user: AuthenticatedUser, q: ListPostsQuery): Promise<{ data: PostView[]; nextCursor: string | null }> {
+    const issues: ValidationIssue[] = [];
+    const from = q.from ? new Date(q.from) : undefined;
+    const to = q.to ? new Date(q.to) : undefined;
+    if (from && to && from > to) issues.push({ field: 'to', rule: 'range', message: 'must not be before from' });
+    const after = q.cursor !== undefined ? decodeCursor(q.cursor) : undefined;
+    if (q.cursor !== undefined && !after) issues.push({ field: 'cursor', rule: 'cursor', message: 'not a cursor this API issued' });
+    if (issues.length > 0) throw validationFailed(issues);
+
+    const { items, next } = await listPosts(this.deps.db, user.id, { from, to, status: q.status, platform: q.platform }, after, q.limit);
+    return { data: items.map(presentPost), nextCursor: next ? encodeCursor(next) : null };
+  }
+
+  async create(user: AuthenticatedUser, body: CreatePostBody): Promise<PostView> {
+    const timezone = body.timezone ?? user.timezone;
+    const schedule = resolveScheduleTime(body, { zone: timezone, now: this.now() });
+    const draft: PostDraft = { content: body.content, hashtags: body.hashtags ?? [], media: body.media ?? [], targets: body.targets };
+    const { issues, targets } = await this.check(user, draft);
+    if (schedule.issues.length + issues.length > 0) throw validationFailed([...schedule.issues, ...issues]);
+
+    const id = await insertPost(this.deps.db, {
+      userId: user.id,
+      status: schedule.at ? 'scheduled' : 'draft',
+      scheduledAt: schedule.at ?? null,
+      timezone,
+      content: draft.content,
+      hashtags: draft.hashtags,
+      media: draft.media,
+    }, targets);
+    if (schedule.at) await this.startWorkflow(user, id, schedule.at);
+    return this.get(user, id);
+  }
+
+  async update(user: AuthenticatedUser, id: string, body: UpdatePostBody): Promise<PostView> {
+    const current = await this.load(user, id);
+    const { status } = current.post;
+    if (!apiOwned(status) && status !== 'scheduled') throw notAllowed(status, 'edited', 'not_editable');
+
+    const schedule = resolveScheduleTime(body, { zone: body.timezone ?? user.timezone, now: this.now() });
+    const merged: PostDraft = {
+      content: body.content ?? current.post.content,
+      hashtags: body.hashtags ?? current.post.hashtags,
+      media: body.media ?? current.post.media,
+      targets: body.targets ?? storedDraft(current).targets,
+    };
+    const { issues, targets } = await this.check(user, merged);
+    if (schedule.issues.length + issues.length > 0) throw validationFailed([...schedule.issues, ...issues]);
+
+    const newTargets = body.targets ? targets : undefined;
+    // Only what the request names changes; the rest keeps its stored value.
+    const changes = {
+      ...(body.content !== undefined ? { content: body.content } : {}),
+      ...(body.hashtags !== undefined ? { hashtags: body.hashtags } : {}),
+      ...(body.media !== undefined ? { media: body.media } : {}),
+      ...(body.timezone !== undefined ? { timezone: body.timezone } : {}),
+    };
+    if (apiOwned(status)) {
+      const patch = { ...changes, ...(schedule.at ? { schedule: schedule.at } : {}) };
+      if (!await updateUnscheduledPost(this.deps.db, user.id, id, status, patch, newTargets)) throw changedMeanwhile();
+      if (schedule.at) await this.startWorkflow(user, id, schedule.at);
+    } else {
+      const edit: PostEdit = {
+        ...changes,
+        ...(newTargets ? { targets: newTargets } : {}),
+        ...(schedule.at ? { scheduledAt: schedule.at.toISOString() } : {}),
+      };
+      await this.command(() => this.deps.postCommands.edit(id, edit));
+    }
+    return this.get(user, id);
+  }
+
+  async remove(user: AuthenticatedUser, id: string): Promise<void> {
+    const { post } = await this.load(user, id);
+    if (post.status === 'publishing') throw notAllowed(post.status, 'deleted', 'not_deletable');
+    if (post.status === 'scheduled') {
+      try {
+        await this.command(() => this.deps.postCommands.cancel(id));
+      } catch (err) {
+        // No workflow to stop (it never started, or the Temporal history was lost): nothing will publish it.
+        if (!(err instanceof MissingWorkflow)) throw err;
+      }
+    }
+    if (!await deletePost(this.deps.db, user.id, id)) throw changedMeanwhile();
+  }
+
+  publishNow(user: AuthenticatedUser, id: string): Promise<PostView> {
+    return this.scheduleAt(user, id, () => ({ at: this.now(), issues: [] }), undefined);
+  }
+
+  schedule(user: AuthenticatedUser, id: string, body: SchedulePostBody): Promise<PostView> {
+    const issues = body.scheduledAt === undefined && body.localTime === undefined
+      ? [{ field: 'scheduledAt', rule: 'required', message: 'give scheduledAt, or localTime (with an optional timezone)' }]
+      : [];
+    if (issues.length > 0) throw validationFailed(issues);
+    return this.scheduleAt(user, id, () => resolveScheduleTime(body, { zone: body.timezone ?? user.timezone, now: this.now() }), body.timezone);
+  }
+
+  async cancel(user: AuthenticatedUser, id: string): Promise<PostView> {
+    const { post } = await this.load(user, id);
+    if (post.status === 'draft') {
+      if (!await setStatus(this.deps.db, user.id, id, 'draft', 'cancelled')) throw changedMeanwhile();
+    } else if (post.status === 'scheduled') {
+      await this.command(() => this.deps.postCommands.cancel(id));
+    } else {
+      throw notAllowed(post.status, 'cancelled', 'not_cancellable');
+    }
+    return this.get(user, id);
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+
+  private async scheduleAt(
+    user: AuthenticatedUser,
+    id: string,
+    resolve: () => { at: Date | undefined; issues: ValidationIssue[] },
+    timezone: string | undefined,
+  ): Promise<PostView> {
+    const current = await this.load(user, id);
+    const { status } = current.post;
+    if (!apiOwned(status) && status !== 'scheduled') throw notAllowed(status, 'scheduled', 'not_schedulable');
+    const { at, issues } = resolve();
+    if (issues.length > 0 || !at) throw validationFailed(issues);
+
+    if (apiOwned(status)) {
+      // A draft may have been saved before its account was disconnected or a limit changed: check it again.
+      const check = await this.check(user, storedDraft(current));
+      if (check.issues.length > 0) throw validationFailed(check.issues);
+      if (!await markScheduled(this.deps.db, user.id, id, status, at, timezone)) throw changedMeanwhile();
+      await this.startWorkflow(user, id, at);
+    } else if (timezone !== undefined && timezone !== current.post.timezone) {
+      await this.command(() => this.deps.postCommands.edit(id, { scheduledAt: at.toISOString(), timezone }));
+    } else {
+      await this.command(() => this.deps.postCommands.reschedule(id, at));
+    }
+    return this.get(user, id);
+  }
+
+  private async load(user: AuthenticatedUser, id: string): Promise<PostWithTargets> {
+    const found = await findPost(this.deps.db, user.id, id);
+    if (!found) throw notFound('post');
+    return found;
+  }
+
+  /** Loads the caller's accounts and media the draft names and validates it; returns the targets to store. */
+  private async check(user: AuthenticatedUser, draft: PostDraft): Promise<{ issues: ValidationIssue[]; targets: NewTarget[] }> {
+    const accountIds = [...new Set(draft.targets.map((t) => t.accountId))];
+    const mediaIds = [...new Set(draft.media.flatMap((m) => (m.mediaId !== undefined ? [m.mediaId] : [])))];
+    const [accounts, media] = await Promise.all([
+      findOwnedAccounts(this.deps.db, user.id, accountIds),
+      findOwnedMedia(this.deps.db, user.id, mediaIds),
+    ]);
+    const accountsById = new Map(accounts.map((a) => [a.id, a]));
+    const issues = validatePostDraft(draft, {
+      accounts: accountsById,
+      media: new Map(media.map((m) => [m.id, m])),
+      providers: this.deps.providers,
+    });
+    const targets = draft.targets.flatMap((t) => {
+      const account = accountsById.get(t.accountId);
+      return account ? [{ accountId: t.accountId, platform: account.platform, text: t.text ?? null, options: t.options ?? {} }] : [];
+    });
+    return { issues, targets };
+  }
+
+  /** Starts the post's workflow; if Temporal cannot take it, the post goes back to draft and the caller gets a 503. */
+  private async startWorkflow(user: AuthenticatedUser, postId: string, at: Date): Promise<void> {
+    try {
+      await this.deps.postCommands.start({ postId, userId: user.id, scheduledAt: at.toISOString() });
+    } catch (err) {
+      this.deps.log.error({ err, postId }, 'could not start the post workflow; post reverted to draft');
+      await setStatus(this.deps.db, user.id, postId, 'scheduled', 'draft');
+      throw unavailable('the scheduler is unavailable; the post was saved as a draft, schedule it again later', [
+        { field: 'id', rule: 'saved_as_draft', message: `post ${postId} is a draft` },
+      ]);
+    }
+  }
+
+  /** Runs a workflow update, turning the workflow's refusals into 409s. */
+  private async command<T>(send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (err) {
+      if (err instanceof PostWorkflowConflict) {
+        throw conflict(err.message, [{ field: 'status', rule: 'not_editable', message: 'publishing has begun or the post is closed' }]);
+      }
+      if (err instanceof PostWorkflowMissing) throw new MissingWorkflow(err.message);
+      throw err;
+    }
+  }
+}
+
+/** A stored post as a draft to validate. */
+const storedDraft = ({ post, targets }: PostWithTargets): PostDraft => ({
+  content: post.content,
+  hashtags: post.hashtags,
+  media: post.media,
+  targets: targets.map((t) => ({ accountId: t.socialAccountId, text: t.textOverride, options: t.options })),
+});
+
+/** A scheduled post without a running workflow: a 409 for changes, ignorable for deletion. */
+class MissingWorkflow extends ApiError {
+  constructor(message: string) {
+    super(409, 'conflict', message, [{ field: 'status', rule: 'workflow_missing', message: 'the post has no running workflow' }]);
+  }
+}
