@@ -4,6 +4,7 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import { ApplicationFailure, Context, activityInfo } from '@temporalio/activity';
 import { media as mediaTable, posts, postTargets, socialAccounts, type TargetAttempt, type TargetStatus } from '../db/schema.js';
 import { openAccountTokens } from '../crypto/secret-fields.js';
+import { composeTargetText } from '../platforms/post-text.js';
 import {
   PublishError, type Json, type MediaSource, type PublishContext, type PublishState, type PublishStepSpec,
   type ReconcileOutcome, type StepOutcome,
@@ -103,7 +104,7 @@ export function createPublishActivities({ database: { db }, platforms, crypto, m
       targetId: target.id,
       postId: post.id,
       account: { id: account.id, platformAccountId: account.platformAccountId, accessToken: tokens.accessToken, metadata: account.metadata },
-      text: target.textOverride ?? post.content,
+      text: composeTargetText(target.textOverride ?? post.content, post.hashtags),
       hashtags: post.hashtags,
       media: await loadMedia(post.media),
       options: target.options,

@@ -124,7 +124,9 @@ export interface PublishContext {
   targetId: string;
   postId: string;
   account: { id: string; platformAccountId: string; accessToken: string; metadata: Record<string, unknown> };
+  /** The text to publish, hashtags already appended (src/platforms/post-text.ts): what the API validated. */
   text: string;
+  /** The post's hashtags on their own, for platforms with a separate tags field. */
   hashtags: string[];
   media: MediaSource[];
   options: Record<string, unknown>;

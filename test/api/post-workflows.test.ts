@@ -145,8 +145,8 @@ describe('publishing', () => {
     expect(published.targets).toEqual([expect.objectContaining({
       status: 'published', platformPostId: expect.any(String), permalink: expect.stringMatching(/^https:\/\/scripted\.example\/p\//), error: null,
     })]);
-    // Exactly one post reached the platform, with the post's text (hashtags travel separately in PublishContext).
-    expect(provider.postsFor(published.targets[0].id).map((p) => p.text)).toEqual(['original']);
+    // Exactly one post reached the platform, with the text the API validated: content plus hashtags.
+    expect(provider.postsFor(published.targets[0].id).map((p) => p.text)).toEqual(['original #one']);
 
     for (const [method, suffix, payload] of [
       ['PUT', '', { content: 'too late' }], ['POST', '/cancel', undefined], ['POST', '/schedule', { scheduledAt: inHours(1) }], ['POST', '/publish', undefined],

@@ -115,8 +115,8 @@ describe('plan', () => {
 });
 
 describe('end to end', () => {
-  test('text-only post is published; the huge id stays exact', async () => {
-    const ctx = makeCtx({ hashtags: ['herald', '#launch'] });
+  test('text-only post is published as given (hashtags already composed); the huge id stays exact', async () => {
+    const ctx = makeCtx({ text: 'Hello from Herald #herald #launch', hashtags: ['herald', 'launch'] });
     const { state, steps } = await runPlan(ctx);
     expect(steps).toEqual(['validate', 'create', 'status']);
     const [post] = (await sb.control.state()).posts;

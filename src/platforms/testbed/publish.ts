@@ -59,14 +59,6 @@ function readProgress(raw: Json | undefined, mediaCount: number): UploadProgress
   };
 }
 
-/** Text as posted: hashtags that the text does not already contain are appended. */
-export function composeText(text: string, hashtags: string[]): string {
-  const missing = hashtags
-    .map((h) => (h.startsWith('#') ? h : `#${h}`))
-    .filter((tag) => !new RegExp(`(^|\\s)${tag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=\\s|$|[.,!?;:])`, 'iu').test(text));
-  return missing.length === 0 ? text : `${text}${text ? ' ' : ''}${missing.join(' ')}`;
-}
-
 async function measure(media: MediaSource): Promise<number> {
   let n = 0;
   for await (const chunk of media.open!() as AsyncIterable<Buffer>) n += chunk.length;
@@ -172,7 +164,7 @@ export function createTestbedPublish(http: TestbedHttp, config: TestbedPublishCo
     });
     const { body } = await http.call<{ id?: unknown }>({
       method: 'POST', path: '/v1/posts', token: ctx.account.accessToken, signal: ctx.signal, commit: true,
-      json: { account_id: ctx.account.platformAccountId, text: composeText(ctx.text, ctx.hashtags), media, client_ref: ctx.targetId },
+      json: { account_id: ctx.account.platformAccountId, text: ctx.text, media, client_ref: ctx.targetId },
     });
     if (typeof body?.id !== 'string' || body.id === '') {
       throw new PublishError('ambiguous', 'invalid_response', 'POST /v1/posts answered without a post id');

@@ -5,7 +5,7 @@
 import type { ValidationIssue } from '../../../../platforms/provider.js';
 import type { ProviderRegistry } from '../../../../platforms/registry.js';
 import { guessContentTypeFromUrl, matchesMediaType } from '../media/media-types.js';
-import { codePointLength, composeTargetText, countInlineHashtags } from './post-text.js';
+import { codePointLength, composeTargetText, countInlineHashtags } from '../../../../platforms/post-text.js';
 
 export interface DraftTarget {
   accountId: string;
