@@ -12,6 +12,7 @@ import type { LocalMediaStore } from '../storage/local-media-store.js';
 import type { TemporalDeps } from './types.js';
 import { zodValidatorCompiler } from './validation/validator-compiler.js';
 
+import cors from './plugins/external/cors.js';
 import helmet from './plugins/external/helmet.js';
 import multipart from './plugins/external/multipart.js';
 import rateLimit from './plugins/external/rate-limit.js';
@@ -62,6 +63,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(errorHandler);
 
   await app.register(helmet);
+  await app.register(cors);
   await app.register(underPressure);
   await app.register(multipart);
   await app.register(swagger);

@@ -1,5 +1,6 @@
 // The OpenAPI document: version 3.x, and every route of the app in it, with tags, a summary and schemas.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { createTestApi, type TestApi } from './support/test-api.js';
 
 let t: TestApi;
@@ -33,6 +34,13 @@ const expectedRoutes = [
 ];
 
 describe('OpenAPI document', () => {
+  test('validates against the official OpenAPI JSON schema', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json();
+    const result = await new Validator().validate(doc);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+
   test('is OpenAPI 3.x titled Herald, with the bearer security schemes', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/docs/json' });
     expect(res.statusCode).toBe(200);
@@ -46,9 +54,9 @@ describe('OpenAPI document', () => {
     expect(doc.security).toEqual([{ apiKey: [] }]);
   });
 
-  test('lists exactly the routes the app serves (Swagger UI\'s own excepted)', async () => {
+  test('lists exactly the routes the app serves (Swagger UI\'s own and the CORS preflight excepted)', async () => {
     const served = [...routesOf(t.app.printRoutes({ commonPrefix: false }))]
-      .filter((r) => !r.startsWith('HEAD ') && !r.includes(' /docs'))
+      .filter((r) => !r.startsWith('HEAD ') && !r.includes(' /docs') && r !== 'OPTIONS *')
       .sort();
     expect(served).toEqual([...expectedRoutes].sort());
 
