@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { createHash, randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
@@ -42,6 +42,7 @@ const log = createLogger('info', 'dev');
 
 async function main() {
   mkdirSync('.data', { recursive: true });
+  Runtime.install({ logger: new DefaultLogger('WARN') });
 
   let databaseUrl = config.DATABASE_URL;
   if (!databaseUrl) {
@@ -85,7 +86,12 @@ async function main() {
     ...(config.WORKER_MAX_CACHED_WORKFLOWS ? { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS } : {}),
   });
   const workerRun = worker.run();
-  stops.push({ name: 'worker', stop: async () => { worker.shutdown(); await workerRun; await nativeConnection.close(); } });
+  // The SDK's runtime already starts draining the worker on SIGINT/SIGTERM; shut it down only if it has not.
+  stops.push({ name: 'worker', stop: async () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await workerRun;
+    await nativeConnection.close();
+  } });
 
   const api = await startApi({ ...config, TEMPORAL_ADDRESS: temporalAddress, DATABASE_URL: databaseUrl });
   stops.push({ name: 'api', stop: () => api.close() });

@@ -73,7 +73,14 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<De
   child.stdout?.on('data', (b: Buffer) => log(b.toString().trimEnd()));
   child.stderr?.on('data', (b: Buffer) => log(b.toString().trimEnd()));
   let exited = false;
-  const exitPromise = new Promise<void>((resolve) => child.once('exit', () => { exited = true; resolve(); }));
+  // Whatever ends this process (another library's exit hook calling process.exit included), the server goes too.
+  const killOnExit = () => { if (!exited) child.kill('SIGTERM'); };
+  process.once('exit', killOnExit);
+  const exitPromise = new Promise<void>((resolve) => child.once('exit', () => {
+    exited = true;
+    process.removeListener('exit', killOnExit);
+    resolve();
+  }));
 
   const deadline = Date.now() + 60_000;
   while (!(await canConnect('127.0.0.1', opts.port))) {
