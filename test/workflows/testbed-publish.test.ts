@@ -46,9 +46,9 @@ afterAll(async () => {
   await sandbox.close();
 });
 
-async function publishNow(opts: { content: string; mediaIds?: string[] }) {
+async function publishNow(opts: { content: string; mediaIds?: string[]; accessToken?: string }) {
   const user = await createUser(deps.database.db);
-  const account = await createAccount(deps, { userId: user.id, platform: 'testbed', accessToken: `testbed-${randomUUID()}` });
+  const account = await createAccount(deps, { userId: user.id, platform: 'testbed', accessToken: opts.accessToken ?? `testbed-${randomUUID()}` });
   const { post, targets } = await createScheduledPost(deps.database.db, { userId: user.id, accounts: [account], scheduledAt: new Date(), content: opts.content });
   if (opts.mediaIds) await deps.database.db.update(posts).set({ media: opts.mediaIds.map((mediaId) => ({ mediaId })) }).where(eq(posts.id, post.id));
   await commands.start({ postId: post.id, userId: user.id, scheduledAt: new Date().toISOString() });
@@ -56,7 +56,7 @@ async function publishNow(opts: { content: string; mediaIds?: string[] }) {
   const [target] = await deps.database.db.select().from(postTargets).where(eq(postTargets.id, targets[0]!.id));
   const platformPosts = ((await sandbox.control.state()).posts as { client_ref: string; id: string; status: string }[])
     .filter((p) => p.client_ref === targets[0]!.id);
-  return { state, target: target!, platformPosts, userId: user.id };
+  return { state, target: target!, platformPosts, userId: user.id, postId: post.id };
 }
 
 describe('publishing to the testbed platform through the sandbox', () => {
@@ -111,6 +111,23 @@ describe('publishing to the testbed platform through the sandbox', () => {
     expect(state.outcome).toBe('published');
     expect(platformPosts).toHaveLength(1);
     expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
+  });
+
+  test('the access token never appears in any workflow history, input or output', async () => {
+    const accessToken = `testbed-secret-${randomUUID()}`;
+    const { state, postId, target } = await publishNow({ content: 'secret check', accessToken });
+    expect(state.outcome).toBe('published');
+    // The platform did receive it, so the test would notice if the token were simply unused.
+    const recorded = await sandbox.control.requests('?method=POST&path=/testbed/v1/posts');
+    expect(recorded.length).toBeGreaterThan(0);
+    for (const workflowId of [publishPostWorkflowId(postId), `post:${postId}:target:${target.id}`]) {
+      const history = await client.workflow.getHandle(workflowId).fetchHistory();
+      const text = JSON.stringify(history, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : v));
+      expect(text.length).toBeGreaterThan(1000);
+      expect(text).toContain(target.id);
+      expect(text).not.toContain(accessToken);
+      expect(text).not.toContain(accessToken.slice(15));
+    }
   });
 
   test('a platform-side processing failure fails the target with its reason', async () => {
