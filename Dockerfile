@@ -23,14 +23,12 @@ FROM base AS deps
 COPY package.json package-lock.json ./
 RUN npm ci
 
-# ---- build: compile to dist/, bundle the workflows, ship the SQL migrations next to the compiled migrator ----
+# ---- build: compile to dist/, copy the SQL migrations next to the compiled migrator, bundle the workflows ----
 FROM deps AS build
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts ./scripts
 COPY src ./src
 RUN npm run build \
- && mkdir -p dist/db/migrations \
- && cp -R src/db/migrations/. dist/db/migrations/ \
  && test -f dist/workflow-bundle.js \
  && test -f dist/api/server.js \
  && test -f dist/worker/main.js \
