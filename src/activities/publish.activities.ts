@@ -125,6 +125,9 @@ export function createPublishActivities({ database: { db }, platforms, crypto, m
     async getPublishPlan(targetId: string): Promise<PublishStepSpec[]> {
       const { target, post } = await loadTarget(targetId);
       const media = (await loadMedia(post.media)).map((m) => ({ contentType: m.contentType, ...(m.url ? { url: m.url } : {}) }));
+      if (!platforms.has(target.platform)) {
+        throw toApplicationFailure(new PublishError('permanent', 'platform_unavailable', `no provider is registered for platform ${target.platform} on this worker`));
+      }
       return platforms.get(target.platform).publish.plan({ options: target.options, media });
     },
 

@@ -2,7 +2,7 @@
 // and guarantees the irreversible step is sent at most once per proven absence: an ambiguous failure is reconciled
 // with the platform before anything is sent again, and an unknowable outcome parks the target in needs_review.
 import {
-  condition, continueAsNew, proxyActivities, setHandler, sleep, upsertSearchAttributes, workflowInfo,
+  condition, continueAsNew, proxyActivities, proxyLocalActivities, setHandler, sleep, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities/index.js';
 import type { PublishState, PublishStepSpec, StepOutcome } from '../platforms/provider.js';
@@ -15,6 +15,11 @@ type Activities = ReturnType<typeof createActivities>;
 /** Provider-classified errors are handled here, not by Temporal's retry; only 'transient' is retried by Temporal. */
 const handledHere = ['permanent', 'rate_limited', 'auth', 'ambiguous'];
 
+/** Short Postgres reads and writes (plan, final status): local activities, no task-queue round trip. */
+const db = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: handledHere },
+});
 const quick = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: '30 seconds',
@@ -66,7 +71,7 @@ export async function publishTarget(input: PublishTargetInput, resume?: PublishT
     ]);
 
   const end = async (status: TargetResult['status'], state: PublishState, failure?: ClassifiedFailure): Promise<TargetResult> => {
-    await quick.completeTarget({ targetId, status, state, ...(failure ? { errorCode: failure.code, errorMessage: failure.message } : {}) });
+    await db.completeTarget({ targetId, status, state, ...(failure ? { errorCode: failure.code, errorMessage: failure.message } : {}) });
     setStatus(status);
     return { targetId, status, ...(failure ? { errorCode: failure.code } : {}) };
   };
@@ -125,9 +130,8 @@ export async function publishTarget(input: PublishTargetInput, resume?: PublishT
     }
   };
 
-  const plan = resume?.plan ?? (await quick.getPublishPlan(targetId));
-
   try {
+    const plan = resume?.plan ?? (await db.getPublishPlan(targetId));
     for (let i = resume?.stepIndex ?? 0; i < plan.length; i++) {
       const step = plan[i]!;
       setStatus(step.status);
