@@ -4,36 +4,26 @@ import '../support/quiet-temporal.js';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { NativeConnection, type Worker } from '@temporalio/worker';
 import { posts, postTargets } from '../../src/db/schema.js';
-import { createHeraldWorker } from '../../src/worker/create-worker.js';
 import { publishPostWorkflowId } from '../../src/workflows/messages.js';
 import { createAccount, testDeps } from '../support/fixtures.js';
 import { ScriptedProvider } from '../support/scripted-provider.js';
+import { startTestWorker, type TestWorker } from '../support/test-worker.js';
 import { createTestApi, createTestUser, errorOf, rulesOf, type TestApi, type TestUser } from './support/test-api.js';
 
 const provider = new ScriptedProvider();
 const deps = testDeps(inject('databaseUrl'), [provider]);
 const taskQueue = `api-workflows-${randomUUID()}`;
 let t: TestApi;
-let nativeConnection: NativeConnection;
-let worker: Worker;
-let workerRun: Promise<void>;
+let tw: TestWorker;
 
 beforeAll(async () => {
   t = await createTestApi({ providers: [provider], taskQueue });
-  nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
-  worker = await createHeraldWorker({
-    connection: nativeConnection, namespace: 'default', taskQueue, deps,
-    workflowBundle: { codePath: inject('workflowBundlePath') },
-  });
-  workerRun = worker.run();
+  tw = await startTestWorker(deps, { taskQueue });
 });
 
 afterAll(async () => {
-  worker?.shutdown();
-  await workerRun;
-  await nativeConnection?.close();
+  await tw?.close();
   await t?.close();
   await deps.database.close();
 });

@@ -1,53 +1,29 @@
 // Orchestration on a real Temporal dev server and real Postgres, with the scripted test provider.
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
-import { createHeraldWorker } from '../../src/worker/create-worker.js';
-import { PostCommands, PostWorkflowConflict } from '../../src/temporal/post-commands.js';
+import type { Client } from '@temporalio/client';
+import { PostWorkflowConflict, type PostCommands } from '../../src/temporal/post-commands.js';
 import { publishPostWorkflowId } from '../../src/workflows/messages.js';
 import { posts, postTargets } from '../../src/db/schema.js';
 import { PublishError } from '../../src/platforms/provider.js';
 import { ScriptedProvider } from '../support/scripted-provider.js';
 import { createAccount, createScheduledPost, createUser, testDeps } from '../support/fixtures.js';
+import { startTestWorker, type TestWorker } from '../support/test-worker.js';
 
-const taskQueue = `publish-post-${randomUUID()}`;
 const provider = new ScriptedProvider();
 const deps = testDeps(inject('databaseUrl'), [provider]);
 const db = deps.database.db;
-let nativeConnection: NativeConnection;
-let connection: Connection;
+let tw: TestWorker;
 let client: Client;
 let commands: PostCommands;
-let worker: Worker;
-let workerRun: Promise<void>;
-
-async function startWorker() {
-  worker = await createHeraldWorker({
-    connection: nativeConnection, namespace: 'default', taskQueue, deps,
-    workflowBundle: { codePath: inject('workflowBundlePath') },
-  });
-  workerRun = worker.run();
-}
-
-async function stopWorker() {
-  worker.shutdown();
-  await workerRun;
-}
 
 beforeAll(async () => {
-  nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
-  connection = await Connection.connect({ address: inject('temporalAddress') });
-  client = new Client({ connection });
-  commands = new PostCommands(client, taskQueue);
-  await startWorker();
+  tw = await startTestWorker(deps);
+  ({ client, commands } = tw);
 });
 
 afterAll(async () => {
-  await stopWorker();
-  await nativeConnection.close();
-  await connection.close();
+  await tw.close();
   await deps.database.close();
 });
 
@@ -229,10 +205,10 @@ describe('publishPost', () => {
 
   test('a worker stopped and restarted while a post waits still publishes it exactly once', async () => {
     const { post, targets, scheduledAt } = await setup({ inMs: 2500 });
-    await stopWorker();
+    await tw.stop();
     await new Promise((r) => setTimeout(r, Math.max(0, scheduledAt.getTime() - Date.now()) + 1000));
     expect(commitsFor(targets[0]!.id)).toHaveLength(0);
-    await startWorker();
+    await tw.start();
     expect(await result(post.id)).toMatchObject({ outcome: 'published' });
     expect(provider.postsFor(targets[0]!.id)).toHaveLength(1);
   });

@@ -4,44 +4,30 @@ import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { eq } from 'drizzle-orm';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
-import { createHeraldWorker } from '../../src/worker/create-worker.js';
-import { PostCommands } from '../../src/temporal/post-commands.js';
+import type { Client } from '@temporalio/client';
+import type { PostCommands } from '../../src/temporal/post-commands.js';
 import { publishPostWorkflowId } from '../../src/workflows/messages.js';
 import { media, posts, postTargets } from '../../src/db/schema.js';
 import { createTestbedProvider } from '../../src/platforms/testbed/index.js';
 import { startSandbox, type RunningSandbox } from '../sandbox/helpers.js';
 import { createAccount, createScheduledPost, createUser, testDeps } from '../support/fixtures.js';
+import { startTestWorker, type TestWorker } from '../support/test-worker.js';
 
-const taskQueue = `testbed-publish-${randomUUID()}`;
 let sandbox: RunningSandbox;
 let deps: ReturnType<typeof testDeps>;
-let nativeConnection: NativeConnection;
-let connection: Connection;
+let tw: TestWorker;
 let client: Client;
 let commands: PostCommands;
-let worker: Worker;
-let workerRun: Promise<void>;
 
 beforeAll(async () => {
   sandbox = await startSandbox({ testbed: { processingMs: 300 } });
   deps = testDeps(inject('databaseUrl'), [createTestbedProvider({ baseUrl: sandbox.testbedUrl, chunkSizeBytes: 1024 * 1024, pollIntervalMs: 500 })]);
-  nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
-  connection = await Connection.connect({ address: inject('temporalAddress') });
-  client = new Client({ connection });
-  commands = new PostCommands(client, taskQueue);
-  worker = await createHeraldWorker({
-    connection: nativeConnection, namespace: 'default', taskQueue, deps, workflowBundle: { codePath: inject('workflowBundlePath') },
-  });
-  workerRun = worker.run();
+  tw = await startTestWorker(deps);
+  ({ client, commands } = tw);
 });
 
 afterAll(async () => {
-  worker.shutdown();
-  await workerRun;
-  await nativeConnection.close();
-  await connection.close();
+  await tw.close();
   await deps.database.close();
   await sandbox.close();
 });

@@ -1,0 +1,49 @@
+// A Herald worker on the shared test Temporal server, on its own task queue, with a Temporal client and the post
+// commands for that queue. `restart()` lets a test stop the worker and bring it back (crash-and-recover cases).
+import { inject } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { createHeraldWorker } from '../../src/worker/create-worker.js';
+import { PostCommands } from '../../src/temporal/post-commands.js';
+import type { ActivityDeps } from '../../src/activities/index.js';
+
+export interface TestWorker {
+  taskQueue: string;
+  client: Client;
+  commands: PostCommands;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startTestWorker(deps: ActivityDeps, opts: { taskQueue?: string } = {}): Promise<TestWorker> {
+  const taskQueue = opts.taskQueue ?? `test-${randomUUID()}`;
+  const nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
+  const connection = await Connection.connect({ address: inject('temporalAddress') });
+  const client = new Client({ connection });
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+
+  const start = async () => {
+    worker = await createHeraldWorker({
+      connection: nativeConnection, namespace: 'default', taskQueue, deps,
+      workflowBundle: { codePath: inject('workflowBundlePath') },
+    });
+    running = worker.run();
+  };
+  const stop = async () => {
+    if (worker?.getState() === 'RUNNING') worker.shutdown();
+    await running;
+    worker = undefined;
+  };
+  await start();
+  return {
+    taskQueue, client, commands: new PostCommands(client, taskQueue), start, stop,
+    close: async () => {
+      await stop();
+      await nativeConnection.close();
+      await connection.close();
+    },
+  };
+}
