@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { createHash, randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
@@ -77,10 +78,12 @@ async function main() {
   const platforms = createProviderRegistry(config);
   const mediaStore = new LocalMediaStore(resolve(config.MEDIA_DIR));
   const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
+  const clientConnection = await Connection.connect({ address: temporalAddress });
+  const temporalClient = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   const worker = await createHeraldWorker({
     connection: nativeConnection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowBundle: await loadWorkflowBundle(config.WORKFLOW_BUNDLE_PATH),
-    deps: { database, platforms, crypto, mediaStore, logger: createLogger(config.LOG_LEVEL, 'worker') },
+    deps: { database, platforms, crypto, mediaStore, logger: createLogger(config.LOG_LEVEL, 'worker'), temporalClient },
     maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
     maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
     ...(config.WORKER_MAX_CACHED_WORKFLOWS ? { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS } : {}),
@@ -91,6 +94,7 @@ async function main() {
     if (worker.getState() === 'RUNNING') worker.shutdown();
     await workerRun;
     await nativeConnection.close();
+    await clientConnection.close();
   } });
 
   const api = await startApi({ ...config, TEMPORAL_ADDRESS: temporalAddress, DATABASE_URL: databaseUrl });

@@ -71,6 +71,26 @@ export const configSchema = z.object({
 
   TESTBED_PROVIDER_ENABLED: bool.default(false),
   TESTBED_API_BASE_URL: z.string().url().optional(),
+  TESTBED_CLIENT_ID: z.string().default('testbed-client'),
+  TESTBED_CLIENT_SECRET: z.string().default('testbed-client-secret'),
+  TESTBED_WEBHOOK_SECRET: z.string().default('testbed-dev-webhook-secret'),
+
+  /** Refresh an access token this long before it expires (capped at half its lifetime for short-lived tokens). */
+  TOKEN_REFRESH_MARGIN_SECONDS: positiveInt.default(3600),
+  OAUTH_STATE_TTL_SECONDS: positiveInt.default(600),
+  WEBHOOK_TIMESTAMP_TOLERANCE_SECONDS: positiveInt.default(300),
+
+  TIKTOK_CLIENT_KEY: z.string().optional(),
+  TIKTOK_CLIENT_SECRET: z.string().optional(),
+  /** Host of the authorize page (https://www.tiktok.com in production). */
+  TIKTOK_AUTH_BASE_URL: z.string().url().optional(),
+  /** Host of the API (https://open.tiktokapis.com in production). */
+  TIKTOK_API_BASE_URL: z.string().url().optional(),
+  TIKTOK_SCOPES: csv.default(['user.info.basic', 'video.upload', 'video.publish']),
+  /** PKCE on the authorize step: TikTok asks it of desktop/mobile apps only, and documents a hex SHA-256 challenge. */
+  TIKTOK_PKCE: z.enum(['off', 'hex', 's256']).default('off'),
+  /** Media URLs under these prefixes are pulled by TikTok (PULL_FROM_URL); anything else is uploaded (FILE_UPLOAD). */
+  TIKTOK_VERIFIED_URL_PREFIXES: csv.default([]),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -78,6 +98,9 @@ export type RawConfig = z.infer<typeof configSchema>;
 export interface Config extends RawConfig {
   /** Base URL the testbed provider calls; defaults to the sandbox's /testbed prefix. */
   testbedBaseUrl: string;
+  /** TikTok hosts; default to the sandbox's /tiktok prefix, so nothing reaches TikTok unless configured. */
+  tiktokAuthBaseUrl: string;
+  tiktokApiBaseUrl: string;
 }
 
 export class ConfigError extends Error {}
@@ -93,8 +116,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (c.TOKEN_KEYS && c.TOKEN_KEY_CURRENT && !c.TOKEN_KEYS.has(c.TOKEN_KEY_CURRENT)) {
     throw new ConfigError('invalid configuration:\n  TOKEN_KEY_CURRENT: must name a key in TOKEN_KEYS');
   }
+  const sandbox = c.SANDBOX_BASE_URL.replace(/\/$/, '');
   return {
     ...c,
-    testbedBaseUrl: c.TESTBED_API_BASE_URL ?? `${c.SANDBOX_BASE_URL.replace(/\/$/, '')}/testbed`,
+    testbedBaseUrl: c.TESTBED_API_BASE_URL ?? `${sandbox}/testbed`,
+    tiktokAuthBaseUrl: c.TIKTOK_AUTH_BASE_URL ?? `${sandbox}/tiktok`,
+    tiktokApiBaseUrl: c.TIKTOK_API_BASE_URL ?? `${sandbox}/tiktok`,
   };
 }

@@ -1,5 +1,6 @@
 // What activities are built from. Constructed once per worker process (src/worker/main.ts) or per test.
 import type { Logger } from 'pino';
+import type { Client } from '@temporalio/client';
 import type { Database } from '../db/client.js';
 import type { TokenCrypto } from '../crypto/envelope.js';
 import type { ProviderRegistry } from '../platforms/registry.js';
@@ -11,4 +12,6 @@ export interface ActivityDeps {
   crypto: TokenCrypto;
   mediaStore: LocalMediaStore;
   logger: Logger;
+  /** For activities that message other workflows (webhook ingestion, asking an account workflow for a refresh). */
+  temporalClient: Client;
 }

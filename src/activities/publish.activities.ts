@@ -11,6 +11,7 @@ import {
 } from '../platforms/provider.js';
 import type { ClassifiedFailure } from '../workflows/step-failures.js';
 import type { ActivityDeps } from './deps.js';
+import { createQuotaStore } from './quota-store.js';
 
 export interface StepInput {
   targetId: string;
@@ -47,6 +48,7 @@ export function guessContentType(url: string): string {
 }
 
 export function createPublishActivities({ database: { db }, platforms, crypto, mediaStore }: ActivityDeps) {
+  const quota = createQuotaStore(db);
   async function loadTarget(targetId: string) {
     const [row] = await db.select({ target: postTargets, post: posts, account: socialAccounts })
       .from(postTargets)
@@ -112,6 +114,7 @@ export function createPublishActivities({ database: { db }, platforms, crypto, m
       progress: lastProgress,
       heartbeat: (progress) => { lastProgress = progress; activity.heartbeat(progress); },
       signal: activity.cancellationSignal,
+      quota,
     };
     return { ctx, platform: target.platform, stop: () => clearInterval(timer) };
   }

@@ -181,6 +181,18 @@ export const accountInsights = pgTable('account_insights', {
   fetchedAt: ts('fetched_at').notNull().defaultNow(),
 }, (t) => [primaryKey({ columns: [t.socialAccountId, t.day] }), check('account_insights_nonneg', sql`coalesce(${t.followers}, 0) >= 0`)]);
 
+/**
+ * Platform quotas shared by every worker (e.g. TikTok: 6 init calls per minute per token, 5 pending inbox shares per
+ * 24 h per account). A hold is one use of a quota; `released_at` frees a slot early where the quota counts pending
+ * things rather than calls.
+ */
+export const quotaHolds = pgTable('quota_holds', {
+  key: text('key').notNull(),
+  holdId: text('hold_id').notNull(),
+  heldAt: ts('held_at').notNull().defaultNow(),
+  releasedAt: ts('released_at'),
+}, (t) => [primaryKey({ columns: [t.key, t.holdId] }), index('quota_holds_key_time_idx').on(t.key, t.heldAt)]);
+
 export type User = typeof users.$inferSelect;
 export type SocialAccount = typeof socialAccounts.$inferSelect;
 export type Post = typeof posts.$inferSelect;

@@ -120,6 +120,21 @@ export interface MediaSource {
   open?: (range?: { start: number; end: number }) => Readable;
 }
 
+/**
+ * Quotas enforced across all workers (backed by Postgres). `acquire` is idempotent per holdId: asking again for a
+ * hold already granted answers ok. A quota miss should become `PublishError('rate_limited', ..., retryAfterMs)`.
+ */
+export interface QuotaGate {
+  acquire(key: string, rule: {
+    limit: number;
+    windowMs: number;
+    holdId: string;
+    /** Count only holds not yet released (pending things, e.g. unfinished inbox shares) instead of every call. */
+    pendingOnly?: boolean;
+  }): Promise<{ ok: true } | { ok: false; retryAfterMs: number }>;
+  release(key: string, holdId: string): Promise<void>;
+}
+
 export interface PublishContext {
   targetId: string;
   postId: string;
@@ -135,6 +150,7 @@ export interface PublishContext {
   progress: Json | undefined;
   heartbeat(progress: Json): void;
   signal: AbortSignal;
+  quota: QuotaGate;
 }
 
 export interface PublishProvider {

@@ -1,6 +1,7 @@
 // `npm run worker`: the Temporal worker on its own, against external Postgres and Temporal (deployments).
 import { resolve } from 'node:path';
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { createDatabase } from '../db/client.js';
@@ -23,6 +24,8 @@ Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterStri
 await runMigrations(config.DATABASE_URL);
 const database = createDatabase(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX });
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+const temporalClient = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
 const worker = await createHeraldWorker({
   connection,
   namespace: config.TEMPORAL_NAMESPACE,
@@ -34,6 +37,7 @@ const worker = await createHeraldWorker({
     crypto: new TokenCrypto(KeyRing.fromConfig(config)),
     mediaStore: new LocalMediaStore(resolve(config.MEDIA_DIR)),
     logger,
+    temporalClient,
   },
   maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
   maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
@@ -43,5 +47,6 @@ logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_AD
 // The SDK's runtime shuts the worker down gracefully on SIGINT/SIGTERM; run() resolves once it has drained.
 await worker.run();
 await connection.close();
+await clientConnection.close();
 await database.close();
 logger.info('worker stopped');

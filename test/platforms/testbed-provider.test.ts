@@ -45,6 +45,8 @@ function fileMedia(): MediaSource {
   };
 }
 
+import { memoryQuota } from '../support/memory-quota.js';
+
 interface TestContext extends PublishContext {
   beats: Json[];
 }
@@ -64,6 +66,7 @@ function makeCtx(over: Partial<PublishContext> = {}): TestContext {
     progress: undefined,
     heartbeat: (p) => { beats.push(p); },
     signal: new AbortController().signal,
+    quota: memoryQuota(),
     beats,
     ...over,
   };

@@ -4,6 +4,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
+import { inject } from 'vitest';
+import { Client, Connection } from '@temporalio/client';
 import { createDatabase, type Database } from '../../src/db/client.js';
 import { posts, postTargets, socialAccounts, users } from '../../src/db/schema.js';
 import { KeyRing } from '../../src/crypto/key-ring.js';
@@ -25,6 +27,8 @@ export function testDeps(databaseUrl: string, providers: PlatformProvider[]): Ac
     crypto: testCrypto(),
     mediaStore: new LocalMediaStore(mkdtempSync(join(tmpdir(), 'herald-test-media-'))),
     logger: pino({ level: 'silent' }),
+    // Lazy: suites that never message a workflow from an activity never open the connection.
+    temporalClient: new Client({ connection: Connection.lazy({ address: inject('temporalAddress') }) }),
   };
 }
 

@@ -1,0 +1,48 @@
+// The contract of accountLifecycle, one workflow per connected account (id `account:<accountId>`), the only writer
+// of the account's tokens. Shared by the API (connect, refresh, disconnect), publishTarget (a rejected token asks it
+// for a refresh) and webhookIngest (a platform telling us access was removed).
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+
+export const accountWorkflowId = (accountId: string) => `account:${accountId}`;
+
+export interface AccountLifecycleInput {
+  accountId: string;
+  userId: string;
+  platform: string;
+}
+
+export type AccountPhase = 'active' | 'reauth_required' | 'disconnected';
+
+export interface AccountWorkflowState {
+  phase: AccountPhase;
+  /** When the current access token expires (ISO), if known. */
+  expiresAt?: string;
+  /** When the next proactive refresh is due (ISO). */
+  nextRefreshAt?: string;
+  reason?: string;
+  refreshCount: number;
+}
+
+export interface RefreshRequest {
+  /** Why a refresh is asked for, e.g. `access_token_invalid during publish`. */
+  reason: string;
+  /**
+   * The access token's expiry as the caller knew it when the platform rejected it (ISO). If the account already
+   * holds a newer token, the workflow answers at once instead of refreshing again: many concurrent 401s, one refresh.
+   */
+  staleExpiresAt?: string;
+}
+
+export interface RefreshResult {
+  status: 'refreshed' | 'already_fresh' | 'reauth_required' | 'disconnected';
+  expiresAt?: string;
+  reason?: string;
+}
+
+/** Refresh now (or confirm a newer token exists). Answers once the new tokens are stored. */
+export const refreshTokenUpdate = defineUpdate<RefreshResult, [RefreshRequest]>('refreshToken');
+/** Disconnect: revoke at the platform (best effort), delete the tokens, end the workflow. Idempotent. */
+export const disconnectUpdate = defineUpdate<AccountWorkflowState, [{ reason: string; revoke: boolean }]>('disconnect');
+/** The user connected the account again (new tokens stored by the callback): leave reauth_required. */
+export const reconnectedSignal = defineSignal<[]>('reconnected');
+export const accountStateQuery = defineQuery<AccountWorkflowState>('accountState');
