@@ -55,6 +55,25 @@ export interface ConnectedProfile {
   metadata?: Record<string, Json>;
 }
 
+/**
+ * Token endpoint failures, classified so the account workflow knows what to do:
+ *   invalid_grant - the refresh token (or code) is invalid, expired or revoked: the user must reconnect
+ *   transient     - try again later (5xx, network, temporarily_unavailable, rate limited)
+ *   permanent     - a configuration or request problem (invalid_client, invalid_request, ...): retrying will not help
+ */
+export class OAuthError extends Error {
+  override readonly name = 'OAuthError';
+  constructor(
+    readonly kind: 'invalid_grant' | 'transient' | 'permanent',
+    /** The platform's error code, e.g. `invalid_grant`. */
+    readonly code: string,
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
 export interface OAuthProvider {
   usesPkce: boolean;
   authorizeUrl(p: { state: string; redirectUri: string; codeChallenge?: string }): string;
@@ -224,14 +243,28 @@ export interface WebhookRequest {
   query: Record<string, string | undefined>;
 }
 
+/**
+ * What an event means for Herald, so ingestion acts on it without knowing the platform:
+ *   publish_progress  - a publish moved on (processing, delivered to inbox, publicly available): wake its target
+ *   publish_completed - the publish finished successfully
+ *   publish_failed    - the publish failed (`reason` says why)
+ *   access_revoked    - the user or platform removed our access to `platformAccountId`: disconnect the account
+ *   other             - stored and acknowledged, nothing to do
+ */
+export type WebhookEventKind = 'publish_progress' | 'publish_completed' | 'publish_failed' | 'access_revoked' | 'other';
+
 export interface ParsedWebhookEvent {
-  /** Unique per provider; the deduplication key. */
+  /** Unique per provider; the deduplication key (a platform's retry of the same event yields the same id). */
   externalId: string;
   eventType: string;
+  kind: WebhookEventKind;
   payload: Json;
   /** How to find what the event is about. */
   publishId?: string;
   platformAccountId?: string;
+  /** For publish events: the public post id when the platform sends it (a string: ids exceed 2^53). */
+  platformPostId?: string;
+  reason?: string;
 }
 
 export interface WebhookProvider {

@@ -2,7 +2,7 @@
 // "<t>.<raw body>">` keyed with the webhook secret. The timestamp bounds replays (default tolerance 300 s); the
 // comparison is constant-time. Events: `{ event_id, type, post_id, client_ref, occurred_at }`.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Json, ParsedWebhookEvent, WebhookProvider, WebhookRequest } from '../provider.js';
+import type { Json, ParsedWebhookEvent, WebhookEventKind, WebhookProvider, WebhookRequest } from '../provider.js';
 
 export interface TestbedWebhookConfig {
   secret: string | undefined;
@@ -30,6 +30,13 @@ function parseSignature(value: string): { t: number; s: Buffer } | undefined {
   if (!t || !/^\d{1,12}$/.test(t) || !s || !/^[0-9a-f]{64}$/i.test(s)) return undefined;
   return { t: Number(t), s: Buffer.from(s, 'hex') };
 }
+
+/** What each testbed event means for Herald (see WebhookEventKind). */
+const eventKinds: Record<string, WebhookEventKind> = {
+  'post.published': 'publish_completed',
+  'post.failed': 'publish_failed',
+  'authorization.revoked': 'access_revoked',
+};
 
 export function createTestbedWebhooks(config: TestbedWebhookConfig): WebhookProvider {
   const tolerance = config.toleranceSeconds ?? 300;
@@ -63,6 +70,7 @@ export function createTestbedWebhooks(config: TestbedWebhookConfig): WebhookProv
       return [{
         externalId: e.event_id,
         eventType: e.type,
+        kind: eventKinds[e.type] ?? 'other',
         payload: body as Json,
         ...(typeof e.post_id === 'string' ? { publishId: e.post_id } : {}),
       }];
