@@ -2,6 +2,7 @@
 import type { Config } from '../config.js';
 import type { PlatformProvider } from './provider.js';
 import { createTestbedProvider } from './testbed/index.js';
+import { createTiktokProvider } from './tiktok/index.js';
 
 export class ProviderRegistry {
   private readonly byId = new Map<string, PlatformProvider>();
@@ -30,6 +31,22 @@ export class ProviderRegistry {
 
 export function createProviderRegistry(config: Config): ProviderRegistry {
   const providers: PlatformProvider[] = [];
-  if (config.TESTBED_PROVIDER_ENABLED) providers.push(createTestbedProvider({ baseUrl: config.testbedBaseUrl }));
+  if (config.TESTBED_PROVIDER_ENABLED) {
+    providers.push(createTestbedProvider({
+      baseUrl: config.testbedBaseUrl, clientId: config.TESTBED_CLIENT_ID, clientSecret: config.TESTBED_CLIENT_SECRET,
+    }));
+  }
+  if (config.TIKTOK_CLIENT_KEY && config.TIKTOK_CLIENT_SECRET) {
+    providers.push(createTiktokProvider({
+      clientKey: config.TIKTOK_CLIENT_KEY,
+      clientSecret: config.TIKTOK_CLIENT_SECRET,
+      authBaseUrl: config.tiktokAuthBaseUrl,
+      apiBaseUrl: config.tiktokApiBaseUrl,
+      scopes: config.TIKTOK_SCOPES,
+      pkce: config.TIKTOK_PKCE,
+      verifiedUrlPrefixes: config.TIKTOK_VERIFIED_URL_PREFIXES,
+      webhookToleranceSeconds: config.WEBHOOK_TIMESTAMP_TOLERANCE_SECONDS,
+    }));
+  }
   return new ProviderRegistry(providers);
 }

@@ -12,6 +12,7 @@ import { RequestRecorder } from './core/recorder.js';
 import { defaultWebhookRetry, WebhookDispatcher, type WebhookRetryPolicy } from './core/webhooks.js';
 import type { SandboxPlatform, SandboxPlatformFactory } from './platform.js';
 import { testbedPlatform, type TestbedOptions } from './platforms/testbed/index.js';
+import { tiktokPlatform, type TiktokSandboxOptions } from './platforms/tiktok/index.js';
 
 export interface SandboxOptions {
   /** pino level; default `info`. */
@@ -19,6 +20,7 @@ export interface SandboxOptions {
   /** Base URL put into absolute URLs (upload URLs); default: scheme and Host of each request. */
   publicBaseUrl?: string;
   testbed?: TestbedOptions;
+  tiktok?: TiktokSandboxOptions;
   /** Outgoing webhook retries; default 4 attempts, 500 ms backoff doubling, 5 s timeout each. */
   webhookRetry?: Partial<WebhookRetryPolicy>;
 }
@@ -30,8 +32,8 @@ export async function buildSandbox(opts: SandboxOptions = {}): Promise<FastifyIn
   const webhooks = new WebhookDispatcher({ ...defaultWebhookRetry, ...opts.webhookRetry }, app.log);
   const baseUrl = opts.publicBaseUrl?.replace(/\/+$/, '');
 
-  // Future platforms (TikTok, Meta, ...) are added to this list.
-  const factories: SandboxPlatformFactory[] = [testbedPlatform(opts.testbed)];
+  // Future platforms (Meta, ...) are added to this list.
+  const factories: SandboxPlatformFactory[] = [testbedPlatform(opts.testbed), tiktokPlatform(opts.tiktok)];
   const platforms = new Map<string, SandboxPlatform>();
   for (const factory of factories) {
     let name = '';
@@ -62,6 +64,9 @@ export async function buildSandbox(opts: SandboxOptions = {}): Promise<FastifyIn
       for (const p of platforms.values()) p.reset();
     },
   }), { prefix: '/__sandbox' });
+  for (const platform of platforms.values()) {
+    if (platform.controlRoutes) await app.register(platform.controlRoutes, { prefix: `/__sandbox/${platform.name}` });
+  }
 
   for (const platform of platforms.values()) await mountPlatform(app, platform, { recorder, faults, webhooks });
 

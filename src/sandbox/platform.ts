@@ -11,6 +11,11 @@ export interface SandboxPlatform {
   readonly prefix: string;
   /** The platform's routes, relative to `prefix`. */
   readonly routes: FastifyPluginAsync;
+  /**
+   * Sandbox-only actions of this platform (things that happen on the platform's side without an API call, e.g. a
+   * user finishing a draft), mounted under `/__sandbox/<name>` with the control API: not recorded, no faults.
+   */
+  readonly controlRoutes?: FastifyPluginAsync;
   /** JSON-safe view of the platform's state for GET /__sandbox/state/:platform. Never includes live credentials. */
   snapshot(): unknown;
   /** Forgets all state (accounts, uploads, posts, timers) for POST /__sandbox/reset. */

@@ -33,6 +33,7 @@ test('a sandbox delivery verifies and parses', () => {
   expect(event).toEqual({
     externalId: expect.stringMatching(/^evt_/),
     eventType: 'post.published',
+    kind: 'publish_completed',
     publishId: postId,
     payload: expect.objectContaining({ post_id: postId, client_ref: 'target-9', type: 'post.published' }),
   });
