@@ -23,6 +23,8 @@ import { LocalMediaStore } from '../src/storage/local-media-store.js';
 import { createHeraldWorker } from '../src/worker/create-worker.js';
 import { loadWorkflowBundle } from '../src/worker/workflow-bundle.js';
 import { buildSandbox } from '../src/sandbox/app.js';
+import { sandboxOptionsFromConfig } from '../src/sandbox/options-from-config.js';
+import { TIKTOK_SANDBOX_CLIENT_KEY, TIKTOK_SANDBOX_CLIENT_SECRET } from '../src/sandbox/platforms/tiktok/options.js';
 import { startApi } from '../src/api/server.js';
 import { createUserWithApiKey } from '../src/api/auth/api-keys.js';
 import { loadDevSecrets, saveDevSecrets } from './dev-secrets.js';
@@ -37,6 +39,11 @@ const secrets = loadDevSecrets(secretsPath);
 process.env.TOKEN_KEYS ??= secrets.TOKEN_KEYS;
 process.env.ADMIN_TOKEN ??= secrets.ADMIN_TOKEN;
 process.env.TESTBED_PROVIDER_ENABLED ??= 'true';
+// TikTok against the sandbox's TikTok app, unless a real TikTok host is configured.
+if (!process.env.TIKTOK_API_BASE_URL) {
+  process.env.TIKTOK_CLIENT_KEY ??= TIKTOK_SANDBOX_CLIENT_KEY;
+  process.env.TIKTOK_CLIENT_SECRET ??= TIKTOK_SANDBOX_CLIENT_SECRET;
+}
 process.env.LOG_LEVEL ??= 'warn';
 const config = loadConfig();
 const log = createLogger('info', 'dev');
@@ -70,7 +77,7 @@ async function main() {
     temporalUi = server.uiUrl;
   }
 
-  const sandbox = await buildSandbox({ logLevel: config.LOG_LEVEL });
+  const sandbox = await buildSandbox(sandboxOptionsFromConfig(config));
   await sandbox.listen({ host: config.SANDBOX_HOST, port: config.SANDBOX_PORT });
   stops.push({ name: 'sandbox', stop: () => sandbox.close() });
 

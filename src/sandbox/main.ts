@@ -2,9 +2,10 @@
 // URLs from SANDBOX_BASE_URL. Stops gracefully on SIGINT/SIGTERM (in-flight requests finish, timers stop).
 import { loadConfig } from '../config.js';
 import { buildSandbox } from './app.js';
+import { sandboxOptionsFromConfig } from './options-from-config.js';
 
 const config = loadConfig();
-const app = await buildSandbox({ logLevel: config.LOG_LEVEL, publicBaseUrl: config.SANDBOX_BASE_URL });
+const app = await buildSandbox(sandboxOptionsFromConfig(config));
 await app.listen({ host: config.SANDBOX_HOST, port: config.SANDBOX_PORT });
 
 let stopping = false;

@@ -1,0 +1,24 @@
+// How the sandbox is set up from Herald's configuration when it runs as part of the product (`npm run sandbox`,
+// `npm run dev`): the sandbox's apps use the same credentials the providers are configured with, and its webhooks
+// go to Herald's webhook routes, so the demo works end to end without any other setting.
+import type { Config } from '../config.js';
+import type { SandboxOptions } from './app.js';
+
+export function sandboxOptionsFromConfig(config: Config): SandboxOptions {
+  const api = config.PUBLIC_BASE_URL.replace(/\/+$/, '');
+  return {
+    logLevel: config.LOG_LEVEL,
+    publicBaseUrl: config.SANDBOX_BASE_URL,
+    testbed: {
+      clientSecret: config.TESTBED_CLIENT_SECRET,
+      webhook: { url: `${api}/api/webhooks/testbed`, secret: config.TESTBED_WEBHOOK_SECRET },
+    },
+    tiktok: {
+      ...(config.TIKTOK_CLIENT_KEY ? { clientKey: config.TIKTOK_CLIENT_KEY } : {}),
+      ...(config.TIKTOK_CLIENT_SECRET ? { clientSecret: config.TIKTOK_CLIENT_SECRET } : {}),
+      pkce: config.TIKTOK_PKCE,
+      verifiedUrlPrefixes: config.TIKTOK_VERIFIED_URL_PREFIXES,
+      webhook: { url: `${api}/api/webhooks/tiktok` },
+    },
+  };
+}
