@@ -1,5 +1,6 @@
 // All activities the worker registers, built from their dependencies (the samples-typescript DI pattern).
 import type { ActivityDeps } from './deps.js';
+import { createAccountActivities } from './account.activities.js';
 import { createPostActivities } from './post.activities.js';
 import { createPublishActivities } from './publish.activities.js';
 
@@ -7,6 +8,7 @@ export type { ActivityDeps } from './deps.js';
 
 export function createActivities(deps: ActivityDeps) {
   return {
+    ...createAccountActivities(deps),
     ...createPostActivities(deps),
     ...createPublishActivities(deps),
   };

@@ -30,12 +30,12 @@ export interface CompleteTargetInput {
 const HEARTBEAT_EVERY_MS = 5_000;
 
 /** Maps a provider error to the failure the workflow classifies (src/workflows/step-failures.ts). */
-export function toApplicationFailure(err: PublishError): ApplicationFailure {
+export function toApplicationFailure(err: PublishError, extra: Record<string, string> = {}): ApplicationFailure {
   return ApplicationFailure.create({
     type: err.kind,
     message: err.message,
     nonRetryable: err.kind !== 'transient',
-    details: [{ code: err.code, ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}) }],
+    details: [{ code: err.code, ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}), ...extra }],
   });
 }
 
@@ -92,7 +92,7 @@ export function createPublishActivities({ database: { db }, platforms, crypto, m
   }
 
   /** Everything a provider step needs, with the token decrypted in this process only. */
-  async function buildContext(input: StepInput): Promise<{ ctx: PublishContext; platform: string; stop: () => void }> {
+  async function buildContext(input: StepInput): Promise<{ ctx: PublishContext; platform: string; tokenExpiresAt?: string; stop: () => void }> {
     const { target, post, account } = await loadTarget(input.targetId);
     if (account.status !== 'active') {
       throw new PublishError('permanent', 'account_inactive', `account ${account.displayName ?? account.id} is ${account.status}${account.statusReason ? `: ${account.statusReason}` : ''}`);
@@ -116,7 +116,10 @@ export function createPublishActivities({ database: { db }, platforms, crypto, m
       signal: activity.cancellationSignal,
       quota,
     };
-    return { ctx, platform: target.platform, stop: () => clearInterval(timer) };
+    return {
+      ctx, platform: target.platform, stop: () => clearInterval(timer),
+      ...(account.expiresAt ? { tokenExpiresAt: account.expiresAt.toISOString() } : {}),
+    };
   }
 
   async function setRunningStatus(targetId: string, status: TargetStatus) {
@@ -157,7 +160,9 @@ export function createPublishActivities({ database: { db }, platforms, crypto, m
             at: new Date().toISOString(), step: step.name, outcome: failure.kind === 'ambiguous' ? 'ambiguous' : 'error', code: failure.code, message: failure.message,
           }).catch(() => undefined);
         }
-        throw toApplicationFailure(failure);
+        // Which token the platform rejected: the account workflow refreshes only if it still holds that one.
+        const rejected: Record<string, string> = failure.kind === 'auth' && built?.tokenExpiresAt ? { staleExpiresAt: built.tokenExpiresAt } : {};
+        throw toApplicationFailure(failure, rejected);
       } finally {
         built?.stop();
       }

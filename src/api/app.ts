@@ -32,6 +32,7 @@ import healthRoutes from './routes/health/index.js';
 import meRoutes from './routes/me/index.js';
 import metricsRoutes from './routes/metrics/index.js';
 import accountRoutes from './routes/social/accounts/index.js';
+import connectRoutes from './routes/social/connect/index.js';
 import mediaRoutes from './routes/social/media/index.js';
 import postRoutes from './routes/social/posts/index.js';
 
@@ -77,6 +78,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(adminUserRoutes);
   await app.register(meRoutes);
   await app.register(accountRoutes);
+  await app.register(connectRoutes);
   await app.register(mediaRoutes);
   await app.register(postRoutes);
 

@@ -9,6 +9,22 @@ export interface AccountLifecycleInput {
   accountId: string;
   userId: string;
   platform: string;
+  /**
+   * Refresh this long before the access token expires (TOKEN_REFRESH_MARGIN_SECONDS as the starter knew it; the
+   * workflow cannot read configuration). Capped at half the token's remaining lifetime. Default 3600.
+   */
+  refreshMarginSeconds?: number;
+  /** Continue-as-new after this many turns of the refresh loop (or sooner, when Temporal suggests it). Default 200. */
+  turnsBeforeContinueAsNew?: number;
+}
+
+/** What one run of accountLifecycle hands the next across continue-as-new (no secrets: expiry times only). */
+export interface AccountLifecycleResume {
+  refreshCount: number;
+  expiresAt?: string;
+  nextRefreshAt?: string;
+  /** The expiry `nextRefreshAt` was planned for, so a new run does not push the plan back. */
+  plannedFor?: string;
 }
 
 export type AccountPhase = 'active' | 'reauth_required' | 'disconnected';

@@ -1,3 +1,4 @@
 // Entry point of the workflow bundle: every workflow type the worker registers.
+export { accountLifecycle } from './account-lifecycle.workflow.js';
 export { publishPost } from './publish-post.workflow.js';
 export { publishTarget } from './publish-target.workflow.js';

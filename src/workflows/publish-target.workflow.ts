@@ -30,6 +30,11 @@ const transfer = proxyActivities<Activities>({
   heartbeatTimeout: '1 minute',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 30, nonRetryableErrorTypes: handledHere },
 });
+/** Waits on the account workflow's refresh (an update), which may itself retry the platform's token endpoint. */
+const accounts = proxyActivities<Activities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '2 seconds', maximumInterval: '30 seconds', maximumAttempts: 5 },
+});
 /** The irreversible call: never retried by Temporal. The workflow decides, after reconciling. */
 const commitOnce = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
@@ -76,8 +81,28 @@ export async function publishTarget(input: PublishTargetInput, resume?: PublishT
     return { targetId, status, ...(failure ? { errorCode: failure.code } : {}) };
   };
 
-  /** Runs a step activity, waiting out platform rate limits; turns auth and permanent errors into the target's end. */
+  /**
+   * After the platform rejected the access token: ask the account's workflow (the only writer of its tokens) for a
+   * refresh and wait for it. True when a usable token now exists; false ends the target (the account needs the user).
+   */
+  const refreshAfterRejection = async (f: ClassifiedFailure): Promise<boolean> => {
+    try {
+      const result = await accounts.requestAccountRefresh({
+        accountId: input.accountId,
+        reason: `${f.code} while publishing target ${targetId}`,
+        ...(f.staleExpiresAt ? { staleExpiresAt: f.staleExpiresAt } : {}),
+      });
+      return result.status === 'refreshed' || result.status === 'already_fresh';
+    } catch {
+      // The account workflow could not refresh (platform token endpoint kept failing): the target ends with the
+      // platform's own auth error, and the account workflow keeps trying on its schedule.
+      return false;
+    }
+  };
+
+  /** Runs a step activity, waiting out platform rate limits and retrying once after a token refresh. */
   const withRateLimits = async <T>(call: () => Promise<T>): Promise<T> => {
+    let refreshed = false;
     for (let waits = 0; ; waits++) {
       try {
         return await call();
@@ -86,6 +111,10 @@ export async function publishTarget(input: PublishTargetInput, resume?: PublishT
         if (f.kind === 'rate_limited' && waits < MAX_RATE_LIMIT_WAITS) {
           await sleep(Math.max(1000, f.retryAfterMs ?? 60_000));
           continue;
+        }
+        if (f.kind === 'auth' && !refreshed) {
+          refreshed = true;
+          if (await refreshAfterRejection(f)) continue;
         }
         throw err;
       }
@@ -98,11 +127,16 @@ export async function publishTarget(input: PublishTargetInput, resume?: PublishT
   // The commit protocol. Returns undefined when the outcome cannot be known (target goes to needs_review).
 
   const commit = async (step: PublishStepSpec): Promise<StepOutcome | undefined> => {
-    for (let sends = 1, rateWaits = 0, transientRetries = 0; ; ) {
+    for (let sends = 1, rateWaits = 0, transientRetries = 0, refreshed = false; ; ) {
       try {
         return await commitOnce.runPublishStep({ targetId, step, state });
       } catch (err) {
         const f = classifyFailure(err);
+        // A rejected token is a refusal, nothing was applied: refresh once and send again.
+        if (f.kind === 'auth' && !refreshed) {
+          refreshed = true;
+          if (await refreshAfterRejection(f)) continue;
+        }
         if (f.kind === 'permanent' || f.kind === 'auth') throw new TargetEnded(await end('failed', state, f));
         if (f.kind === 'rate_limited' && rateWaits++ < MAX_RATE_LIMIT_WAITS) {
           // A 429 is a refusal: nothing was applied.
@@ -169,8 +203,8 @@ export async function publishTarget(input: PublishTargetInput, resume?: PublishT
   } catch (err) {
     if (err instanceof TargetEnded) return err.result;
     const f = classifyFailure(err);
-    // Anything that reaches here is final for this target: permanent platform errors, exhausted retries, a
-    // rejected token (the account workflow's refresh path is added with the first OAuth platform).
+    // Anything that reaches here is final for this target: permanent platform errors, exhausted retries, a token
+    // still rejected after the account workflow refreshed it (or an account that needs the user to reconnect).
     return await end('failed', state, f.kind === 'ambiguous' ? { ...f, kind: 'permanent' } : f);
   }
 }

@@ -10,6 +10,8 @@ export interface ClassifiedFailure {
   code: string;
   message: string;
   retryAfterMs?: number;
+  /** For auth failures: the expiry of the token the platform rejected (see RefreshRequest.staleExpiresAt). */
+  staleExpiresAt?: string;
 }
 
 const kinds: FailureKind[] = ['permanent', 'rate_limited', 'auth', 'transient', 'ambiguous'];
@@ -17,12 +19,13 @@ const kinds: FailureKind[] = ['permanent', 'rate_limited', 'auth', 'transient', 
 export function classifyFailure(err: unknown): ClassifiedFailure {
   const cause = err instanceof ActivityFailure ? err.cause : err;
   if (cause instanceof ApplicationFailure && kinds.includes(cause.type as FailureKind)) {
-    const details = (cause.details?.[0] ?? {}) as { code?: string; retryAfterMs?: number };
+    const details = (cause.details?.[0] ?? {}) as { code?: string; retryAfterMs?: number; staleExpiresAt?: string };
     return {
       kind: cause.type as FailureKind,
       code: details.code ?? cause.type!,
       message: cause.message,
       ...(details.retryAfterMs !== undefined ? { retryAfterMs: details.retryAfterMs } : {}),
+      ...(details.staleExpiresAt !== undefined ? { staleExpiresAt: details.staleExpiresAt } : {}),
     };
   }
   if (cause instanceof TimeoutFailure) {

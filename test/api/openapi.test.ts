@@ -27,6 +27,8 @@ const expectedRoutes = [
   'POST /api/admin/users', 'POST /api/admin/users/:id/api-keys',
   'GET /api/me',
   'GET /api/social/accounts',
+  'POST /api/social/accounts/:id/refresh', 'POST /api/social/disconnect/:platform',
+  'GET /api/social/connect/:platform', 'GET /api/social/callback/:platform',
   'POST /api/social/media', 'GET /api/social/media/:id', 'DELETE /api/social/media/:id',
   'POST /api/social/posts', 'GET /api/social/posts', 'GET /api/social/posts/:id', 'PUT /api/social/posts/:id',
   'DELETE /api/social/posts/:id', 'POST /api/social/posts/:id/publish', 'POST /api/social/posts/:id/schedule',
@@ -82,7 +84,9 @@ describe('OpenAPI document', () => {
         for (const name of path.match(/\{(\w+)\}/g) ?? []) {
           expect(op.parameters?.some((p: any) => p.in === 'path' && `{${p.name}}` === name && p.required), `${where} ${name}`).toBe(true);
         }
-        if (path.startsWith('/api/')) {
+        // Public /api routes (the OAuth callback, platform webhooks) declare `security: []` and have no 401.
+        const isPublic = Array.isArray(op.security) && op.security.length === 0;
+        if (path.startsWith('/api/') && !isPublic) {
           // Authenticated routes document 401 with the error shape.
           const unauthorized = op.responses['401']?.content?.['application/json']?.schema;
           expect(unauthorized?.properties?.error?.required, where).toEqual(['code', 'message', 'details']);
@@ -131,6 +135,8 @@ describe('OpenAPI document', () => {
     expect(doc.paths['/metrics'].get.security).toEqual([]);
     expect(doc.paths['/api/admin/users'].post.security).toEqual([{ adminToken: [] }]);
     expect(doc.paths['/api/social/posts'].get.security).toBeUndefined(); // inherits the document's apiKey
+    expect(doc.paths['/api/social/callback/{platform}'].get.security).toEqual([]); // the OAuth state authenticates it
+    expect(doc.paths['/api/social/connect/{platform}'].get.security).toBeUndefined();
   });
 
   test('documents the request schemas: post body fields, list query, multipart upload', async () => {

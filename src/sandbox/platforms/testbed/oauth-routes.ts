@@ -118,7 +118,7 @@ export function oauthRoutes(store: TestbedStore, options: ResolvedTestbedOptions
         if (code.redirectUri !== f.redirect_uri) return oauthError(reply, 400, 'invalid_grant', 'redirect_uri does not match the authorization request');
         if (!verifierFormat.test(f.code_verifier)) return oauthError(reply, 400, 'invalid_request', 'code_verifier must be 43-128 unreserved characters');
         if (!sameString(s256(f.code_verifier), code.codeChallenge)) return oauthError(reply, 400, 'invalid_grant', 'code_verifier does not match code_challenge');
-        const grant: Grant = { id: randomUUID(), clientId: code.clientId, user: code.user, scope: code.scope, createdAt: Date.now(), revoked: false };
+        const grant: Grant = { id: randomUUID(), clientId: code.clientId, user: code.user, scope: code.scope, createdAt: Date.now(), revoked: false, refreshedAt: [] };
         store.grants.set(grant.id, grant);
         return issueTokens(grant, reply);
       }
@@ -132,6 +132,7 @@ export function oauthRoutes(store: TestbedStore, options: ResolvedTestbedOptions
         }
         if (grant.clientId !== f.client_id) return oauthError(reply, 400, 'invalid_grant', 'refresh token was issued to another client');
         old.retired = true; // rotation: the old refresh token is spent
+        grant.refreshedAt.push(Date.now());
         return issueTokens(grant, reply);
       }
 

@@ -20,6 +20,8 @@ export interface Grant {
   scope: string;
   createdAt: number;
   revoked: boolean;
+  /** When each refresh_token grant on this grant was answered with new tokens (ms), for tests to observe refreshes. */
+  refreshedAt: number[];
 }
 
 export interface IssuedToken {
@@ -129,6 +131,7 @@ export class TestbedStore {
       uploads: [...this.uploads.values()].map((u) => ({ ...publicUpload(u), chunk_bytes_in_flight: u.inFlightBytes, used_by_post_id: u.usedByPostId ?? null })),
       grants: [...this.grants.values()].map((g) => ({
         id: g.id, client_id: g.clientId, open_id: g.user.id, scope: g.scope, revoked: g.revoked, created_at: new Date(g.createdAt).toISOString(),
+        refreshed_at: g.refreshedAt.map((t) => new Date(t).toISOString()),
       })),
       revoked_seeded_tokens: this.revokedSeeded.size,
     };

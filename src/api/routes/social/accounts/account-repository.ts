@@ -26,6 +26,22 @@ export async function listAccounts(db: Db, userId: string) {
 
 export type AccountRow = Awaited<ReturnType<typeof listAccounts>>[number];
 
+/** One of the user's accounts; undefined for another user's (its existence is never revealed). */
+export async function findOwnedAccount(db: Db, userId: string, id: string): Promise<AccountRow & { userId: string } | undefined> {
+  const [row] = await db.select({ ...publicColumns, userId: socialAccounts.userId }).from(socialAccounts)
+    .where(and(eq(socialAccounts.userId, userId), eq(socialAccounts.id, id)));
+  return row;
+}
+
+/** The user's accounts among `ids`, in the order of `ids`. */
+export async function findOwnedAccountViews(db: Db, userId: string, ids: string[]): Promise<AccountRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.select(publicColumns).from(socialAccounts)
+    .where(and(eq(socialAccounts.userId, userId), inArray(socialAccounts.id, ids)));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
+}
+
 /** The user's accounts among `ids` (others' accounts are simply absent). */
 export async function findOwnedAccounts(db: Db, userId: string, ids: string[]) {
   if (ids.length === 0) return [];

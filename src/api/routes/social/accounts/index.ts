@@ -1,37 +1,83 @@
-// Connected social accounts of the caller (read-only until account connection lands).
+// Connected social accounts of the caller: list them (never any token material), refresh one's access token now,
+// disconnect one. Refresh and disconnect go through the account's accountLifecycle workflow, the only writer of its
+// tokens: the API itself never writes a token after connect.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errorResponses } from '../../../schemas/common.js';
-import { listAccounts, type AccountRow } from './account-repository.js';
+import { AccountCommandFailed, AccountCommands } from '../../../../temporal/account-commands.js';
+import { ApiError, notFound, unavailable } from '../../../errors.js';
+import { errorBodySchema, errorResponses, idParamsSchema } from '../../../schemas/common.js';
+import { findOwnedAccount, listAccounts } from './account-repository.js';
+import { accountSchema, disconnectBody, disconnectParams, presentAccount, refreshResultSchema } from './account-schemas.js';
 
-const accountSchema = z.object({
-  id: z.uuid(),
-  platform: z.string().describe('Provider id, e.g. `testbed`'),
-  platformAccountId: z.string(),
-  displayName: z.string().nullable(),
-  scopes: z.array(z.string()),
-  status: z.enum(['active', 'reauth_required', 'disconnected']),
-  statusReason: z.string().nullable(),
-  expiresAt: z.iso.datetime().nullable().describe('When the access token expires'),
-  refreshExpiresAt: z.iso.datetime().nullable(),
-  metadata: z.record(z.string(), z.unknown()),
-  createdAt: z.iso.datetime(),
-});
-
-const present = (a: AccountRow): z.infer<typeof accountSchema> => ({
-  ...a,
-  expiresAt: a.expiresAt?.toISOString() ?? null,
-  refreshExpiresAt: a.refreshExpiresAt?.toISOString() ?? null,
-  createdAt: a.createdAt.toISOString(),
-});
+const tags = ['accounts'];
 
 const accountRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { db } = app.database;
+  const commands = new AccountCommands(app.temporal.client, app.config.TEMPORAL_TASK_QUEUE, {
+    refreshMarginSeconds: app.config.TOKEN_REFRESH_MARGIN_SECONDS,
+  });
+
   app.get('/api/social/accounts', {
     schema: {
-      tags: ['accounts'], summary: 'List the connected social accounts (never any token material)',
+      tags, summary: 'List the connected social accounts (never any token material)',
       response: { 200: z.object({ data: z.array(accountSchema) }).describe('The caller\'s accounts'), ...errorResponses(401, 429) },
     },
-  }, async (request) => ({ data: (await listAccounts(app.database.db, request.user.id)).map(present) }));
+  }, async (request) => ({ data: (await listAccounts(db, request.user.id)).map(presentAccount) }));
+
+  app.post('/api/social/accounts/:id/refresh', {
+    schema: {
+      tags, summary: 'Refresh the account\'s access token now (through the account\'s workflow)',
+      params: idParamsSchema,
+      response: {
+        200: refreshResultSchema.describe('What the account\'s workflow did'),
+        ...errorResponses(400, 401, 404, 429, 503),
+        502: errorBodySchema.describe('The platform\'s token endpoint kept failing; the workflow tries again later'),
+      },
+    },
+  }, async (request) => {
+    const account = await findOwnedAccount(db, request.user.id, request.params.id);
+    if (!account) throw notFound('account');
+    // A disconnected account has no tokens and no workflow; asking would only start one to say so.
+    if (account.status === 'disconnected') return { status: 'disconnected' as const, ...(account.statusReason ? { reason: account.statusReason } : {}) };
+    try {
+      return await commands.refresh(
+        { accountId: account.id, userId: account.userId, platform: account.platform },
+        { reason: 'refresh requested through the API' },
+      );
+    } catch (err) {
+      if (err instanceof AccountCommandFailed) throw new ApiError(502, 'refresh_failed', err.message);
+      throw err;
+    }
+  });
+
+  app.post('/api/social/disconnect/:platform', {
+    schema: {
+      tags, summary: 'Disconnect an account: revoke at the platform (best effort), delete its tokens. Idempotent',
+      params: disconnectParams,
+      body: disconnectBody,
+      response: { 200: accountSchema.describe('The account, now disconnected'), ...errorResponses(400, 401, 404, 429, 503) },
+    },
+  }, async (request) => {
+    const { platform } = request.params;
+    const { accountId } = request.body;
+    const account = await findOwnedAccount(db, request.user.id, accountId);
+    if (!account || account.platform !== platform) throw notFound(`${platform} account ${accountId}`);
+    if (account.status !== 'disconnected') {
+      try {
+        await commands.disconnect(
+          { accountId: account.id, userId: account.userId, platform: account.platform },
+          { reason: 'disconnected by the user', revoke: true },
+        );
+      } catch (err) {
+        if (err instanceof AccountCommandFailed) throw unavailable(`the account could not be disconnected: ${err.message}`);
+        throw err;
+      }
+    }
+    const now = await findOwnedAccount(db, request.user.id, accountId);
+    if (!now) throw notFound(`${platform} account ${accountId}`);
+    const { userId: _owner, ...view } = now;
+    return presentAccount(view);
+  });
 };
 
 export default accountRoutes;

@@ -1,0 +1,38 @@
+// Response shapes of the account routes (and of the connect callback, which answers the accounts it connected).
+// Built from the repository's public columns only: no data key, no token, ever.
+import { z } from 'zod';
+import type { AccountRow } from './account-repository.js';
+
+export const accountSchema = z.object({
+  id: z.uuid(),
+  platform: z.string().describe('Provider id, e.g. `testbed`'),
+  platformAccountId: z.string(),
+  displayName: z.string().nullable(),
+  scopes: z.array(z.string()),
+  status: z.enum(['active', 'reauth_required', 'disconnected'])
+    .describe('`reauth_required`: the platform no longer honours the refresh token; connect the account again'),
+  statusReason: z.string().nullable().describe('Why the account is not active'),
+  expiresAt: z.iso.datetime().nullable().describe('When the access token expires'),
+  refreshExpiresAt: z.iso.datetime().nullable(),
+  metadata: z.record(z.string(), z.unknown()),
+  createdAt: z.iso.datetime(),
+});
+
+export type AccountView = z.infer<typeof accountSchema>;
+
+export const presentAccount = (a: AccountRow): AccountView => ({
+  ...a,
+  expiresAt: a.expiresAt?.toISOString() ?? null,
+  refreshExpiresAt: a.refreshExpiresAt?.toISOString() ?? null,
+  createdAt: a.createdAt.toISOString(),
+});
+
+export const refreshResultSchema = z.object({
+  status: z.enum(['refreshed', 'already_fresh', 'reauth_required', 'disconnected'])
+    .describe('`already_fresh`: a newer token than the one asked about exists; nothing was sent to the platform'),
+  expiresAt: z.iso.datetime().optional().describe('Expiry of the access token now stored'),
+  reason: z.string().optional(),
+});
+
+export const disconnectParams = z.object({ platform: z.string().min(1).max(64).describe('Provider id, e.g. `testbed`') });
+export const disconnectBody = z.strictObject({ accountId: z.uuid().describe('The account to disconnect') });

@@ -1,0 +1,147 @@
+// Connecting accounts, for every provider with `oauth` (authorization code flow, PKCE when the provider uses it):
+//   begin     - a single-use state bound to the user and platform (stored as its SHA-256, with the sealed PKCE
+//               verifier), and the platform's authorize URL;
+//   complete  - the platform's redirect back: consume the state atomically, exchange the code (same redirect_uri),
+//               read the profiles, upsert one account per profile with its sealed tokens, then start each account's
+//               workflow or tell the running one that the user reconnected.
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from '../../../../config.js';
+import type { TokenCrypto } from '../../../../crypto/envelope.js';
+import { openOAuthVerifier, sealOAuthVerifier } from '../../../../crypto/secret-fields.js';
+import type { Db } from '../../../../db/client.js';
+import type { ConnectedProfile, OAuthProvider, PlatformProvider, TokenSet } from '../../../../platforms/provider.js';
+import type { ProviderRegistry } from '../../../../platforms/registry.js';
+import type { AccountCommands } from '../../../../temporal/account-commands.js';
+import { classifyTokenFailure } from '../../../../activities/token-failures.js';
+import type { AuthenticatedUser } from '../../../auth/api-keys.js';
+import { ApiError, invalid, unavailable } from '../../../errors.js';
+import { findOwnedAccountViews, type AccountRow } from '../accounts/account-repository.js';
+import { saveConnectedAccounts } from './connected-accounts.js';
+import { hashOAuthState, newCodeVerifier, newOAuthState, s256Challenge } from './oauth-secrets.js';
+import {
+  consumeOAuthState, purgeExpiredOAuthStates, saveOAuthState, whyStateUnusable, type UnusableStateReason,
+} from './oauth-state-repository.js';
+
+export interface ConnectServiceDeps {
+  db: Db;
+  config: Config;
+  providers: ProviderRegistry;
+  crypto: () => TokenCrypto;
+  accounts: AccountCommands;
+  log: FastifyBaseLogger;
+}
+
+export interface CallbackQuery {
+  code?: string | undefined;
+  state?: string | undefined;
+  error?: string | undefined;
+  error_description?: string | undefined;
+}
+
+const stateProblems: Record<UnusableStateReason, string> = {
+  unknown: 'state is unknown: start the connection again',
+  already_used: 'state was already used: start the connection again',
+  expired: 'state has expired: start the connection again',
+  other_platform: 'state was issued for another platform',
+};
+
+/** Platform-supplied text going into our messages: bounded, one line. */
+const clip = (s: string) => s.replace(/\s+/g, ' ').slice(0, 300);
+
+export class ConnectService {
+  constructor(private readonly deps: ConnectServiceDeps) {}
+
+  /** Where OAuth sends the browser back; also sent again with the code exchange, as OAuth requires. */
+  redirectUri(platform: string): string {
+    return `${this.deps.config.PUBLIC_BASE_URL.replace(/\/+$/, '')}/api/social/callback/${encodeURIComponent(platform)}`;
+  }
+
+  async begin(user: AuthenticatedUser, platform: string): Promise<{ authorizeUrl: string; expiresAt: string }> {
+    const { oauth } = this.oauthProvider(platform);
+    const crypto = this.deps.crypto();
+    const state = newOAuthState();
+    const stateHash = hashOAuthState(state);
+    const redirectUri = this.redirectUri(platform);
+    const expiresAt = new Date(Date.now() + this.deps.config.OAUTH_STATE_TTL_SECONDS * 1000);
+    const verifier = oauth.usesPkce ? newCodeVerifier() : undefined;
+    const sealed = verifier ? sealOAuthVerifier(crypto, stateHash, verifier) : undefined;
+    await saveOAuthState(this.deps.db, {
+      stateHash, userId: user.id, platform, redirectUri, expiresAt,
+      dataKey: sealed?.dataKey ?? null,
+      codeVerifier: sealed?.codeVerifier ?? null,
+    });
+    // Housekeeping off the request's path: a failure here must not fail the connect.
+    purgeExpiredOAuthStates(this.deps.db).catch((err) => this.deps.log.warn({ err }, 'purging expired OAuth states failed'));
+    const authorizeUrl = oauth.authorizeUrl({ state, redirectUri, ...(verifier ? { codeChallenge: s256Challenge(verifier) } : {}) });
+    return { authorizeUrl, expiresAt: expiresAt.toISOString() };
+  }
+
+  async complete(platform: string, query: CallbackQuery): Promise<{ userId: string; accounts: AccountRow[] }> {
+    const { provider, oauth } = this.oauthProvider(platform);
+    const { db } = this.deps;
+
+    if (query.error !== undefined) {
+      // The user said no (or the platform refused): the state is spent either way.
+      if (query.state) await consumeOAuthState(db, hashOAuthState(query.state), platform);
+      const denied = query.error === 'access_denied';
+      const text = clip(query.error_description ?? query.error);
+      throw new ApiError(400, denied ? 'authorization_denied' : 'authorization_failed',
+        denied ? `the connection to ${provider.displayName} was not authorized: ${text}` : `${provider.displayName} refused the authorization: ${text}`,
+        [{ field: 'error', rule: clip(query.error), message: text }]);
+    }
+    if (!query.state) throw invalid('state', 'required', 'state is required');
+    if (!query.code) throw invalid('code', 'required', 'code is required');
+
+    const stateHash = hashOAuthState(query.state);
+    const consumed = await consumeOAuthState(db, stateHash, platform);
+    if (!consumed) {
+      const why = await whyStateUnusable(db, stateHash, platform);
+      throw new ApiError(400, 'invalid_state', stateProblems[why], [{ field: 'state', rule: why, message: stateProblems[why] }]);
+    }
+    const crypto = this.deps.crypto();
+    const codeVerifier = consumed.codeVerifier !== null ? openOAuthVerifier(crypto, consumed) : undefined;
+
+    const tokens = await this.platformCall(provider, 'exchanging the authorization code', () =>
+      oauth.exchangeCode({ code: query.code!, redirectUri: consumed.redirectUri, ...(codeVerifier ? { codeVerifier } : {}) }));
+    const profiles = await this.platformCall(provider, 'reading the connected profile', () => oauth.fetchProfiles(tokens));
+    if (profiles.length === 0) {
+      throw new ApiError(400, 'no_accounts', `${provider.displayName} authorized the connection but gave access to no account`);
+    }
+
+    const ids = [...new Set(await saveConnectedAccounts(db, crypto, { userId: consumed.userId, platform, tokens, profiles }))];
+    for (const accountId of ids) {
+      await this.deps.accounts.connected({ accountId, userId: consumed.userId, platform });
+    }
+    this.deps.log.info({ platform, userId: consumed.userId, accountIds: ids }, 'accounts connected');
+    return { userId: consumed.userId, accounts: await findOwnedAccountViews(db, consumed.userId, ids) };
+  }
+
+  private oauthProvider(platform: string): { provider: PlatformProvider; oauth: OAuthProvider } {
+    if (!this.deps.providers.has(platform)) {
+      throw new ApiError(404, 'not_found', `platform "${platform}" is not available`, [
+        { field: 'platform', rule: 'registered_platform', message: `no platform "${platform}" is configured on this server` },
+      ]);
+    }
+    const provider = this.deps.providers.get(platform);
+    if (!provider.oauth) throw invalid('platform', 'oauth_supported', `platform "${platform}" does not connect accounts through OAuth`);
+    return { provider, oauth: provider.oauth };
+  }
+
+  /** Token endpoint and profile calls: a rejected code is the client's problem (400), the platform failing is ours. */
+  private async platformCall<T extends TokenSet | ConnectedProfile[]>(provider: PlatformProvider, what: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      const f = classifyTokenFailure(err);
+      const message = `${provider.displayName} failed ${what} (${f.code}): ${clip(f.message)}`;
+      if (f.kind === 'invalid_grant') {
+        throw new ApiError(400, 'invalid_grant', `${provider.displayName} rejected the authorization code: start the connection again`, [
+          { field: 'code', rule: 'invalid_grant', message: clip(f.message) },
+        ]);
+      }
+      if (f.kind === 'transient') throw unavailable(`${message}; try connecting again`);
+      this.deps.log.warn({ platform: provider.id, code: f.code }, message);
+      throw new ApiError(502, 'platform_error', message);
+    }
+  }
+}

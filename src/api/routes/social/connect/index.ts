@@ -1,0 +1,124 @@
+// Connecting social accounts through the platform's OAuth:
+//   GET /api/social/connect/:platform    (API key)  the authorize URL to send the user to, or a 302 to it
+//   GET /api/social/callback/:platform   (no key: the single-use state identifies the user) where the platform sends
+//        the user back; answers JSON to clients that ask for it, else redirects the browser to the dashboard with
+//        `?connected=<platform>&accounts=<ids>` or `?error=<code>&message=...`.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AccountCommands } from '../../../../temporal/account-commands.js';
+import { toErrorReply } from '../../../plugins/app/error-handler.js';
+import { errorBodySchema, errorResponses } from '../../../schemas/common.js';
+import { accountSchema, presentAccount } from '../accounts/account-schemas.js';
+import { ConnectService } from './connect-service.js';
+import { tokenCryptoFor } from './token-crypto.js';
+
+const tags = ['accounts'];
+
+const platformParams = z.object({ platform: z.string().min(1).max(64).describe('Provider id, e.g. `testbed`') });
+
+const connectQuery = z.strictObject({
+  redirect: z.enum(['true', 'false', '1', '0']).optional()
+    .describe('`true`: answer 302 to the authorize URL instead of JSON (for a browser link)'),
+});
+
+// Loose on purpose: platforms add parameters of their own (scopes, iss, ...).
+const callbackQuery = z.object({
+  code: z.string().min(1).max(4096).optional(),
+  state: z.string().min(1).max(512).optional(),
+  error: z.string().min(1).max(256).optional().describe('Set by the platform when the user denied the request'),
+  error_description: z.string().max(2048).optional(),
+});
+
+/** Weight of a media type in an Accept header (0 when absent). */
+function acceptWeight(accept: string, type: string): number {
+  for (const range of accept.split(',')) {
+    const [name, ...params] = range.split(';').map((p) => p.trim());
+    if (name?.toLowerCase() !== type) continue;
+    const q = params.find((p) => p.startsWith('q='));
+    return q ? Number(q.slice(2)) || 0 : 1;
+  }
+  return 0;
+}
+
+/** A client asking for JSON over HTML gets JSON; a browser (or anything else) is redirected to the dashboard. */
+export function prefersJson(accept: string | undefined): boolean {
+  if (!accept) return false;
+  const json = acceptWeight(accept, 'application/json');
+  return json > 0 && json >= acceptWeight(accept, 'text/html');
+}
+
+const connectRoutes: FastifyPluginAsyncZod = async (app) => {
+  const service = new ConnectService({
+    db: app.database.db,
+    config: app.config,
+    providers: app.providers,
+    crypto: () => tokenCryptoFor(app.config),
+    accounts: new AccountCommands(app.temporal.client, app.config.TEMPORAL_TASK_QUEUE, {
+      refreshMarginSeconds: app.config.TOKEN_REFRESH_MARGIN_SECONDS,
+    }),
+    log: app.log,
+  });
+
+  const dashboard = (params: Record<string, string>) => {
+    const url = new URL(app.config.DASHBOARD_URL);
+    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+    return url.toString();
+  };
+
+  app.get('/api/social/connect/:platform', {
+    schema: {
+      tags, summary: 'Start connecting an account: the platform\'s authorize URL (single-use state, PKCE when the platform uses it)',
+      params: platformParams,
+      querystring: connectQuery,
+      response: {
+        200: z.object({
+          authorizeUrl: z.url().describe('Send the user here; the platform redirects back to /api/social/callback/:platform'),
+          expiresAt: z.iso.datetime().describe('The authorization must complete before this instant'),
+        }).describe('The authorize URL'),
+        302: z.null().describe('Redirect to the authorize URL (`?redirect=true`)'),
+        ...errorResponses(400, 401, 404, 429, 503),
+      },
+    },
+  }, async (request, reply) => {
+    const started = await service.begin(request.user, request.params.platform);
+    const redirect = request.query.redirect === 'true' || request.query.redirect === '1';
+    if (redirect) return reply.redirect(started.authorizeUrl, 302);
+    return started;
+  });
+
+  app.get('/api/social/callback/:platform', {
+    config: { public: true },
+    // Fastify's per-request info lines carry the URL, and this URL carries the authorization code and the state:
+    // keep them out of the logs (what the handler logs itself goes through app.log, without the URL).
+    logLevel: 'warn',
+    schema: {
+      tags, summary: 'OAuth redirect target: completes the connection (the state identifies the user, no API key)',
+      security: [],
+      params: platformParams,
+      querystring: callbackQuery,
+      response: {
+        200: z.object({ accounts: z.array(accountSchema) }).describe('The accounts connected (clients that accept JSON)'),
+        302: z.null().describe('Browsers: back to the dashboard with `?connected=<platform>&accounts=<ids>` or `?error=<code>&message=...`'),
+        ...errorResponses(400, 404, 429, 503),
+        502: errorBodySchema.describe('The platform failed exchanging the code or reading the profile'),
+      },
+    },
+  }, async (request, reply) => {
+    const { platform } = request.params;
+    if (prefersJson(request.headers.accept)) {
+      const { accounts } = await service.complete(platform, request.query);
+      return { accounts: accounts.map(presentAccount) };
+    }
+    try {
+      const { accounts } = await service.complete(platform, request.query);
+      return reply.redirect(dashboard({ connected: platform, accounts: accounts.map((a) => a.id).join(',') }), 302);
+    } catch (err) {
+      const { body, unexpected, statusCode } = toErrorReply(err);
+      if (unexpected) request.log.error({ err }, 'connecting an account failed');
+      else app.log.info({ platform, code: body.error.code, statusCode }, body.error.message);
+      return reply.redirect(dashboard({ platform, error: body.error.code, message: body.error.message }), 302);
+    }
+  });
+};
+
+export default connectRoutes;

@@ -1,0 +1,123 @@
+// How the API (and activities of other workflows) talk to an account's accountLifecycle workflow, the only writer
+// of its tokens once connected: start it or tell it the user reconnected (signal-with-start), ask it for a refresh
+// or a disconnect (update-with-start, so an account whose workflow is not running - connected before workflows
+// existed, or disconnected earlier - still gets one), read its state. Only ids and expiry times cross this boundary.
+import {
+  WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import {
+  accountStateQuery, accountWorkflowId, disconnectUpdate, reconnectedSignal, refreshTokenUpdate,
+  type AccountLifecycleInput, type AccountWorkflowState, type RefreshRequest, type RefreshResult,
+} from '../workflows/account-messages.js';
+import { AccountIdKey, PlatformKey, UserIdKey } from '../workflows/search-attributes.js';
+
+export const ACCOUNT_WORKFLOW_TYPE = 'accountLifecycle';
+
+/** Who the account is: enough to start its workflow. */
+export interface AccountRef {
+  accountId: string;
+  userId: string;
+  platform: string;
+}
+
+/** The workflow refused or failed the request (e.g. the platform's token endpoint kept failing). */
+export class AccountCommandFailed extends Error {
+  override readonly name = 'AccountCommandFailed';
+  constructor(message: string, readonly type: string | undefined) {
+    super(message);
+  }
+}
+
+export interface AccountCommandOptions {
+  /** TOKEN_REFRESH_MARGIN_SECONDS, handed to workflows this client starts. */
+  refreshMarginSeconds?: number;
+  /** For tests: continue-as-new after this many loop turns. */
+  turnsBeforeContinueAsNew?: number;
+}
+
+/** An update that reached a run just as it completed: a new run (update-with-start) takes the retry. */
+const completedRun = /already completed|workflow execution.*completed/i;
+
+export class AccountCommands {
+  constructor(
+    private readonly client: Client,
+    private readonly taskQueue: string,
+    private readonly options: AccountCommandOptions = {},
+  ) {}
+
+  /**
+   * After the connect callback stored new tokens: starts the account's workflow, or, when it is running, signals
+   * `reconnected` so it leaves reauth_required and plans its next refresh from the new expiry.
+   */
+  async connected(account: AccountRef): Promise<void> {
+    await this.client.workflow.signalWithStart(ACCOUNT_WORKFLOW_TYPE, {
+      ...this.startOptions(account),
+      signal: reconnectedSignal,
+      signalArgs: [],
+    });
+  }
+
+  /** Refresh now, or confirm a newer token exists (see RefreshRequest.staleExpiresAt). */
+  refresh(account: AccountRef, request: RefreshRequest): Promise<RefreshResult> {
+    return this.updateWithStart(account, (startWorkflowOperation) =>
+      this.client.workflow.executeUpdateWithStart(refreshTokenUpdate, { args: [request], startWorkflowOperation }));
+  }
+
+  /** Revoke (best effort, when asked), delete the tokens, mark the account disconnected; the workflow then ends. */
+  disconnect(account: AccountRef, request: { reason: string; revoke: boolean }): Promise<AccountWorkflowState> {
+    return this.updateWithStart(account, (startWorkflowOperation) =>
+      this.client.workflow.executeUpdateWithStart(disconnectUpdate, { args: [request], startWorkflowOperation }));
+  }
+
+  async state(accountId: string): Promise<AccountWorkflowState | undefined> {
+    try {
+      return await this.client.workflow.getHandle(accountWorkflowId(accountId)).query(accountStateQuery);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  private startOptions(account: AccountRef) {
+    const input: AccountLifecycleInput = {
+      accountId: account.accountId,
+      userId: account.userId,
+      platform: account.platform,
+      ...(this.options.refreshMarginSeconds !== undefined ? { refreshMarginSeconds: this.options.refreshMarginSeconds } : {}),
+      ...(this.options.turnsBeforeContinueAsNew !== undefined ? { turnsBeforeContinueAsNew: this.options.turnsBeforeContinueAsNew } : {}),
+    };
+    return {
+      workflowId: accountWorkflowId(account.accountId),
+      taskQueue: this.taskQueue,
+      args: [input] as [AccountLifecycleInput],
+      typedSearchAttributes: [
+        { key: AccountIdKey, value: account.accountId },
+        { key: UserIdKey, value: account.userId },
+        { key: PlatformKey, value: account.platform },
+      ],
+    };
+  }
+
+  private async updateWithStart<T>(
+    account: AccountRef,
+    send: (op: WithStartWorkflowOperation<(input: AccountLifecycleInput) => Promise<AccountWorkflowState>>) => Promise<T>,
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const op = new WithStartWorkflowOperation<(input: AccountLifecycleInput) => Promise<AccountWorkflowState>>(ACCOUNT_WORKFLOW_TYPE, {
+        ...this.startOptions(account),
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      });
+      try {
+        return await send(op);
+      } catch (err) {
+        if (err instanceof WorkflowUpdateFailedError) {
+          const cause = err.cause instanceof ApplicationFailure ? err.cause : undefined;
+          throw new AccountCommandFailed(cause?.message ?? err.message, cause?.type ?? undefined);
+        }
+        if (attempt < 3 && err instanceof Error && completedRun.test(err.message)) continue;
+        throw err;
+      }
+    }
+  }
+}
