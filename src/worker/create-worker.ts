@@ -13,6 +13,8 @@ export interface HeraldWorkerOptions {
   maxConcurrentActivityTaskExecutions?: number;
   maxConcurrentWorkflowTaskExecutions?: number;
   maxCachedWorkflows?: number;
+  /** How long in-flight activities may finish after shutdown begins before they are cancelled. */
+  shutdownGraceTime?: string;
 }
 
 export function createHeraldWorker(o: HeraldWorkerOptions): Promise<Worker> {
@@ -27,6 +29,6 @@ export function createHeraldWorker(o: HeraldWorkerOptions): Promise<Worker> {
     ...(o.maxCachedWorkflows ? { maxCachedWorkflows: o.maxCachedWorkflows } : {}),
     // Heartbeats carry upload progress; the SDK would otherwise throttle them to as rarely as every 60 s.
     maxHeartbeatThrottleInterval: '10 seconds',
-    shutdownGraceTime: '10 seconds',
+    shutdownGraceTime: (o.shutdownGraceTime ?? '10 seconds') as `${number} seconds`,
   });
 }

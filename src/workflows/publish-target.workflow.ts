@@ -27,7 +27,9 @@ const quick = proxyActivities<Activities>({
 });
 const transfer = proxyActivities<Activities>({
   startToCloseTimeout: '6 hours',
-  heartbeatTimeout: '1 minute',
+  // Progress heartbeats go out every few seconds: a worker that died mid-upload is noticed within 30 s, and the
+  // retry resumes from the last recorded chunk.
+  heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 30, nonRetryableErrorTypes: handledHere },
 });
 /** Waits on the account workflow's refresh (an update), which may itself retry the platform's token endpoint. */

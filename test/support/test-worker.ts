@@ -17,7 +17,8 @@ export interface TestWorker {
   close(): Promise<void>;
 }
 
-export async function startTestWorker(deps: ActivityDeps, opts: { taskQueue?: string } = {}): Promise<TestWorker> {
+/** `shutdownGraceTime` near zero makes `stop()` a crash as far as running activities are concerned. */
+export async function startTestWorker(deps: ActivityDeps, opts: { taskQueue?: string; shutdownGraceTime?: string } = {}): Promise<TestWorker> {
   const taskQueue = opts.taskQueue ?? `test-${randomUUID()}`;
   const nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
   const connection = await Connection.connect({ address: inject('temporalAddress') });
@@ -29,6 +30,7 @@ export async function startTestWorker(deps: ActivityDeps, opts: { taskQueue?: st
     worker = await createHeraldWorker({
       connection: nativeConnection, namespace: 'default', taskQueue, deps,
       workflowBundle: { codePath: inject('workflowBundlePath') },
+      ...(opts.shutdownGraceTime ? { shutdownGraceTime: opts.shutdownGraceTime } : {}),
     });
     running = worker.run();
   };

@@ -1,0 +1,192 @@
+// TikTok end to end, the way a user does it: connect through the OAuth redirects, upload a video through the API,
+// schedule a post, and find exactly one video at the (sandbox) platform — also when the init answer is lost, when the
+// worker stops mid-upload, and for PULL_FROM_URL, whose lost init must never be re-sent blindly.
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { TokenCrypto } from '../../src/crypto/envelope.js';
+import { KeyRing } from '../../src/crypto/key-ring.js';
+import { posts, postTargets } from '../../src/db/schema.js';
+import { createTiktokProvider } from '../../src/platforms/tiktok/index.js';
+import { LocalMediaStore } from '../../src/storage/local-media-store.js';
+import { publishPostWorkflowId, publishTargetWorkflowId } from '../../src/workflows/messages.js';
+import { createTestApi, createTestUser, type TestApi, type TestUser } from '../api/support/test-api.js';
+import { multipart, sampleFiles } from '../api/support/multipart.js';
+import { startSandbox, type RunningSandbox } from '../sandbox/helpers.js';
+import { testDeps } from '../support/fixtures.js';
+import { startTestWorker, type TestWorker } from '../support/test-worker.js';
+
+const CLIENT_KEY = 'herald-tiktok-publish-key';
+const CLIENT_SECRET = 'herald-tiktok-publish-secret';
+const VERIFIED = 'https://media.herald.test/';
+const MiB = 1024 * 1024;
+
+let sandbox: RunningSandbox;
+let api: TestApi;
+let worker: TestWorker;
+let deps: ReturnType<typeof testDeps>;
+
+interface SandboxPublish {
+  publish_id: string; source: string; status: string; title: string | null; uploaded_bytes?: number; video_size?: number;
+  sha256?: string | null; post_ids: string[]; fail_reason: string | null;
+}
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ tiktok: { clientKey: CLIENT_KEY, clientSecret: CLIENT_SECRET, processingMs: 300, verifiedUrlPrefixes: [VERIFIED] } });
+  const provider = () => createTiktokProvider({
+    clientKey: CLIENT_KEY, clientSecret: CLIENT_SECRET,
+    authBaseUrl: `${sandbox.baseUrl}/tiktok`, apiBaseUrl: `${sandbox.baseUrl}/tiktok`,
+    verifiedUrlPrefixes: [VERIFIED], chunkSizeBytes: 5 * MiB, pollIntervalMs: 500,
+  });
+  api = await createTestApi({
+    env: { TOKEN_KEYS: `t1:${randomBytes(32).toString('base64')}`, PUBLIC_BASE_URL: 'http://127.0.0.1:3000', MEDIA_MAX_BYTES: String(64 * MiB) },
+    providers: [provider()],
+  });
+  // The worker reads the files the API stored, with the API's key ring.
+  deps = { ...testDeps(inject('databaseUrl'), [provider()]), crypto: new TokenCrypto(KeyRing.fromConfig(api.config)), mediaStore: new LocalMediaStore(api.mediaDir) };
+  worker = await startTestWorker(deps, { taskQueue: api.taskQueue, shutdownGraceTime: '50 ms' });
+});
+
+afterAll(async () => {
+  await worker?.close();
+  await deps?.database.close();
+  await api?.close();
+  await sandbox?.close();
+});
+
+async function connectTiktok(user: TestUser): Promise<string> {
+  const started = await api.app.inject({ method: 'GET', url: '/api/social/connect/tiktok', headers: user.headers });
+  expect(started.statusCode, started.body).toBe(200);
+  const consent = await fetch(started.json().authorizeUrl, { redirect: 'manual' });
+  const back = new URL(consent.headers.get('location')!);
+  const res = await api.app.inject({ method: 'GET', url: `${back.pathname}${back.search}`, headers: { accept: 'application/json' } });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json().accounts[0].id;
+}
+
+async function uploadVideo(user: TestUser, bytes: number): Promise<string> {
+  const form = multipart([{ name: 'file', value: sampleFiles.mp4(bytes), filename: 'clip.mp4', contentType: 'video/mp4' }]);
+  const res = await api.app.inject({ method: 'POST', url: '/api/social/media', headers: { ...user.headers, ...form.headers }, payload: form.payload });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json().id;
+}
+
+async function schedule(user: TestUser, accountId: string, body: Record<string, unknown>, privacyLevel = 'SELF_ONLY') {
+  const res = await api.app.inject({
+    method: 'POST', url: '/api/social/posts', headers: user.headers,
+    payload: { targets: [{ accountId, options: { privacyLevel } }], scheduledAt: new Date(Date.now() + 1500).toISOString(), ...body },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json().id as string;
+}
+
+async function outcome(postId: string) {
+  await worker.client.workflow.getHandle(publishPostWorkflowId(postId)).result();
+  const [post] = await api.database.db.select().from(posts).where(eq(posts.id, postId));
+  const [target] = await api.database.db.select().from(postTargets).where(eq(postTargets.postId, postId));
+  return { post: post!, target: target! };
+}
+
+const publishesTitled = async (marker: string) =>
+  ((await sandbox.control.state('tiktok')).publishes as SandboxPublish[]).filter((p) => p.title?.includes(marker));
+
+describe('TikTok through Herald', () => {
+  let user: TestUser;
+  let accountId: string;
+  beforeAll(async () => {
+    user = await createTestUser(api.database.db);
+    accountId = await connectTiktok(user);
+  });
+
+  test('an uploaded video, scheduled, is published once by FILE_UPLOAD with its 19-digit post id intact', async () => {
+    const mediaId = await uploadVideo(user, 12 * MiB + 321);
+    const marker = `upload-${mediaId}`;
+    // Only a public post gets a public post id (after moderation).
+    const postId = await schedule(user, accountId, { content: `first video ${marker}`, media: [{ mediaId }] }, 'PUBLIC_TO_EVERYONE');
+    const { post, target } = await outcome(postId);
+    expect(post.status).toBe('published');
+    const [publish, ...others] = await publishesTitled(marker);
+    expect(others).toHaveLength(0);
+    expect(publish).toMatchObject({ source: 'FILE_UPLOAD', status: 'PUBLISH_COMPLETE', uploaded_bytes: 12 * MiB + 321 });
+    expect(target).toMatchObject({ status: 'published', publishId: publish!.publish_id, platformPostId: publish!.post_ids[0] });
+    expect(target.platformPostId).toMatch(/^\d{19}$/);
+    // Two 5 MiB chunks, the last one absorbing the remainder: exactly two PUTs, none repeated.
+    const puts = await sandbox.control.requests('?platform=tiktok&method=PUT');
+    const ranges = puts.map((r) => r.headers['content-range']).filter((r: string) => r.endsWith(`/${12 * MiB + 321}`));
+    expect(ranges).toEqual([`bytes 0-${5 * MiB - 1}/${12 * MiB + 321}`, `bytes ${5 * MiB}-${12 * MiB + 320}/${12 * MiB + 321}`]);
+    const history = await worker.client.workflow.getHandle(publishTargetWorkflowId(postId, target.id)).fetchHistory();
+    expect(JSON.stringify(history)).not.toContain('upload_token');
+  });
+
+  test('a verified URL is pulled by TikTok (PULL_FROM_URL), no bytes sent by Herald', async () => {
+    const marker = `pull-${Date.now()}`;
+    const postId = await schedule(user, accountId, { content: `pulled ${marker}`, media: [{ url: `${VERIFIED}clips/${marker}.mp4` }] });
+    const { post } = await outcome(postId);
+    expect(post.status).toBe('published');
+    const found = await publishesTitled(marker);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ source: 'PULL_FROM_URL', status: 'PUBLISH_COMPLETE' });
+  });
+
+  test('a lost init answer for FILE_UPLOAD is reconciled (nothing can post without bytes) and exactly one video results', async () => {
+    const mediaId = await uploadVideo(user, 3 * MiB);
+    const marker = `lost-init-${mediaId}`;
+    await sandbox.control.addFault({ match: { method: 'POST', path: '/tiktok/v2/post/publish/video/init/', bodyIncludes: marker }, action: { type: 'drop_after_effect', mode: 'reset' } });
+    const postId = await schedule(user, accountId, { content: `lost ${marker}`, media: [{ mediaId }] });
+    const { post, target } = await outcome(postId);
+    expect(post.status).toBe('published');
+    const found = await publishesTitled(marker);
+    // The first init created an upload task that never got a byte; only the second became a video.
+    expect(found.filter((p) => p.status === 'PUBLISH_COMPLETE')).toHaveLength(1);
+    expect(found.filter((p) => (p.uploaded_bytes ?? 0) > 0)).toHaveLength(1);
+    expect(target.attempts.map((a) => a.outcome)).toEqual(['intent', 'ambiguous', 'reconciled', 'intent', 'ok']);
+  });
+
+  test('a lost init answer for PULL_FROM_URL is never re-sent: the target waits for review with the evidence', async () => {
+    const marker = `lost-pull-${Date.now()}`;
+    await sandbox.control.addFault({ match: { method: 'POST', path: '/tiktok/v2/post/publish/video/init/', bodyIncludes: marker }, action: { type: 'drop_after_effect', mode: 'status', status: 504 } });
+    const postId = await schedule(user, accountId, { content: `lost ${marker}`, media: [{ url: `${VERIFIED}clips/${marker}.mp4` }] });
+    const { target } = await outcome(postId);
+    expect(target.status).toBe('needs_review');
+    expect(target.errorMessage).toMatch(/PULL_FROM_URL/);
+    expect(await publishesTitled(marker)).toHaveLength(1);
+    const inits = (await sandbox.control.requests('?platform=tiktok&method=POST&path=/tiktok/v2/post/publish/video/init/'))
+      .filter((r) => JSON.stringify(r.body).includes(marker));
+    expect(inits).toHaveLength(1);
+  });
+
+  test('the worker stopped mid-upload resumes where it was: every chunk accepted once, one video', { timeout: 120_000 }, async () => {
+    const size = 26 * MiB;
+    const mediaId = await uploadVideo(user, size);
+    const marker = `resume-${mediaId}`;
+    // Slow chunks down so the worker can be stopped in the middle of the upload.
+    await sandbox.control.addFault({ match: { method: 'PUT', path: '/tiktok/*' }, action: { type: 'delay', ms: 700 }, times: 0 });
+    try {
+      const postId = await schedule(user, accountId, { content: `resume ${marker}`, media: [{ mediaId }] });
+      const rangesSent = async () => (await sandbox.control.requests('?platform=tiktok&method=PUT'))
+        .map((r) => r.headers['content-range'] as string).filter((r) => r.endsWith(`/${size}`));
+      const deadline = Date.now() + 30_000;
+      while ((await rangesSent()).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      // A 50 ms grace time: the running upload is cut off like a crash; the server notices by the heartbeat timeout.
+      await worker.stop();
+      const sentBeforeStop = (await rangesSent()).length;
+      expect(sentBeforeStop).toBeGreaterThanOrEqual(2);
+      expect(sentBeforeStop).toBeLessThan(5);
+      await worker.start();
+      const { post } = await outcome(postId);
+      expect(post.status).toBe('published');
+      const ranges = await rangesSent();
+      // Accepted ranges are contiguous and never repeated (an interrupted chunk may be refused with 416 and read back).
+      const answered = (await sandbox.control.requests('?platform=tiktok&method=PUT'))
+        .filter((r) => (r.headers['content-range'] as string).endsWith(`/${size}`) && (r.status === 206 || r.status === 201))
+        .map((r) => r.headers['content-range']);
+      expect(new Set(answered).size).toBe(answered.length);
+      expect(answered).toHaveLength(5);
+      expect(ranges.length).toBeGreaterThanOrEqual(5);
+      const found = await publishesTitled(marker);
+      expect(found.filter((p) => p.status === 'PUBLISH_COMPLETE')).toHaveLength(1);
+    } finally {
+      await sandbox.control.call('DELETE', '/faults');
+    }
+  });
+});
