@@ -3,6 +3,7 @@ import type { ActivityDeps } from './deps.js';
 import { createAccountActivities } from './account.activities.js';
 import { createPostActivities } from './post.activities.js';
 import { createPublishActivities } from './publish.activities.js';
+import { createWebhookActivities } from './webhook.activities.js';
 
 export type { ActivityDeps } from './deps.js';
 
@@ -11,5 +12,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createAccountActivities(deps),
     ...createPostActivities(deps),
     ...createPublishActivities(deps),
+    ...createWebhookActivities(deps),
   };
 }

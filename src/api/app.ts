@@ -35,6 +35,7 @@ import accountRoutes from './routes/social/accounts/index.js';
 import connectRoutes from './routes/social/connect/index.js';
 import mediaRoutes from './routes/social/media/index.js';
 import postRoutes from './routes/social/posts/index.js';
+import webhookRoutes from './routes/webhooks/index.js';
 
 export interface AppDeps {
   config: Config;
@@ -81,6 +82,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(connectRoutes);
   await app.register(mediaRoutes);
   await app.register(postRoutes);
+  await app.register(webhookRoutes);
 
   return app;
 }

@@ -34,6 +34,7 @@ export function createProviderRegistry(config: Config): ProviderRegistry {
   if (config.TESTBED_PROVIDER_ENABLED) {
     providers.push(createTestbedProvider({
       baseUrl: config.testbedBaseUrl, clientId: config.TESTBED_CLIENT_ID, clientSecret: config.TESTBED_CLIENT_SECRET,
+      webhookSecret: config.TESTBED_WEBHOOK_SECRET, webhookToleranceSeconds: config.WEBHOOK_TIMESTAMP_TOLERANCE_SECONDS,
     }));
   }
   if (config.TIKTOK_CLIENT_KEY && config.TIKTOK_CLIENT_SECRET) {

@@ -2,3 +2,4 @@
 export { accountLifecycle } from './account-lifecycle.workflow.js';
 export { publishPost } from './publish-post.workflow.js';
 export { publishTarget } from './publish-target.workflow.js';
+export { webhookIngest } from './webhook-ingest.workflow.js';

@@ -29,6 +29,7 @@ const expectedRoutes = [
   'GET /api/social/accounts',
   'POST /api/social/accounts/:id/refresh', 'POST /api/social/disconnect/:platform',
   'GET /api/social/connect/:platform', 'GET /api/social/callback/:platform',
+  'POST /api/webhooks/:platform', 'GET /api/webhooks/:platform',
   'POST /api/social/media', 'GET /api/social/media/:id', 'DELETE /api/social/media/:id',
   'POST /api/social/posts', 'GET /api/social/posts', 'GET /api/social/posts/:id', 'PUT /api/social/posts/:id',
   'DELETE /api/social/posts/:id', 'POST /api/social/posts/:id/publish', 'POST /api/social/posts/:id/schedule',

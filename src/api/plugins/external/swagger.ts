@@ -29,6 +29,7 @@ export default fp(async (app) => {
         { name: 'users', description: 'The calling user' },
         { name: 'admin', description: 'User and API key management (admin token)' },
         { name: 'operations', description: 'Health, readiness and metrics' },
+        { name: 'webhooks', description: 'Signed deliveries from the platforms (no API key)' },
       ],
     },
     transform: jsonSchemaTransform,

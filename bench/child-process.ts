@@ -1,0 +1,37 @@
+// Runs one of Herald's entry points (API, worker) as a child process under tsx, with its output prefixed, and
+// stops it (SIGTERM, then SIGKILL) when asked or when this process exits.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export interface RunningChild {
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+export function startEntryPoint(name: string, entry: string, env: Record<string, string>): RunningChild {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const prefix = (b: Buffer) => b.toString().trimEnd().split('\n').map((l) => `[${name}] ${l}`).join('\n');
+  child.stdout?.on('data', (b: Buffer) => console.log(prefix(b)));
+  child.stderr?.on('data', (b: Buffer) => console.error(prefix(b)));
+  let exited = false;
+  const exitedPromise = new Promise<void>((resolve) => child.once('exit', () => { exited = true; resolve(); }));
+  const killOnExit = () => { if (!exited) child.kill('SIGKILL'); };
+  process.once('exit', killOnExit);
+  return {
+    process: child,
+    stop: async () => {
+      process.removeListener('exit', killOnExit);
+      if (exited) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exitedPromise;
+      clearTimeout(timer);
+    },
+  };
+}
