@@ -22,6 +22,7 @@ import { createProviderRegistry } from '../src/platforms/registry.js';
 import { LocalMediaStore } from '../src/storage/local-media-store.js';
 import { createHeraldWorker } from '../src/worker/create-worker.js';
 import { loadWorkflowBundle } from '../src/worker/workflow-bundle.js';
+import { nudgeStoredWebhooks } from '../src/worker/webhook-sweep.js';
 import { buildSandbox } from '../src/sandbox/app.js';
 import { sandboxOptionsFromConfig } from '../src/sandbox/options-from-config.js';
 import { TIKTOK_SANDBOX_CLIENT_KEY, TIKTOK_SANDBOX_CLIENT_SECRET } from '../src/sandbox/platforms/tiktok/options.js';
@@ -96,6 +97,7 @@ async function main() {
     ...(config.WORKER_MAX_CACHED_WORKFLOWS ? { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS } : {}),
   });
   const workerRun = worker.run();
+  await nudgeStoredWebhooks(database.db, temporalClient, config.TEMPORAL_TASK_QUEUE, log, platforms.list().filter((p) => p.webhooks).map((p) => p.id));
   // The SDK's runtime already starts draining the worker on SIGINT/SIGTERM; shut it down only if it has not.
   stops.push({ name: 'worker', stop: async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();

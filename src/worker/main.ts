@@ -12,6 +12,7 @@ import { createProviderRegistry } from '../platforms/registry.js';
 import { LocalMediaStore } from '../storage/local-media-store.js';
 import { createHeraldWorker } from './create-worker.js';
 import { loadWorkflowBundle } from './workflow-bundle.js';
+import { nudgeStoredWebhooks } from './webhook-sweep.js';
 
 const config = loadConfig();
 const logger = createLogger(config.LOG_LEVEL, 'worker');
@@ -26,6 +27,7 @@ const database = createDatabase(config.DATABASE_URL, { max: config.DATABASE_POOL
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
 const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
 const temporalClient = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+const platforms = createProviderRegistry(config);
 const worker = await createHeraldWorker({
   connection,
   namespace: config.TEMPORAL_NAMESPACE,
@@ -33,7 +35,7 @@ const worker = await createHeraldWorker({
   workflowBundle: await loadWorkflowBundle(config.WORKFLOW_BUNDLE_PATH),
   deps: {
     database,
-    platforms: createProviderRegistry(config),
+    platforms,
     crypto: new TokenCrypto(KeyRing.fromConfig(config)),
     mediaStore: new LocalMediaStore(resolve(config.MEDIA_DIR)),
     logger,
@@ -45,7 +47,11 @@ const worker = await createHeraldWorker({
 });
 logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker started');
 // The SDK's runtime shuts the worker down gracefully on SIGINT/SIGTERM; run() resolves once it has drained.
-await worker.run();
+const running = worker.run();
+const webhookPlatforms = platforms.list().filter((p) => p.webhooks).map((p) => p.id);
+const nudged = await nudgeStoredWebhooks(database.db, temporalClient, config.TEMPORAL_TASK_QUEUE, logger, webhookPlatforms);
+if (nudged.length > 0) logger.info({ platforms: nudged }, 'nudged ingestion of stored webhook events');
+await running;
 await connection.close();
 await clientConnection.close();
 await database.close();
