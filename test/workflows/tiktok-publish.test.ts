@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { TokenCrypto } from '../../src/crypto/envelope.js';
 import { KeyRing } from '../../src/crypto/key-ring.js';
-import { posts, postTargets } from '../../src/db/schema.js';
+import { posts, postTargets, webhookEvents } from '../../src/db/schema.js';
 import { createTiktokProvider } from '../../src/platforms/tiktok/index.js';
 import { LocalMediaStore } from '../../src/storage/local-media-store.js';
 import { publishPostWorkflowId, publishTargetWorkflowId } from '../../src/workflows/messages.js';
@@ -155,14 +155,49 @@ describe('TikTok through Herald', () => {
     expect(inits).toHaveLength(1);
   });
 
+  test('TikTok webhooks delivered twice are stored and applied once', async () => {
+    await api.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = api.app.server.address() as { port: number };
+    await sandbox.control.call('POST', '/webhooks', { platform: 'tiktok', url: `http://127.0.0.1:${port}/api/webhooks/tiktok` });
+    const marker = `dup-hooks-${Date.now()}`;
+    // This post's init arms the fault: the platform's next TikTok event goes out three times, byte for byte (it may
+    // be an event of another publish still finishing in the sandbox; which one does not matter).
+    await sandbox.control.addFault({ match: { method: 'POST', path: '/tiktok/v2/post/publish/video/init/', bodyIncludes: marker }, action: { type: 'duplicate_webhook', copies: 2 } });
+    const postId = await schedule(user, accountId, { content: `hooks ${marker}`, media: [{ url: `${VERIFIED}clips/${marker}.mp4` }] });
+    expect((await outcome(postId)).post.status).toBe('published');
+
+    type Delivery = { eventId: string; copy: number; status: string; body: unknown };
+    const deliveries = async () => (await sandbox.control.deliveries('tiktok')) as Delivery[];
+    await expect.poll(async () => (await deliveries()).filter((d) => d.copy > 0 && d.status === 'delivered').length, { timeout: 15_000 }).toBe(2);
+    const all = await deliveries();
+    const duplicated = all.filter((d) => d.copy > 0);
+    expect(new Set(duplicated.map((d) => d.eventId)).size).toBe(1);
+    const original = all.find((d) => d.copy === 0 && d.eventId === duplicated[0]!.eventId)!;
+    expect(original.status).toBe('delivered');
+    // Three deliveries of the same bytes: one row, processed once.
+    const sameBody = async () => (await api.database.db.select().from(webhookEvents).where(eq(webhookEvents.provider, 'tiktok')))
+      .filter((r) => r.rawBody === JSON.stringify(original.body));
+    await expect.poll(async () => (await sameBody()).filter((r) => r.processedAt).length, { timeout: 10_000 }).toBe(1);
+    const [row, ...more] = await sameBody();
+    expect(more).toHaveLength(0);
+    expect(row!.attempts).toBe(1);
+    // And no delivery of any event produced a second row.
+    const rows = await api.database.db.select().from(webhookEvents).where(eq(webhookEvents.provider, 'tiktok'));
+    expect(rows.length).toBe(new Set(all.filter((d) => d.status === 'delivered').map((d) => d.eventId)).size);
+  });
+
   test('the worker stopped mid-upload resumes where it was: every chunk accepted once, one video', { timeout: 120_000 }, async () => {
+    // Its own account: the earlier tests used up this minute's 6 inits of the shared one (TikTok's per-token limit,
+    // which Herald enforces across workers before calling).
+    const owner = await createTestUser(api.database.db);
+    const ownAccount = await connectTiktok(owner);
     const size = 26 * MiB;
-    const mediaId = await uploadVideo(user, size);
+    const mediaId = await uploadVideo(owner, size);
     const marker = `resume-${mediaId}`;
     // Slow chunks down so the worker can be stopped in the middle of the upload.
     await sandbox.control.addFault({ match: { method: 'PUT', path: '/tiktok/*' }, action: { type: 'delay', ms: 700 }, times: 0 });
     try {
-      const postId = await schedule(user, accountId, { content: `resume ${marker}`, media: [{ mediaId }] });
+      const postId = await schedule(owner, ownAccount, { content: `resume ${marker}`, media: [{ mediaId }] });
       const rangesSent = async () => (await sandbox.control.requests('?platform=tiktok&method=PUT'))
         .map((r) => r.headers['content-range'] as string).filter((r) => r.endsWith(`/${size}`));
       const deadline = Date.now() + 30_000;
