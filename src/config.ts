@@ -91,6 +91,18 @@ export const configSchema = z.object({
   TIKTOK_PKCE: z.enum(['off', 'hex', 's256']).default('off'),
   /** Media URLs under these prefixes are pulled by TikTok (PULL_FROM_URL); anything else is uploaded (FILE_UPLOAD). */
   TIKTOK_VERIFIED_URL_PREFIXES: csv.default([]),
+
+  META_APP_ID: z.string().optional(),
+  META_APP_SECRET: z.string().optional(),
+  /** Host of the Facebook Login dialog (https://www.facebook.com in production). */
+  META_DIALOG_BASE_URL: z.string().url().optional(),
+  /** Host of the Graph API (https://graph.facebook.com in production). */
+  META_GRAPH_BASE_URL: z.string().url().optional(),
+  META_GRAPH_VERSION: z.string().regex(/^v\d+\.\d+$/).default('v25.0'),
+  /** Token Meta echoes in the webhook subscription handshake (hub.verify_token). */
+  META_WEBHOOK_VERIFY_TOKEN: z.string().optional(),
+  /** Instagram posts per 24 h per account allowed by content_publishing_limit (50 or 100, per Meta's docs over time). */
+  INSTAGRAM_PUBLISHING_LIMIT: positiveInt.default(50),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -101,6 +113,9 @@ export interface Config extends RawConfig {
   /** TikTok hosts; default to the sandbox's /tiktok prefix, so nothing reaches TikTok unless configured. */
   tiktokAuthBaseUrl: string;
   tiktokApiBaseUrl: string;
+  /** Meta hosts; default to the sandbox's /meta prefix. */
+  metaDialogBaseUrl: string;
+  metaGraphBaseUrl: string;
 }
 
 export class ConfigError extends Error {}
@@ -122,5 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     testbedBaseUrl: c.TESTBED_API_BASE_URL ?? `${sandbox}/testbed`,
     tiktokAuthBaseUrl: c.TIKTOK_AUTH_BASE_URL ?? `${sandbox}/tiktok`,
     tiktokApiBaseUrl: c.TIKTOK_API_BASE_URL ?? `${sandbox}/tiktok`,
+    metaDialogBaseUrl: c.META_DIALOG_BASE_URL ?? `${sandbox}/meta`,
+    metaGraphBaseUrl: c.META_GRAPH_BASE_URL ?? `${sandbox}/meta`,
   };
 }
