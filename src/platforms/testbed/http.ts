@@ -8,6 +8,7 @@
 // Tokens go in the Authorization header only and never into error messages.
 import type { Readable } from 'node:stream';
 import { PublishError, type PublishErrorKind } from '../provider.js';
+import { describeNetworkFailure } from '../shared/http-failure.js';
 
 /** A PublishError that remembers the HTTP status (when there was a response), for callers that branch on it. */
 export class TestbedHttpError extends PublishError {
@@ -74,20 +75,6 @@ export function errorFromResponse(status: number, body: unknown, retryAfter: str
   return new TestbedHttpError('permanent', code ?? `http_${status}`, text, status);
 }
 
-/** Failures that happen before any byte of the request left this process: even a commit call was not sent. */
-const notSentCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
-
-function describeFailure(err: unknown): { code: string; message: string; notSent: boolean } {
-  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e?.name === 'TimeoutError') return { code: 'timeout', message: 'request timed out', notSent: false };
-  if (e?.name === 'AbortError') return { code: 'aborted', message: 'request aborted', notSent: false };
-  const cause = e?.cause?.code ?? e?.cause?.message;
-  return {
-    code: 'network_error',
-    message: `${e?.message ?? String(err)}${cause ? ` (${cause})` : ''}`,
-    notSent: e?.cause?.code !== undefined && notSentCodes.has(e.cause.code),
-  };
-}
 
 export class TestbedHttp {
   private readonly baseUrl: string;
@@ -137,7 +124,7 @@ export class TestbedHttp {
       return { status: res.status, body: parsed as T };
     } catch (err) {
       if (err instanceof PublishError) throw err;
-      const { code, message, notSent } = describeFailure(err);
+      const { code, message, notSent } = describeNetworkFailure(err);
       throw new TestbedHttpError(commit && !notSent ? 'ambiguous' : 'transient', code, `${what}: ${message}`, undefined);
     } finally {
       c.stream?.destroy();

@@ -3,6 +3,7 @@
 // comparison is constant-time. Events: `{ event_id, type, post_id, client_ref, occurred_at }`.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Json, ParsedWebhookEvent, WebhookEventKind, WebhookProvider, WebhookRequest } from '../provider.js';
+import { parseTimestampedSignature, singleHeader } from '../shared/webhook-signature.js';
 
 export interface TestbedWebhookConfig {
   secret: string | undefined;
@@ -11,25 +12,6 @@ export interface TestbedWebhookConfig {
 
 const HEADER = 'testbed-signature';
 
-function header(headers: WebhookRequest['headers'], name: string): string | undefined {
-  for (const [k, v] of Object.entries(headers)) {
-    if (k.toLowerCase() === name) return Array.isArray(v) ? (v.length === 1 ? v[0] : undefined) : v;
-  }
-  return undefined;
-}
-
-function parseSignature(value: string): { t: number; s: Buffer } | undefined {
-  const parts = new Map<string, string>();
-  for (const part of value.split(',')) {
-    const eq = part.indexOf('=');
-    if (eq <= 0) return undefined;
-    parts.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
-  }
-  const t = parts.get('t');
-  const s = parts.get('s');
-  if (!t || !/^\d{1,12}$/.test(t) || !s || !/^[0-9a-f]{64}$/i.test(s)) return undefined;
-  return { t: Number(t), s: Buffer.from(s, 'hex') };
-}
 
 /** What each testbed event means for Herald (see WebhookEventKind). */
 const eventKinds: Record<string, WebhookEventKind> = {
@@ -44,9 +26,9 @@ export function createTestbedWebhooks(config: TestbedWebhookConfig): WebhookProv
   return {
     verify(req, now) {
       if (!config.secret) return { ok: false, reason: 'no webhook secret configured for testbed' };
-      const value = header(req.headers, HEADER);
+      const value = singleHeader(req.headers, HEADER);
       if (!value) return { ok: false, reason: 'missing Testbed-Signature header' };
-      const sig = parseSignature(value);
+      const sig = parseTimestampedSignature(value);
       if (!sig) return { ok: false, reason: 'malformed Testbed-Signature header' };
       if (Math.abs(now.getTime() / 1000 - sig.t) > tolerance) {
         return { ok: false, reason: `signature timestamp is more than ${tolerance}s away from now` };

@@ -20,6 +20,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { OAuthError, PublishError, type Json, type PublishErrorKind } from '../provider.js';
 import { parseTiktokJson } from './json.js';
+import { describeNetworkFailure } from '../shared/http-failure.js';
 
 /** A PublishError that remembers the HTTP status (when there was a response), for callers that branch on it. */
 export class TiktokHttpError extends PublishError {
@@ -97,20 +98,6 @@ export function oauthErrorFrom(status: number, body: unknown, retryAfter: string
   return undefined;
 }
 
-/** Failures before any byte of the request left this process: even a commit call was not sent. */
-const notSentCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
-
-export function describeNetworkFailure(err: unknown): { code: string; message: string; notSent: boolean } {
-  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e?.name === 'TimeoutError') return { code: 'timeout', message: 'request timed out', notSent: false };
-  if (e?.name === 'AbortError') return { code: 'aborted', message: 'request aborted', notSent: false };
-  const cause = e?.cause?.code ?? e?.cause?.message;
-  return {
-    code: 'network_error',
-    message: `${e?.message ?? String(err)}${cause ? ` (${cause})` : ''}`,
-    notSent: e?.cause?.code !== undefined && notSentCodes.has(e.cause.code),
-  };
-}
 
 export interface ApiCall {
   method: 'GET' | 'POST';

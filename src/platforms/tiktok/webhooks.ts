@@ -7,6 +7,7 @@
 //         bytes) maps to the same id, two different events never do.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Json, ParsedWebhookEvent, WebhookEventKind, WebhookProvider, WebhookRequest } from '../provider.js';
+import { parseTimestampedSignature, singleHeader } from '../shared/webhook-signature.js';
 import { idString, parseTiktokJson } from './json.js';
 
 export interface TiktokWebhookConfig {
@@ -36,25 +37,6 @@ const removalReasons: Record<number, string> = {
   5: 'developer revoked authorization',
 };
 
-function header(headers: WebhookRequest['headers'], name: string): string | undefined {
-  for (const [k, v] of Object.entries(headers)) {
-    if (k.toLowerCase() === name) return Array.isArray(v) ? (v.length === 1 ? v[0] : undefined) : v;
-  }
-  return undefined;
-}
-
-function parseSignature(value: string): { t: number; s: Buffer } | undefined {
-  const parts = new Map<string, string>();
-  for (const part of value.split(',')) {
-    const eq = part.indexOf('=');
-    if (eq <= 0) return undefined;
-    parts.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
-  }
-  const t = parts.get('t');
-  const s = parts.get('s');
-  if (!t || !/^\d{1,12}$/.test(t) || !s || !/^[0-9a-f]{64}$/i.test(s)) return undefined;
-  return { t: Number(t), s: Buffer.from(s, 'hex') };
-}
 
 function asObject(v: Json | undefined): Record<string, Json> | undefined {
   return v && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
@@ -64,9 +46,9 @@ export function createTiktokWebhooks(config: TiktokWebhookConfig): WebhookProvid
   return {
     verify(req, now) {
       if (!config.clientSecret) return { ok: false, reason: 'no TikTok client secret configured' };
-      const value = header(req.headers, HEADER);
+      const value = singleHeader(req.headers, HEADER);
       if (!value) return { ok: false, reason: 'missing TikTok-Signature header' };
-      const sig = parseSignature(value);
+      const sig = parseTimestampedSignature(value);
       if (!sig) return { ok: false, reason: 'malformed TikTok-Signature header' };
       const expected = createHmac('sha256', config.clientSecret).update(`${sig.t}.`).update(req.rawBody).digest();
       if (!timingSafeEqual(expected, sig.s)) return { ok: false, reason: 'signature mismatch' };
