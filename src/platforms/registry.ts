@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { PlatformProvider } from './provider.js';
 import { createTestbedProvider } from './testbed/index.js';
 import { createTiktokProvider } from './tiktok/index.js';
+import { createInstagramProvider } from './instagram/index.js';
 
 export class ProviderRegistry {
   private readonly byId = new Map<string, PlatformProvider>();
@@ -47,6 +48,17 @@ export function createProviderRegistry(config: Config): ProviderRegistry {
       pkce: config.TIKTOK_PKCE,
       verifiedUrlPrefixes: config.TIKTOK_VERIFIED_URL_PREFIXES,
       webhookToleranceSeconds: config.WEBHOOK_TIMESTAMP_TOLERANCE_SECONDS,
+    }));
+  }
+  if (config.META_APP_ID && config.META_APP_SECRET) {
+    providers.push(createInstagramProvider({
+      appId: config.META_APP_ID,
+      appSecret: config.META_APP_SECRET,
+      dialogBaseUrl: config.metaDialogBaseUrl,
+      graphBaseUrl: config.metaGraphBaseUrl,
+      graphVersion: config.META_GRAPH_VERSION,
+      webhookVerifyToken: config.META_WEBHOOK_VERIFY_TOKEN,
+      publishingLimit: config.INSTAGRAM_PUBLISHING_LIMIT,
     }));
   }
   return new ProviderRegistry(providers);

@@ -13,6 +13,7 @@ import { defaultWebhookRetry, WebhookDispatcher, type WebhookRetryPolicy } from 
 import type { SandboxPlatform, SandboxPlatformFactory } from './platform.js';
 import { testbedPlatform, type TestbedOptions } from './platforms/testbed/index.js';
 import { tiktokPlatform, type TiktokSandboxOptions } from './platforms/tiktok/index.js';
+import { metaPlatform, type MetaSandboxOptions } from './platforms/meta/index.js';
 
 export interface SandboxOptions {
   /** pino level; default `info`. */
@@ -21,6 +22,7 @@ export interface SandboxOptions {
   publicBaseUrl?: string;
   testbed?: TestbedOptions;
   tiktok?: TiktokSandboxOptions;
+  meta?: MetaSandboxOptions;
   /** Outgoing webhook retries; default 4 attempts, 500 ms backoff doubling, 5 s timeout each. */
   webhookRetry?: Partial<WebhookRetryPolicy>;
 }
@@ -33,7 +35,7 @@ export async function buildSandbox(opts: SandboxOptions = {}): Promise<FastifyIn
   const baseUrl = opts.publicBaseUrl?.replace(/\/+$/, '');
 
   // Future platforms (Meta, ...) are added to this list.
-  const factories: SandboxPlatformFactory[] = [testbedPlatform(opts.testbed), tiktokPlatform(opts.tiktok)];
+  const factories: SandboxPlatformFactory[] = [testbedPlatform(opts.testbed), tiktokPlatform(opts.tiktok), metaPlatform(opts.meta)];
   const platforms = new Map<string, SandboxPlatform>();
   for (const factory of factories) {
     let name = '';

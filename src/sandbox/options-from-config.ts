@@ -20,5 +20,11 @@ export function sandboxOptionsFromConfig(config: Config): SandboxOptions {
       verifiedUrlPrefixes: config.TIKTOK_VERIFIED_URL_PREFIXES,
       webhook: { url: `${api}/api/webhooks/tiktok` },
     },
+    meta: {
+      ...(config.META_APP_ID ? { appId: config.META_APP_ID } : {}),
+      ...(config.META_APP_SECRET ? { appSecret: config.META_APP_SECRET } : {}),
+      publishingLimit: config.INSTAGRAM_PUBLISHING_LIMIT,
+      webhook: { url: `${api}/api/webhooks/instagram` },
+    },
   };
 }

@@ -1,0 +1,70 @@
+// The Instagram provider's one way to call the Graph API. The token goes in `Authorization: Bearer` (never a URL),
+// parameters as a form body (POST/DELETE) or query (GET). Failures become PublishError/OAuthError (errors.ts).
+import { OAuthError, PublishError } from '../provider.js';
+import { oauthErrorFrom, publishErrorFrom, type Waits } from './errors.js';
+
+export interface GraphCall {
+  method?: 'GET' | 'POST' | 'DELETE';
+  token?: string;
+  params?: Record<string, string>;
+  /** The irreversible call: a lost or server-side-failed answer is ambiguous, not transient. */
+  commit?: boolean;
+  /** Names the call in error messages. */
+  what: string;
+  signal?: AbortSignal;
+}
+
+type Answer = { status: number; body: unknown; usage: string | null };
+
+export class MetaGraph {
+  constructor(private readonly baseUrl: string, private readonly version: string, private readonly waits: Waits, private readonly timeoutMs: number) {}
+
+  url(path: string): string {
+    return `${this.baseUrl}/${this.version}${path.startsWith('/') ? path : `/${path}`}`;
+  }
+
+  private async send(path: string, c: GraphCall): Promise<Answer | { error: unknown; sent: boolean }> {
+    const method = c.method ?? 'GET';
+    const url = new URL(this.url(path));
+    const headers: Record<string, string> = {};
+    if (c.token) headers.authorization = `Bearer ${c.token}`;
+    let body: string | undefined;
+    if (method === 'GET') {
+      for (const [k, v] of Object.entries(c.params ?? {})) url.searchParams.set(k, v);
+    } else if (c.params) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      body = new URLSearchParams(c.params).toString();
+    }
+    const signals = [AbortSignal.timeout(this.timeoutMs), ...(c.signal ? [c.signal] : [])];
+    try {
+      const res = await fetch(url, { method, headers, ...(body !== undefined ? { body } : {}), signal: AbortSignal.any(signals) });
+      const text = await res.text();
+      let parsed: unknown;
+      try { parsed = text ? JSON.parse(text) : undefined; } catch { parsed = undefined; }
+      return { status: res.status, body: parsed, usage: res.headers.get('x-business-use-case-usage') };
+    } catch (error) {
+      // Connection refused: the request provably never left.
+      const sent = !(error instanceof Error && /ECONNREFUSED/.test(String((error as { cause?: unknown }).cause ?? '')));
+      return { error, sent };
+    }
+  }
+
+  /** A publishing-side call; throws PublishError. */
+  async call<T>(path: string, c: GraphCall): Promise<T> {
+    const a = await this.send(path, c);
+    if ('error' in a) {
+      const kind = c.commit && a.sent ? 'ambiguous' : 'transient';
+      throw new PublishError(kind, 'network_error', `${c.what} failed: ${a.error instanceof Error ? a.error.message : 'network error'}`);
+    }
+    if (a.status >= 200 && a.status < 300 && a.body !== undefined && !(a.body as { error?: unknown }).error) return a.body as T;
+    throw publishErrorFrom(a.status, a.body, a.usage, c.commit ?? false, c.what, this.waits);
+  }
+
+  /** A login-side call; throws OAuthError. */
+  async oauthCall<T>(path: string, c: GraphCall): Promise<T> {
+    const a = await this.send(path, c);
+    if ('error' in a) throw new OAuthError('transient', 'network_error', `${c.what} failed: ${a.error instanceof Error ? a.error.message : 'network error'}`);
+    if (a.status >= 200 && a.status < 300 && a.body !== undefined && !(a.body as { error?: unknown }).error) return a.body as T;
+    throw oauthErrorFrom(a.status, a.body, c.what);
+  }
+}

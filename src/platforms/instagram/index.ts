@@ -1,0 +1,37 @@
+// The Instagram provider (Instagram API with Facebook Login): Facebook Login with /me/accounts → linked Instagram
+// professional accounts, content publishing through containers (IMAGE, REELS, CAROUSEL), and Meta webhooks, per the
+// contract in /work/shared/platforms/tiktok-meta.md §2-§4. The sandbox simulates it (src/sandbox/platforms/meta).
+import type { PlatformProvider } from '../provider.js';
+import { MetaGraph } from './http.js';
+import { createInstagramInsights } from './insights.js';
+import { createInstagramOAuth } from './oauth.js';
+import { resolveInstagramOptions, type InstagramProviderOptions } from './options.js';
+import { createInstagramPublish } from './publish.js';
+import { IMAGE_TYPES, MAX_CAPTION, MAX_HASHTAGS, MAX_MENTIONS, VIDEO_TYPES, validateInstagramTarget } from './target.js';
+import { createInstagramWebhooks } from './webhooks.js';
+
+export type { InstagramProviderOptions } from './options.js';
+export { INSTAGRAM_SCOPES } from './options.js';
+
+export function createInstagramProvider(opts: InstagramProviderOptions): PlatformProvider {
+  const options = resolveInstagramOptions(opts);
+  const graph = new MetaGraph(options.graphBaseUrl, options.graphVersion,
+    { rateLimitWaitMs: options.rateLimitWaitMs, publishingWindowMs: options.publishingWindowMs }, options.requestTimeoutMs);
+  return {
+    id: 'instagram',
+    displayName: 'Instagram',
+    limits: {
+      maxTextLength: MAX_CAPTION,
+      maxHashtags: MAX_HASHTAGS,
+      maxMentions: MAX_MENTIONS,
+      minMedia: 1,
+      maxMedia: 10,
+      mediaTypes: [...IMAGE_TYPES, ...VIDEO_TYPES],
+    },
+    validateTarget: validateInstagramTarget,
+    oauth: createInstagramOAuth(graph, options),
+    publish: createInstagramPublish(graph, options),
+    insights: createInstagramInsights(),
+    webhooks: createInstagramWebhooks({ appSecret: options.appSecret, verifyToken: options.webhookVerifyToken }),
+  };
+}

@@ -1,0 +1,47 @@
+// Settings of the Instagram provider (Instagram API with Facebook Login, contract §3-§4). Points the contract marks
+// UNCONFIRMED are options, defaulting to its suggestion.
+export interface InstagramProviderOptions {
+  appId: string;
+  appSecret: string;
+  /** Where the Facebook Login dialog lives: `https://www.facebook.com` (or the sandbox's `/meta`). */
+  dialogBaseUrl: string;
+  /** Graph API host: `https://graph.facebook.com` (or the sandbox's `/meta`). */
+  graphBaseUrl: string;
+  /** e.g. `v25.0`. */
+  graphVersion?: string;
+  /** hub.verify_token Herald answers the webhook subscription handshake with. */
+  webhookVerifyToken?: string | undefined;
+  /** Posts per account per publishing window, enforced across workers with the QuotaGate (§4.7: 50 / 24 h). */
+  publishingLimit?: number;
+  publishingWindowMs?: number;
+  scopes?: string[];
+  /** Wait for a throttle (4/17/32/613/800xx) when no `estimated_time_to_regain_access` came with it. */
+  rateLimitWaitMs?: number;
+  /** Container status polling: §4.5 suggests once a minute for at most 5 minutes; videos may need longer. */
+  pollIntervalMs?: number;
+  requestTimeoutMs?: number;
+}
+
+export const INSTAGRAM_SCOPES = [
+  'instagram_basic', 'instagram_content_publish', 'instagram_manage_insights', 'instagram_manage_comments',
+  'pages_show_list', 'pages_read_engagement',
+];
+
+export type ResolvedInstagramOptions = Required<Omit<InstagramProviderOptions, 'webhookVerifyToken'>> & { webhookVerifyToken: string | undefined };
+
+export function resolveInstagramOptions(o: InstagramProviderOptions): ResolvedInstagramOptions {
+  return {
+    appId: o.appId,
+    appSecret: o.appSecret,
+    dialogBaseUrl: o.dialogBaseUrl.replace(/\/+$/, ''),
+    graphBaseUrl: o.graphBaseUrl.replace(/\/+$/, ''),
+    graphVersion: o.graphVersion ?? 'v25.0',
+    webhookVerifyToken: o.webhookVerifyToken,
+    publishingLimit: o.publishingLimit ?? 50,
+    publishingWindowMs: o.publishingWindowMs ?? 24 * 3600_000,
+    scopes: o.scopes ?? INSTAGRAM_SCOPES,
+    rateLimitWaitMs: o.rateLimitWaitMs ?? 15 * 60_000,
+    pollIntervalMs: o.pollIntervalMs ?? 60_000,
+    requestTimeoutMs: o.requestTimeoutMs ?? 30_000,
+  };
+}

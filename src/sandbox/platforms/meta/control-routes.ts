@@ -1,0 +1,34 @@
+// Sandbox-only actions on the Meta side: someone comments on (or mentions the account in) a published media, which
+// Meta reports through the `comments` / `mentions` webhooks. Several comments in one call go out as one batched
+// delivery (Meta batches updates), each entry per IG account.
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import { parseOr400, sendError } from '../../core/errors.js';
+import { newGraphId, type MetaStore } from './store.js';
+import type { MetaWebhooks, WebhookChange } from './webhook.js';
+
+const commentsSchema = z.object({
+  mediaId: z.string(),
+  comments: z.array(z.object({ text: z.string(), username: z.string().default('some_user'), mention: z.boolean().default(false) })).min(1).max(1000),
+});
+
+export function controlRoutes(store: MetaStore, webhooks: MetaWebhooks): FastifyPluginAsync {
+  return async (app) => {
+    app.post('/comments', async (request, reply) => {
+      const body = parseOr400(commentsSchema, request.body, reply);
+      if (!body) return reply;
+      const media = store.media.get(body.mediaId);
+      if (!media) return sendError(reply, 404, 'not_found', `no media ${body.mediaId}`);
+      const changes: WebhookChange[] = body.comments.map((c) => {
+        const id = newGraphId();
+        const from = { id: newGraphId(), username: c.username };
+        store.comments.push({ id, mediaId: media.id, text: c.text, from });
+        return c.mention
+          ? { field: 'mentions', value: { comment_id: id, media_id: media.id } }
+          : { field: 'comments', value: { from, id, text: c.text, media: { id: media.id, media_product_type: media.productType } } };
+      });
+      webhooks.emit([{ id: media.igUserId, changes }]);
+      return reply.code(201).send({ comments: changes.map((c) => c.value.id ?? c.value.comment_id) });
+    });
+  };
+}

@@ -1,0 +1,92 @@
+// Facebook Login (§3): the dialog (auto-approves the configured user, or denies when configured), code → short-lived
+// token, fb_exchange_token → long-lived token (~60 days), /me, /me/accounts with each page's
+// instagram_business_account, /me/permissions (GET lists, DELETE revokes the login).
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { GraphAuth } from './auth.js';
+import { sendGraphError } from './envelope.js';
+import type { ResolvedMetaOptions } from './options.js';
+import type { MetaStore } from './store.js';
+
+type Query = Record<string, string | undefined>;
+
+export function oauthRoutes(store: MetaStore, options: ResolvedMetaOptions, auth: GraphAuth): FastifyPluginAsync {
+  return async (app) => {
+    app.get('/:ver/dialog/oauth', async (request, reply) => {
+      const q = request.query as Query;
+      if (q.client_id !== options.appId) return reply.code(400).type('text/plain').send('Invalid App ID');
+      if (!q.redirect_uri || !/^https?:\/\//.test(q.redirect_uri)) return reply.code(400).type('text/plain').send("URL blocked: redirect_uri is not a valid OAuth redirect URI");
+      if (q.response_type && q.response_type !== 'code') return reply.code(400).type('text/plain').send('response_type must be code (server flow)');
+      const target = new URL(q.redirect_uri);
+      if (q.state !== undefined) target.searchParams.set('state', q.state);
+      if (options.denyLogin) {
+        target.searchParams.set('error', 'access_denied');
+        target.searchParams.set('error_code', '200');
+        target.searchParams.set('error_description', 'Permissions error');
+        target.searchParams.set('error_reason', 'user_denied');
+        return reply.redirect(target.toString(), 302);
+      }
+      const asked = (q.scope ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+      const granted = options.user.grantedScopes ? asked.filter((s) => options.user.grantedScopes!.includes(s)) : asked;
+      target.searchParams.set('code', store.newCode(q.redirect_uri, granted));
+      return reply.redirect(target.toString(), 302);
+    });
+
+    const accessToken = async (request: FastifyRequest, reply: FastifyReply) => {
+      const q = { ...(request.query as Query), ...((request.body as Query | undefined) ?? {}) };
+      if (q.client_id !== options.appId || q.client_secret !== options.appSecret) {
+        return sendGraphError(reply, { code: 101, message: 'Error validating application. Invalid application ID or secret.' });
+      }
+      if (q.grant_type === 'fb_exchange_token') {
+        const t = q.fb_exchange_token ? store.tokens.get(q.fb_exchange_token) : undefined;
+        if (!t) return sendGraphError(reply, { code: 190, message: 'Invalid OAuth access token - Cannot parse access token' });
+        if (t.revoked) return sendGraphError(reply, { code: 190, subcode: 458, message: 'Error validating access token: The user has not authorized application.' });
+        if (t.expiresAt <= Date.now()) return sendGraphError(reply, { code: 190, subcode: 463, message: 'Error validating access token: Session has expired.' });
+        const long = store.newToken(t.userId, t.scopes, true);
+        return { access_token: long.token, token_type: 'bearer', expires_in: options.longLivedTokenSeconds };
+      }
+      const grant = q.code ? store.codes.get(q.code) : undefined;
+      if (!grant || grant.used || grant.expiresAt <= Date.now()) {
+        return sendGraphError(reply, { code: 100, subcode: 36009, message: 'This authorization code has been used or has expired.' });
+      }
+      if (grant.redirectUri !== q.redirect_uri) {
+        return sendGraphError(reply, { code: 100, subcode: 36008, message: 'Error validating verification code. Please make sure your redirect_uri is identical to the one you used in the OAuth dialog request' });
+      }
+      grant.used = true;
+      const t = store.newToken(options.user.id, grant.scopes, false);
+      return { access_token: t.token, token_type: 'bearer', expires_in: options.shortLivedTokenSeconds };
+    };
+    app.get('/:ver/oauth/access_token', accessToken);
+    app.post('/:ver/oauth/access_token', accessToken);
+
+    app.get('/:ver/me', async (request, reply) => {
+      if (!auth.check(request, reply)) return reply;
+      return { id: options.user.id, name: options.user.name };
+    });
+
+    app.get('/:ver/me/accounts', async (request, reply) => {
+      const t = auth.check(request, reply);
+      if (!t) return reply;
+      if (!auth.requireScope(t, reply, 'pages_show_list')) return reply;
+      return {
+        data: options.user.pages.map((p) => ({
+          id: p.id, name: p.name, category: 'Media', tasks: ['ANALYZE', 'ADVERTISE', 'MODERATE', 'CREATE_CONTENT', 'MANAGE'],
+          ...(p.instagram ? { instagram_business_account: { id: p.instagram.id, username: p.instagram.username } } : {}),
+        })),
+        paging: { cursors: { before: 'MA', after: 'MA' } },
+      };
+    });
+
+    app.get('/:ver/me/permissions', async (request, reply) => {
+      const t = auth.check(request, reply);
+      if (!t) return reply;
+      return { data: t.scopes.map((permission) => ({ permission, status: 'granted' })) };
+    });
+
+    app.delete('/:ver/me/permissions', async (request, reply) => {
+      const t = auth.check(request, reply);
+      if (!t) return reply;
+      for (const other of store.tokens.values()) if (other.userId === t.userId) other.revoked = true;
+      return { success: true };
+    });
+  };
+}

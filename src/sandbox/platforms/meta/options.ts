@@ -1,0 +1,107 @@
+// Options of the simulated Meta Graph API (contract: /work/shared/platforms/tiktok-meta.md §2-§4). Every point the
+// contract marks UNCONFIRMED is an option here, defaulting to the contract's suggestion.
+export const META_SANDBOX_APP_ID = 'sandbox-meta-app';
+export const META_SANDBOX_APP_SECRET = 'sandbox-meta-secret';
+
+export interface MetaSandboxPage {
+  id: string;
+  name: string;
+  /** The linked Instagram professional account; absent = the page has none (§3.5: field absent). */
+  instagram?: { id: string; username: string };
+}
+
+export interface MetaSandboxUser {
+  id: string;
+  name: string;
+  /** Scopes the dialog grants; default: everything asked for. */
+  grantedScopes?: string[];
+  pages: MetaSandboxPage[];
+}
+
+export interface MetaRateLimit {
+  /** Calls per window per access token before the error. */
+  limit: number;
+  windowMs: number;
+  /** 4 (app), 17 (user) or 80002 (Instagram BUC), §2.3. */
+  code: 4 | 17 | 80002;
+  /** `estimated_time_to_regain_access` in minutes (BUC header). */
+  regainMinutes: number;
+}
+
+export interface MetaSandboxOptions {
+  appId?: string;
+  appSecret?: string;
+  /** The user the login dialog approves at once. */
+  user?: MetaSandboxUser;
+  /** The dialog answers error=access_denied (the user declined). */
+  denyLogin?: boolean;
+  /** Short-lived user token lifetime (§3.2 UNCONFIRMED "1-2 h"); default 2 h. */
+  shortLivedTokenSeconds?: number;
+  /** Long-lived user token lifetime (§3.3: expires_in 5183944, about 60 days). */
+  longLivedTokenSeconds?: number;
+  /** Authorization codes live this long (§3.1 UNCONFIRMED ~10 min). */
+  codeTtlSeconds?: number;
+  /** Video containers stay IN_PROGRESS this long; image containers `imageProcessingMs`. */
+  videoProcessingMs?: number;
+  imageProcessingMs?: number;
+  /** Containers expire when not published within this time (§4.3: 24 h). */
+  containerTtlMs?: number;
+  /** A caption containing this marker makes the container end in ERROR (sandbox trigger). */
+  errorCaptionMarker?: string;
+  /** A caption containing this marker makes the container EXPIRED once processed (sandbox trigger). */
+  expireCaptionMarker?: string;
+  /** content_publishing_limit quota_total (§4.7: 50 per the reference, 100 per the current guide). */
+  publishingLimit?: number;
+  publishingWindowSeconds?: number;
+  /** Per-token call limit on the Graph routes; none by default. */
+  rateLimit?: MetaRateLimit;
+  /** Webhook callback (signed with the app secret). */
+  webhook?: { url?: string | undefined };
+}
+
+export interface ResolvedMetaOptions {
+  appId: string;
+  appSecret: string;
+  user: MetaSandboxUser;
+  denyLogin: boolean;
+  shortLivedTokenSeconds: number;
+  longLivedTokenSeconds: number;
+  codeTtlSeconds: number;
+  videoProcessingMs: number;
+  imageProcessingMs: number;
+  containerTtlMs: number;
+  errorCaptionMarker: string;
+  expireCaptionMarker: string;
+  publishingLimit: number;
+  publishingWindowSeconds: number;
+  rateLimit: MetaRateLimit | undefined;
+  webhook: { url?: string | undefined; secret: string };
+}
+
+export const DEFAULT_META_USER: MetaSandboxUser = {
+  id: '1193679667748350',
+  name: 'Sandbox Meta User',
+  pages: [{ id: '1755847768034402', name: 'Sandbox Page', instagram: { id: '17841405822304914', username: 'sandbox_ig' } }],
+};
+
+export function resolveMetaOptions(o: MetaSandboxOptions = {}): ResolvedMetaOptions {
+  const appSecret = o.appSecret ?? META_SANDBOX_APP_SECRET;
+  return {
+    appId: o.appId ?? META_SANDBOX_APP_ID,
+    appSecret,
+    user: o.user ?? DEFAULT_META_USER,
+    denyLogin: o.denyLogin ?? false,
+    shortLivedTokenSeconds: o.shortLivedTokenSeconds ?? 7200,
+    longLivedTokenSeconds: o.longLivedTokenSeconds ?? 5_183_944,
+    codeTtlSeconds: o.codeTtlSeconds ?? 600,
+    videoProcessingMs: o.videoProcessingMs ?? 1000,
+    imageProcessingMs: o.imageProcessingMs ?? 0,
+    containerTtlMs: o.containerTtlMs ?? 24 * 3600_000,
+    errorCaptionMarker: o.errorCaptionMarker ?? '[sandbox:error]',
+    expireCaptionMarker: o.expireCaptionMarker ?? '[sandbox:expire]',
+    publishingLimit: o.publishingLimit ?? 50,
+    publishingWindowSeconds: o.publishingWindowSeconds ?? 86_400,
+    rateLimit: o.rateLimit,
+    webhook: { ...(o.webhook?.url ? { url: o.webhook.url } : {}), secret: appSecret },
+  };
+}
