@@ -26,6 +26,7 @@ import { nudgeStoredWebhooks } from '../src/worker/webhook-sweep.js';
 import { buildSandbox } from '../src/sandbox/app.js';
 import { sandboxOptionsFromConfig } from '../src/sandbox/options-from-config.js';
 import { TIKTOK_SANDBOX_CLIENT_KEY, TIKTOK_SANDBOX_CLIENT_SECRET } from '../src/sandbox/platforms/tiktok/options.js';
+import { META_SANDBOX_APP_ID, META_SANDBOX_APP_SECRET } from '../src/sandbox/platforms/meta/options.js';
 import { startApi } from '../src/api/server.js';
 import { createUserWithApiKey } from '../src/api/auth/api-keys.js';
 import { loadDevSecrets, saveDevSecrets } from './dev-secrets.js';
@@ -44,6 +45,11 @@ process.env.TESTBED_PROVIDER_ENABLED ??= 'true';
 if (!process.env.TIKTOK_API_BASE_URL) {
   process.env.TIKTOK_CLIENT_KEY ??= TIKTOK_SANDBOX_CLIENT_KEY;
   process.env.TIKTOK_CLIENT_SECRET ??= TIKTOK_SANDBOX_CLIENT_SECRET;
+}
+// Instagram (Facebook Login + Graph) against the sandbox's Meta app, unless a real Graph host is configured.
+if (!process.env.META_GRAPH_BASE_URL) {
+  process.env.META_APP_ID ??= META_SANDBOX_APP_ID;
+  process.env.META_APP_SECRET ??= META_SANDBOX_APP_SECRET;
 }
 process.env.LOG_LEVEL ??= 'warn';
 const config = loadConfig();
