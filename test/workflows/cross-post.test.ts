@@ -1,0 +1,104 @@
+// One post, two platforms: a TikTok target and an Instagram target connected through Herald's OAuth flow. The
+// publishPost workflow fans out one publishTarget per target; each keeps its own status and ids, and the post's
+// status sums them up — including when one of the two fails.
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { TokenCrypto } from '../../src/crypto/envelope.js';
+import { KeyRing } from '../../src/crypto/key-ring.js';
+import { posts, postTargets } from '../../src/db/schema.js';
+import { createInstagramProvider } from '../../src/platforms/instagram/index.js';
+import { createTiktokProvider } from '../../src/platforms/tiktok/index.js';
+import { publishPostWorkflowId } from '../../src/workflows/messages.js';
+import { createTestApi, createTestUser, type TestApi, type TestUser } from '../api/support/test-api.js';
+import { startSandbox, type RunningSandbox } from '../sandbox/helpers.js';
+import { testDeps } from '../support/fixtures.js';
+import { startTestWorker, type TestWorker } from '../support/test-worker.js';
+
+const MEDIA = 'https://media.herald.test/';
+let sandbox: RunningSandbox;
+let api: TestApi;
+let worker: TestWorker;
+let deps: ReturnType<typeof testDeps>;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({
+    tiktok: { clientKey: 'xp-tiktok', clientSecret: 'xp-tiktok-secret', processingMs: 300, verifiedUrlPrefixes: [MEDIA] },
+    meta: { appId: 'xp-meta', appSecret: 'xp-meta-secret', videoProcessingMs: 300, imageProcessingMs: 100 },
+  });
+  const providers = () => [
+    createTiktokProvider({
+      clientKey: 'xp-tiktok', clientSecret: 'xp-tiktok-secret', authBaseUrl: `${sandbox.baseUrl}/tiktok`, apiBaseUrl: `${sandbox.baseUrl}/tiktok`,
+      verifiedUrlPrefixes: [MEDIA], pollIntervalMs: 500,
+    }),
+    createInstagramProvider({
+      appId: 'xp-meta', appSecret: 'xp-meta-secret', dialogBaseUrl: `${sandbox.baseUrl}/meta`, graphBaseUrl: `${sandbox.baseUrl}/meta`, pollIntervalMs: 500,
+    }),
+  ];
+  api = await createTestApi({ env: { TOKEN_KEYS: `t1:${randomBytes(32).toString('base64')}`, PUBLIC_BASE_URL: 'http://127.0.0.1:3000' }, providers: providers() });
+  deps = { ...testDeps(inject('databaseUrl'), providers()), crypto: new TokenCrypto(KeyRing.fromConfig(api.config)) };
+  worker = await startTestWorker(deps, { taskQueue: api.taskQueue });
+});
+
+afterAll(async () => {
+  await worker?.close();
+  await deps?.database.close();
+  await api?.close();
+  await sandbox?.close();
+});
+
+async function connect(user: TestUser, platform: string): Promise<string> {
+  const started = await api.app.inject({ method: 'GET', url: `/api/social/connect/${platform}`, headers: user.headers });
+  expect(started.statusCode, started.body).toBe(200);
+  const consent = await fetch(started.json().authorizeUrl, { redirect: 'manual' });
+  const back = new URL(consent.headers.get('location')!);
+  const res = await api.app.inject({ method: 'GET', url: `${back.pathname}${back.search}`, headers: { accept: 'application/json' } });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json().accounts[0].id;
+}
+
+async function crossPost(user: TestUser, accounts: { tiktok: string; instagram: string }, content: string) {
+  const res = await api.app.inject({
+    method: 'POST', url: '/api/social/posts', headers: user.headers,
+    payload: {
+      content, media: [{ url: `${MEDIA}clips/${Date.now()}.mp4` }], scheduledAt: new Date(Date.now() + 1000).toISOString(),
+      targets: [{ accountId: accounts.tiktok, options: { privacyLevel: 'SELF_ONLY' } }, { accountId: accounts.instagram }],
+    },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  const postId = res.json().id as string;
+  await worker.client.workflow.getHandle(publishPostWorkflowId(postId)).result();
+  const [post] = await api.database.db.select().from(posts).where(eq(posts.id, postId));
+  const targets = await api.database.db.select().from(postTargets).where(eq(postTargets.postId, postId));
+  return { post: post!, byPlatform: Object.fromEntries(targets.map((t) => [t.platform, t])) };
+}
+
+describe('cross-posting to TikTok and Instagram', () => {
+  let user: TestUser;
+  let accounts: { tiktok: string; instagram: string };
+  beforeAll(async () => {
+    user = await createTestUser(api.database.db);
+    accounts = { tiktok: await connect(user, 'tiktok'), instagram: await connect(user, 'instagram') };
+  });
+
+  test('both targets publish exactly once, each with its own ids', async () => {
+    const marker = `xp-${Date.now()}`;
+    const { post, byPlatform } = await crossPost(user, accounts, `one video, two platforms ${marker}`);
+    expect(post.status).toBe('published');
+    expect(byPlatform.tiktok).toMatchObject({ status: 'published', publishId: expect.stringMatching(/^v_pub_url~/) });
+    expect(byPlatform.instagram).toMatchObject({ status: 'published', platformPostId: expect.stringMatching(/^\d+$/), permalink: expect.stringMatching(/^https:\/\//) });
+    const tiktok = ((await sandbox.control.state('tiktok')).publishes as { title: string | null; status: string }[]).filter((p) => p.title?.includes(marker));
+    expect(tiktok).toHaveLength(1);
+    const instagram = ((await sandbox.control.state('meta')).media as { caption?: string }[]).filter((m) => m.caption?.includes(marker));
+    expect(instagram).toHaveLength(1);
+  });
+
+  test('one platform failing leaves the other published: partially_published, with the failure recorded on its target', async () => {
+    const marker = `xp-fail-${Date.now()}`;
+    // TikTok fails its processing (sandbox title marker); Instagram goes through.
+    const { post, byPlatform } = await crossPost(user, accounts, `half of it ${marker} [[fail:spam_risk_text]]`);
+    expect(post.status).toBe('partially_published');
+    expect(byPlatform.instagram!.status).toBe('published');
+    expect(byPlatform.tiktok).toMatchObject({ status: 'failed', errorCode: 'spam_risk_text' });
+  });
+});
