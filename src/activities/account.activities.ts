@@ -9,6 +9,7 @@ import type { TokenSet } from '../platforms/provider.js';
 import { AccountCommandFailed, AccountCommands } from '../temporal/account-commands.js';
 import type { RefreshResult } from '../workflows/account-messages.js';
 import type { ActivityDeps } from './deps.js';
+import { deleteInsightsSchedule } from '../temporal/insights-schedules.js';
 import { classifyTokenFailure } from './token-failures.js';
 
 /** What the workflow knows of an account's tokens: times and flags only. */
@@ -184,6 +185,8 @@ export function createAccountActivities({ database: { db }, platforms, crypto, l
         statusReason: input.reason,
         updatedAt: new Date(),
       }).where(eq(socialAccounts.id, row.id));
+      // No more insights for an account without tokens.
+      await deleteInsightsSchedule(temporalClient, row.id);
       return { revoked };
     },
 

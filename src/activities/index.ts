@@ -1,6 +1,7 @@
 // All activities the worker registers, built from their dependencies (the samples-typescript DI pattern).
 import type { ActivityDeps } from './deps.js';
 import { createAccountActivities } from './account.activities.js';
+import { createInsightsActivities } from './insights.activities.js';
 import { createPostActivities } from './post.activities.js';
 import { createPublishActivities } from './publish.activities.js';
 import { createWebhookActivities } from './webhook.activities.js';
@@ -10,6 +11,7 @@ export type { ActivityDeps } from './deps.js';
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createAccountActivities(deps),
+    ...createInsightsActivities(deps),
     ...createPostActivities(deps),
     ...createPublishActivities(deps),
     ...createWebhookActivities(deps),

@@ -35,6 +35,8 @@ import accountRoutes from './routes/social/accounts/index.js';
 import connectRoutes from './routes/social/connect/index.js';
 import mediaRoutes from './routes/social/media/index.js';
 import postRoutes from './routes/social/posts/index.js';
+import statsRoutes from './routes/social/stats/index.js';
+import insightsRoutes from './routes/social/insights/index.js';
 import webhookRoutes from './routes/webhooks/index.js';
 
 export interface AppDeps {
@@ -82,6 +84,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(connectRoutes);
   await app.register(mediaRoutes);
   await app.register(postRoutes);
+  await app.register(statsRoutes);
+  await app.register(insightsRoutes);
   await app.register(webhookRoutes);
 
   return app;

@@ -11,6 +11,7 @@ import {
   type AccountLifecycleInput, type AccountWorkflowState, type RefreshRequest, type RefreshResult,
 } from '../workflows/account-messages.js';
 import { AccountIdKey, PlatformKey, UserIdKey } from '../workflows/search-attributes.js';
+import { ensureInsightsSchedule } from './insights-schedules.js';
 
 export const ACCOUNT_WORKFLOW_TYPE = 'accountLifecycle';
 
@@ -56,6 +57,8 @@ export class AccountCommands {
       signal: reconnectedSignal,
       signalArgs: [],
     });
+    // Engagement insights are synced on a Temporal Schedule per connected account (idempotent on reconnect).
+    await ensureInsightsSchedule(this.client, { ...account, taskQueue: this.taskQueue });
   }
 
   /** Refresh now, or confirm a newer token exists (see RefreshRequest.staleExpiresAt). */

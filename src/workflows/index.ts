@@ -1,5 +1,6 @@
 // Entry point of the workflow bundle: every workflow type the worker registers.
 export { accountLifecycle } from './account-lifecycle.workflow.js';
+export { insightsSync } from './insights-sync.workflow.js';
 export { publishPost } from './publish-post.workflow.js';
 export { publishTarget } from './publish-target.workflow.js';
 export { webhookIngest } from './webhook-ingest.workflow.js';

@@ -26,6 +26,7 @@ export default fp(async (app) => {
         { name: 'posts', description: 'Compose, schedule and publish posts' },
         { name: 'media', description: 'Uploaded images and videos' },
         { name: 'accounts', description: 'Connected social accounts' },
+        { name: 'stats', description: 'Statistics of published posts and accounts (read-only)' },
         { name: 'users', description: 'The calling user' },
         { name: 'admin', description: 'User and API key management (admin token)' },
         { name: 'operations', description: 'Health, readiness and metrics' },

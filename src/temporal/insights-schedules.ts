@@ -1,0 +1,104 @@
+// One Temporal Schedule per connected account, `insights:<accountId>`, starting an insightsSync run every interval
+// (default 1 h; overlapping runs are skipped). Ensure is idempotent (an existing schedule is updated), delete
+// ignores a missing schedule, trigger runs a sync now (through the schedule, or directly when there is none).
+import {
+  ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, WorkflowExecutionAlreadyStartedError,
+  type Client, type ScheduleOptions, type ScheduleUpdateOptions,
+} from '@temporalio/client';
+import type { Duration } from '@temporalio/common';
+import {
+  INSIGHTS_SYNC_WORKFLOW_TYPE, insightsWorkflowId, type InsightsSyncInput,
+} from '../workflows/insights-sync.workflow.js';
+import { AccountIdKey, PlatformKey, UserIdKey } from '../workflows/search-attributes.js';
+
+export const DEFAULT_INSIGHTS_EVERY: Duration = '1 hour';
+export const insightsScheduleId = (accountId: string) => `insights:${accountId}`;
+
+export interface InsightsScheduleRef {
+  accountId: string;
+  userId: string;
+  platform: string;
+  taskQueue: string;
+  /** Interval between syncs (default 1 hour). */
+  every?: Duration;
+}
+
+function action(ref: InsightsScheduleRef) {
+  const args: [InsightsSyncInput] = [{ accountId: ref.accountId }];
+  return {
+    type: 'startWorkflow' as const,
+    workflowType: INSIGHTS_SYNC_WORKFLOW_TYPE,
+    workflowId: insightsWorkflowId(ref.accountId),
+    taskQueue: ref.taskQueue,
+    args,
+    workflowExecutionTimeout: '1 hour' as Duration,
+    // Runs are filterable in the Web UI / CLI like the account's other workflows.
+    typedSearchAttributes: [
+      { key: AccountIdKey, value: ref.accountId },
+      { key: UserIdKey, value: ref.userId },
+      { key: PlatformKey, value: ref.platform },
+    ],
+  };
+}
+
+function spec(ref: InsightsScheduleRef) {
+  return { intervals: [{ every: ref.every ?? DEFAULT_INSIGHTS_EVERY }] };
+}
+
+/** Creates the account's schedule, or brings an existing one up to date (interval, task queue). */
+export async function ensureInsightsSchedule(client: Client, ref: InsightsScheduleRef): Promise<void> {
+  const options: ScheduleOptions = {
+    scheduleId: insightsScheduleId(ref.accountId),
+    spec: spec(ref),
+    action: action(ref),
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10 minutes' },
+    memo: { userId: ref.userId, platform: ref.platform },
+  };
+  try {
+    await client.schedule.create(options);
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    await client.schedule.getHandle(options.scheduleId).update((prev): ScheduleUpdateOptions => ({
+      ...prev,
+      spec: spec(ref),
+      action: action(ref),
+      policies: { ...prev.policies, overlap: ScheduleOverlapPolicy.SKIP },
+      state: { ...prev.state, paused: false },
+    }));
+  }
+}
+
+/** Deletes the account's schedule; a missing one is fine. */
+export async function deleteInsightsSchedule(client: Client, accountId: string): Promise<void> {
+  try {
+    await client.schedule.getHandle(insightsScheduleId(accountId)).delete();
+  } catch (err) {
+    if (!(err instanceof ScheduleNotFoundError)) throw err;
+  }
+}
+
+export type TriggerResult = { via: 'schedule' } | { via: 'workflow'; workflowId: string; runId?: string };
+
+/**
+ * Syncs now: triggers the schedule (a run already in progress makes this a no-op, overlap SKIP), or, for an account
+ * without a schedule, starts the workflow directly (joining a run already in progress).
+ */
+export async function triggerInsightsSync(client: Client, ref: { accountId: string; taskQueue: string }): Promise<TriggerResult> {
+  try {
+    await client.schedule.getHandle(insightsScheduleId(ref.accountId)).trigger();
+    return { via: 'schedule' };
+  } catch (err) {
+    if (!(err instanceof ScheduleNotFoundError)) throw err;
+  }
+  const workflowId = `${insightsWorkflowId(ref.accountId)}:now`;
+  try {
+    const handle = await client.workflow.start(INSIGHTS_SYNC_WORKFLOW_TYPE, {
+      workflowId, taskQueue: ref.taskQueue, args: [{ accountId: ref.accountId } satisfies InsightsSyncInput],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
+    return { via: 'workflow', workflowId, runId: handle.firstExecutionRunId };
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return { via: 'workflow', workflowId };
+    throw err;
+  }
+}
