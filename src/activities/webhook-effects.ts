@@ -13,7 +13,7 @@
 import { and, eq, isNotNull, isNull, ne, or, sql } from 'drizzle-orm';
 import { WorkflowNotFoundError, WorkflowUpdateStage, type Client } from '@temporalio/client';
 import type { Db } from '../db/client.js';
-import { postTargets, socialAccounts, type TargetAttempt, type TargetStatus } from '../db/schema.js';
+import { comments, postTargets, socialAccounts, type TargetAttempt, type TargetStatus } from '../db/schema.js';
 import type { ParsedWebhookEvent } from '../platforms/provider.js';
 import { accountWorkflowId, disconnectUpdate } from '../workflows/account-messages.js';
 import { platformEventSignal, publishTargetWorkflowId } from '../workflows/messages.js';
@@ -60,6 +60,8 @@ export async function applyWebhookEvent(event: ParsedWebhookEvent, ctx: EffectCo
       return applyPublishEvent(event, ctx);
     case 'access_revoked':
       return applyAccessRevoked(event, ctx);
+    case 'comment':
+      return applyComment(event, ctx);
     default:
       return 'nothing to do for this event type';
   }
@@ -194,4 +196,56 @@ async function disconnectAccountRow(tx: Tx, accountId: string, reason: string): 
     // An account disconnected earlier keeps the reason it was disconnected for.
     or(ne(socialAccounts.status, 'disconnected'), isNotNull(socialAccounts.accessToken), isNotNull(socialAccounts.refreshToken)),
   )));
+}
+
+/**
+ * A comment on a media: one row in `comments` per platform comment, linked to the target whose platform_post_id is
+ * the media id (and to its account), else to the account the event names. Written with ON CONFLICT on
+ * (platform, platform_comment_id): a redelivery, or the event applied again after a crash, changes nothing; a later
+ * event only fills in what an earlier one did not say (e.g. a mention's text), never overwrites (hidden stays ours).
+ */
+async function applyComment(event: ParsedWebhookEvent, ctx: EffectContext): Promise<string> {
+  const c = event.comment;
+  if (!c) return 'comment event without a comment';
+  const [target] = await ctx.tx.select({ id: postTargets.id, socialAccountId: postTargets.socialAccountId })
+    .from(postTargets)
+    .where(and(eq(postTargets.platform, ctx.platform), eq(postTargets.platformPostId, c.mediaId)))
+    .limit(1);
+  let accountId = target?.socialAccountId;
+  if (!accountId && event.platformAccountId) {
+    const [account] = await ctx.tx.select({ id: socialAccounts.id }).from(socialAccounts)
+      .where(and(eq(socialAccounts.platform, ctx.platform), eq(socialAccounts.platformAccountId, event.platformAccountId)))
+      .limit(1);
+    accountId = account?.id;
+  }
+  // Not about any account of ours (it was disconnected and deleted, or never connected): nothing to attach it to.
+  if (!accountId) return `no account for comment ${c.commentId} on media ${c.mediaId}`;
+  const fill = (col: string) => sql`coalesce("comments".${sql.identifier(col)}, excluded.${sql.identifier(col)})`;
+  const inserted = await ctx.tx.transaction((sp) => sp.insert(comments).values({
+    platform: ctx.platform,
+    platformCommentId: c.commentId,
+    socialAccountId: accountId,
+    targetId: target?.id ?? null,
+    mediaPlatformId: c.mediaId,
+    parentPlatformCommentId: c.parentCommentId ?? null,
+    authorUsername: c.authorUsername ?? null,
+    authorPlatformId: c.authorPlatformId ?? null,
+    text: c.text ?? null,
+    commentedAt: c.commentedAt ? new Date(c.commentedAt) : null,
+  }).onConflictDoUpdate({
+    target: [comments.platform, comments.platformCommentId],
+    set: {
+      targetId: fill('target_id'),
+      parentPlatformCommentId: fill('parent_platform_comment_id'),
+      authorUsername: fill('author_username'),
+      authorPlatformId: fill('author_platform_id'),
+      text: fill('text'),
+      commentedAt: fill('commented_at'),
+      updatedAt: sql`now()`,
+    },
+    // Only when the event says something the row did not know yet: otherwise the row stays as it was.
+    setWhere: sql.join(['target_id', 'parent_platform_comment_id', 'author_username', 'author_platform_id', 'text', 'commented_at']
+      .map((col) => sql`("comments".${sql.identifier(col)} is null and excluded.${sql.identifier(col)} is not null)`), sql` or `),
+  }).returning({ id: comments.id }));
+  return inserted.length > 0 ? `stored comment ${c.commentId}` : `comment ${c.commentId} already stored`;
 }

@@ -32,6 +32,7 @@ import healthRoutes from './routes/health/index.js';
 import meRoutes from './routes/me/index.js';
 import metricsRoutes from './routes/metrics/index.js';
 import accountRoutes from './routes/social/accounts/index.js';
+import commentRoutes from './routes/social/comments/index.js';
 import connectRoutes from './routes/social/connect/index.js';
 import mediaRoutes from './routes/social/media/index.js';
 import postRoutes from './routes/social/posts/index.js';
@@ -84,6 +85,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(connectRoutes);
   await app.register(mediaRoutes);
   await app.register(postRoutes);
+  await app.register(commentRoutes);
   await app.register(statsRoutes);
   await app.register(insightsRoutes);
   await app.register(webhookRoutes);

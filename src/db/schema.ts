@@ -2,7 +2,7 @@
 // retried activity converges on the same row instead of adding one.
 import { sql } from 'drizzle-orm';
 import {
-  bigint, check, date, index, integer, jsonb, numeric, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
+  bigint, boolean, check, date, index, integer, jsonb, numeric, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -193,6 +193,31 @@ export const quotaHolds = pgTable('quota_holds', {
   releasedAt: ts('released_at'),
 }, (t) => [primaryKey({ columns: [t.key, t.holdId] }), index('quota_holds_key_time_idx').on(t.key, t.heldAt)]);
 
+/**
+ * Comments on published media, as the platforms report them (webhooks). One row per platform comment, whatever the
+ * number of deliveries: writers upsert on (platform, platform_comment_id).
+ */
+export const comments = pgTable('comments', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  platform: text('platform').notNull(),
+  platformCommentId: text('platform_comment_id').notNull(),
+  socialAccountId: uuid('social_account_id').notNull().references(() => socialAccounts.id, { onDelete: 'cascade' }),
+  /** The Herald target that published the commented media; null for media published outside Herald. */
+  targetId: uuid('target_id').references(() => postTargets.id, { onDelete: 'set null' }),
+  mediaPlatformId: text('media_platform_id').notNull(),
+  parentPlatformCommentId: text('parent_platform_comment_id'),
+  authorUsername: text('author_username'),
+  authorPlatformId: text('author_platform_id'),
+  text: text('text'),
+  hidden: boolean('hidden').notNull().default(false),
+  commentedAt: ts('commented_at'),
+  receivedAt: ts('received_at').notNull().defaultNow(),
+  updatedAt: updatedAt(),
+}, (t) => [
+  uniqueIndex('comments_platform_comment_key').on(t.platform, t.platformCommentId),
+  index('comments_target_idx').on(t.targetId, t.commentedAt),
+]);
+
 export type User = typeof users.$inferSelect;
 export type SocialAccount = typeof socialAccounts.$inferSelect;
 export type Post = typeof posts.$inferSelect;
@@ -200,3 +225,4 @@ export type PostTarget = typeof postTargets.$inferSelect;
 export type Media = typeof media.$inferSelect;
 export type PostStatus = (typeof postStatus.enumValues)[number];
 export type TargetStatus = (typeof targetStatus.enumValues)[number];
+export type Comment = typeof comments.$inferSelect;

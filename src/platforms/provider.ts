@@ -249,9 +249,24 @@ export interface WebhookRequest {
  *   publish_completed - the publish finished successfully
  *   publish_failed    - the publish failed (`reason` says why)
  *   access_revoked    - the user or platform removed our access to `platformAccountId`: disconnect the account
+ *   comment           - someone commented on (or mentioned the account in a comment on) a media: `comment` says
+ *                       which; stored in the comments table, linked to the target that published the media
  *   other             - stored and acknowledged, nothing to do
  */
-export type WebhookEventKind = 'publish_progress' | 'publish_completed' | 'publish_failed' | 'access_revoked' | 'other';
+export type WebhookEventKind = 'publish_progress' | 'publish_completed' | 'publish_failed' | 'access_revoked' | 'comment' | 'other';
+
+/** What a `comment` event says about the comment. Ids are strings (they exceed 2^53). */
+export interface WebhookComment {
+  commentId: string;
+  /** The commented media (the target's platform_post_id when Herald published it). */
+  mediaId: string;
+  parentCommentId?: string;
+  authorUsername?: string;
+  authorPlatformId?: string;
+  text?: string;
+  /** ISO time the comment was made, as far as the event tells (else when the platform sent it). */
+  commentedAt?: string;
+}
 
 export interface ParsedWebhookEvent {
   /** Unique per provider; the deduplication key (a platform's retry of the same event yields the same id). */
@@ -265,6 +280,8 @@ export interface ParsedWebhookEvent {
   /** For publish events: the public post id when the platform sends it (a string: ids exceed 2^53). */
   platformPostId?: string;
   reason?: string;
+  /** For `comment` events. */
+  comment?: WebhookComment;
 }
 
 export interface WebhookProvider {
@@ -272,6 +289,22 @@ export interface WebhookProvider {
   /** GET handshake (e.g. Meta's hub.challenge); undefined when the query is not a valid handshake. */
   handshake?(query: Record<string, string | undefined>): string | undefined;
   parse(req: WebhookRequest): ParsedWebhookEvent[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Comments (moderation of comments on published media). Errors are PublishErrors, classified the same way.
+
+export interface CommentsContext {
+  accessToken: string;
+  platformAccountId: string;
+  signal?: AbortSignal;
+}
+
+export interface CommentsProvider {
+  /** Replies to a comment; returns the reply's platform id. */
+  reply(ctx: CommentsContext, commentId: string, text: string): Promise<{ id: string }>;
+  /** Hides (or shows again) a comment on the account's media. */
+  setHidden(ctx: CommentsContext, commentId: string, hidden: boolean): Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -287,4 +320,5 @@ export interface PlatformProvider {
   publish: PublishProvider;
   insights?: InsightsProvider;
   webhooks?: WebhookProvider;
+  comments?: CommentsProvider;
 }

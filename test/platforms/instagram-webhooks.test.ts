@@ -54,7 +54,7 @@ test('parse flattens batched entries into stable events, one per change', () => 
   const raw = Buffer.from(JSON.stringify(payload));
   const events = hooks.parse(req(raw));
   expect(events.map((e) => [e.eventType, e.kind, e.platformAccountId])).toEqual([
-    ['comments', 'other', '17841405822304914'], ['mentions', 'other', '17841405822304914'], ['mentions', 'other', '17841400000000001'],
+    ['comments', 'comment', '17841405822304914'], ['mentions', 'comment', '17841405822304914'], ['mentions', 'other', '17841400000000001'],
   ]);
   expect(events[0]!.externalId).toBe('comments:17919697626119712:1520622968');
   expect(events[1]!.externalId).toBe('mentions:17894227972186120:1520622968');

@@ -2,6 +2,7 @@
 // professional accounts, content publishing through containers (IMAGE, REELS, CAROUSEL), and Meta webhooks, per the
 // contract in /work/shared/platforms/tiktok-meta.md §2-§4. The sandbox simulates it (src/sandbox/platforms/meta).
 import type { PlatformProvider } from '../provider.js';
+import { createInstagramComments } from './comments.js';
 import { MetaGraph } from './http.js';
 import { createInstagramInsights } from './insights.js';
 import { createInstagramOAuth } from './oauth.js';
@@ -33,5 +34,6 @@ export function createInstagramProvider(opts: InstagramProviderOptions): Platfor
     publish: createInstagramPublish(graph, options),
     insights: createInstagramInsights(),
     webhooks: createInstagramWebhooks({ appSecret: options.appSecret, verifyToken: options.webhookVerifyToken }),
+    comments: createInstagramComments(graph),
   };
 }

@@ -1,16 +1,48 @@
 // Meta webhooks for Instagram (contract §2.4, §4.12). `verify` checks `X-Hub-Signature-256: sha256=<hex>`, the
 // HMAC-SHA256 of the raw request bytes keyed with the app secret (never a re-serialized body: Meta signs its
 // escaped-unicode bytes), in constant time. `handshake` answers the GET subscription check. `parse` flattens the
-// batched `entry[].changes[]`; comments and mentions are stored as kind `other` for now. Each change gets an id
+// batched `entry[].changes[]`; `comments` and `mentions` changes that name a comment become kind `comment` (a mention
+// in a caption, with only a media id, stays `other`). Each change gets an id
 // stable across Meta's retries (the comment/media id, field and entry time), so redeliveries deduplicate.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { Json, ParsedWebhookEvent, WebhookProvider, WebhookRequest } from '../provider.js';
+import type { Json, ParsedWebhookEvent, WebhookComment, WebhookProvider, WebhookRequest } from '../provider.js';
 
 const SIGNATURE_HEADER = 'x-hub-signature-256';
 
 function header(req: WebhookRequest, name: string): string | undefined {
   const v = req.headers[name] ?? req.headers[name.toLowerCase()];
   return Array.isArray(v) ? v[0] : v;
+}
+
+const idOf = (x: unknown): string | undefined =>
+  (typeof x === 'string' && x ? x : typeof x === 'number' && Number.isSafeInteger(x) ? String(x) : undefined);
+const strOf = (x: unknown): string | undefined => (typeof x === 'string' ? x : undefined);
+
+/**
+ * The comment a `comments` or `mentions` change is about (§4.12): comments carry `id` (or `comment_id` in newer
+ * examples), `from`, `text`, `media.id`, `parent_id` for replies; mentions carry `comment_id` and `media_id` only.
+ */
+function commentOf(field: string, v: Record<string, unknown>, time: unknown): WebhookComment | undefined {
+  if (field !== 'comments' && field !== 'mentions') return undefined;
+  const commentId = idOf(v.id) ?? idOf(v.comment_id);
+  const media = (v.media && typeof v.media === 'object' ? v.media : {}) as Record<string, unknown>;
+  const mediaId = idOf(media.id) ?? idOf(v.media_id);
+  if (!commentId || !mediaId) return undefined;
+  const from = (v.from && typeof v.from === 'object' ? v.from : {}) as Record<string, unknown>;
+  const parent = idOf(v.parent_id);
+  const username = strOf(from.username);
+  const authorId = idOf(from.id);
+  const text = strOf(v.text);
+  const at = strOf(v.timestamp) ? new Date(strOf(v.timestamp)!.replace(/\+0000$/, 'Z'))
+    : typeof time === 'number' ? new Date(time * 1000) : undefined;
+  return {
+    commentId, mediaId,
+    ...(parent ? { parentCommentId: parent } : {}),
+    ...(username !== undefined ? { authorUsername: username } : {}),
+    ...(authorId ? { authorPlatformId: authorId } : {}),
+    ...(text !== undefined ? { text } : {}),
+    ...(at && !Number.isNaN(at.getTime()) ? { commentedAt: at.toISOString() } : {}),
+  };
 }
 
 export function createInstagramWebhooks(o: { appSecret: string; verifyToken: string | undefined }): WebhookProvider {
@@ -51,10 +83,12 @@ export function createInstagramWebhooks(o: { appSecret: string; verifyToken: str
           const v = (value && typeof value === 'object' ? value : {}) as Record<string, unknown>;
           const subject = [v.id, v.comment_id, v.media_id].find((x) => typeof x === 'string');
           const key = subject ? `${subject}` : createHash('sha256').update(JSON.stringify(change)).digest('hex').slice(0, 32);
+          const comment = commentOf(f, v, time);
           events.push({
             externalId: `${f}:${key}:${String(time ?? '')}`,
             eventType: f,
-            kind: 'other',
+            kind: comment ? 'comment' : 'other',
+            ...(comment ? { comment } : {}),
             payload: { object: 'instagram', entryId: accountId ?? null, time: typeof time === 'number' ? time : null, change: change as Json },
             ...(accountId ? { platformAccountId: accountId } : {}),
           });

@@ -9,6 +9,8 @@ import type { MetaWebhooks, WebhookChange } from './webhook.js';
 
 const commentsSchema = z.object({
   mediaId: z.string(),
+  /** Makes them replies to this comment. */
+  parentId: z.string().optional(),
   comments: z.array(z.object({ text: z.string(), username: z.string().default('some_user'), mention: z.boolean().default(false) })).min(1).max(1000),
 });
 
@@ -22,10 +24,14 @@ export function controlRoutes(store: MetaStore, webhooks: MetaWebhooks): Fastify
       const changes: WebhookChange[] = body.comments.map((c) => {
         const id = newGraphId();
         const from = { id: newGraphId(), username: c.username };
-        store.comments.push({ id, mediaId: media.id, text: c.text, from });
+        const timestamp = Date.now();
+        store.comments.push({ id, mediaId: media.id, text: c.text, from, timestamp, ...(body.parentId ? { parentId: body.parentId } : {}) });
         return c.mention
           ? { field: 'mentions', value: { comment_id: id, media_id: media.id } }
-          : { field: 'comments', value: { from, id, text: c.text, media: { id: media.id, media_product_type: media.productType } } };
+          : { field: 'comments', value: {
+            from, id, text: c.text, media: { id: media.id, media_product_type: media.productType },
+            ...(body.parentId ? { parent_id: body.parentId } : {}),
+          } };
       });
       webhooks.emit([{ id: media.igUserId, changes }]);
       return reply.code(201).send({ comments: changes.map((c) => c.value.id ?? c.value.comment_id) });

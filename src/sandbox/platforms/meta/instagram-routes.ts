@@ -135,6 +135,39 @@ export function instagramRoutes(store: MetaStore, options: ResolvedMetaOptions, 
       return { data: list.map((m) => mediaFields(m)) };
     });
 
+    // §4.11 comments: reply to a top-level, visible comment (as the media's owner); hide/unhide.
+    app.post('/:ver/:commentId/replies', async (request, reply) => {
+      const { commentId = '' } = request.params as Params;
+      const t = auth.check(request, reply);
+      if (!t || !auth.requireScope(t, reply, 'instagram_manage_comments')) return reply;
+      const p = { ...(request.query as Params), ...((request.body as Params | undefined) ?? {}) };
+      const parent = store.comments.find((c) => c.id === commentId);
+      const media = parent ? store.media.get(parent.mediaId) : undefined;
+      if (!parent || !media) return sendGraphError(reply, { code: 100, subcode: 33, message: `Unsupported post request. Object with ID '${commentId}' does not exist, cannot be loaded due to missing permissions, or does not support this operation` });
+      if (!p.message) return sendGraphError(reply, { code: 100, message: 'The parameter message is required' });
+      if (parent.parentId) return sendGraphError(reply, { code: 100, message: 'Replies can only be made to top-level comments' });
+      if (parent.hidden) return sendGraphError(reply, { code: 100, message: 'Cannot reply to a hidden comment' });
+      const username = options.user.pages.find((pg) => pg.instagram?.id === media.igUserId)?.instagram?.username ?? 'user';
+      const id = newGraphId();
+      store.comments.push({ id, mediaId: media.id, text: p.message, from: { id: media.igUserId, username }, parentId: parent.id, timestamp: Date.now() });
+      return { id };
+    });
+
+    app.post('/:ver/:commentId', async (request, reply) => {
+      const { commentId = '' } = request.params as Params;
+      const t = auth.check(request, reply);
+      if (!t || !auth.requireScope(t, reply, 'instagram_manage_comments')) return reply;
+      const p = { ...(request.query as Params), ...((request.body as Params | undefined) ?? {}) };
+      const comment = store.comments.find((c) => c.id === commentId);
+      if (!comment) return sendGraphError(reply, { code: 100, subcode: 33, message: `Unsupported post request. Object with ID '${commentId}' does not exist, cannot be loaded due to missing permissions, or does not support this operation` });
+      const hide = String(p.hide);
+      if (hide !== 'true' && hide !== 'false') return sendGraphError(reply, { code: 100, message: 'The parameter hide is required and must be true or false' });
+      // The owner's own comments are always shown.
+      const media = store.media.get(comment.mediaId);
+      comment.hidden = hide === 'true' && comment.from.id !== media?.igUserId;
+      return { success: true };
+    });
+
     app.get('/:ver/:objectId', async (request, reply) => {
       const { objectId = '' } = request.params as Params;
       const t = auth.check(request, reply);
@@ -147,6 +180,14 @@ export function instagramRoutes(store: MetaStore, options: ResolvedMetaOptions, 
       }
       const m = store.media.get(objectId);
       if (m) return mediaFields(m);
+      const cm = store.comments.find((x) => x.id === objectId);
+      if (cm) {
+        return {
+          id: cm.id, text: cm.text, username: cm.from.username, from: cm.from, hidden: cm.hidden ?? false, media: { id: cm.mediaId },
+          ...(cm.parentId ? { parent_id: cm.parentId } : {}),
+          ...(cm.timestamp ? { timestamp: new Date(cm.timestamp).toISOString().replace(/\.\d{3}Z$/, '+0000') } : {}),
+        };
+      }
       return sendGraphError(reply, { code: 100, subcode: 33, message: `Unsupported get request. Object with ID '${objectId}' does not exist, cannot be loaded due to missing permissions, or does not support this operation` });
     });
   };

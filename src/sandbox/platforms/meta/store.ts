@@ -20,7 +20,16 @@ export interface Container {
   publishedMediaId?: string;
 }
 export interface Media { id: string; igUserId: string; containerId: string; caption: string; mediaType: string; productType: string; timestamp: number; permalink: string }
-export interface Comment { id: string; mediaId: string; text: string; from: { id: string; username: string } }
+export interface Comment {
+  id: string;
+  mediaId: string;
+  text: string;
+  from: { id: string; username: string };
+  /** Set on replies. */
+  parentId?: string;
+  hidden?: boolean;
+  timestamp?: number;
+}
 
 let idSeq = 0;
 /** A 17-digit numeric string, like Instagram ids. */

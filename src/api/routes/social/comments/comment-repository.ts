@@ -1,0 +1,41 @@
+// Reading comments (the webhook ingestion writes them: src/activities/webhook-effects.ts). Ownership is checked
+// through the post: another user's post is not found.
+import { and, desc, eq } from 'drizzle-orm';
+import type { Db } from '../../../../db/client.js';
+import { comments, postTargets, posts } from '../../../../db/schema.js';
+
+export interface CommentRow {
+  id: string;
+  targetId: string | null;
+  platform: string;
+  platformCommentId: string;
+  mediaPlatformId: string;
+  parentPlatformCommentId: string | null;
+  authorUsername: string | null;
+  authorPlatformId: string | null;
+  text: string | null;
+  hidden: boolean;
+  commentedAt: Date | null;
+  receivedAt: Date;
+}
+
+/** Whether the post exists and belongs to the user. */
+export async function ownsPost(db: Db, userId: string, postId: string): Promise<boolean> {
+  const [row] = await db.select({ id: posts.id }).from(posts).where(and(eq(posts.id, postId), eq(posts.userId, userId))).limit(1);
+  return row !== undefined;
+}
+
+/** Comments on every target of the post, newest first (by comment time, else arrival). */
+export async function listPostComments(db: Db, userId: string, postId: string, limit: number): Promise<CommentRow[]> {
+  return db.select({
+    id: comments.id, targetId: comments.targetId, platform: comments.platform, platformCommentId: comments.platformCommentId,
+    mediaPlatformId: comments.mediaPlatformId, parentPlatformCommentId: comments.parentPlatformCommentId,
+    authorUsername: comments.authorUsername, authorPlatformId: comments.authorPlatformId, text: comments.text,
+    hidden: comments.hidden, commentedAt: comments.commentedAt, receivedAt: comments.receivedAt,
+  }).from(comments)
+    .innerJoin(postTargets, eq(postTargets.id, comments.targetId))
+    .innerJoin(posts, eq(posts.id, postTargets.postId))
+    .where(and(eq(posts.id, postId), eq(posts.userId, userId)))
+    .orderBy(desc(comments.commentedAt), desc(comments.receivedAt), desc(comments.id))
+    .limit(limit);
+}
