@@ -1,5 +1,6 @@
 // All activities the worker registers, built from their dependencies (the samples-typescript DI pattern).
 import type { ActivityDeps } from './deps.js';
+import { createCommentActivities } from './comment.activities.js';
 import { createAccountActivities } from './account.activities.js';
 import { createInsightsActivities } from './insights.activities.js';
 import { createPostActivities } from './post.activities.js';
@@ -14,6 +15,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createInsightsActivities(deps),
     ...createPostActivities(deps),
     ...createPublishActivities(deps),
+    ...createCommentActivities(deps),
     ...createWebhookActivities(deps),
   };
 }

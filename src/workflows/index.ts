@@ -4,3 +4,4 @@ export { insightsSync } from './insights-sync.workflow.js';
 export { publishPost } from './publish-post.workflow.js';
 export { publishTarget } from './publish-target.workflow.js';
 export { webhookIngest } from './webhook-ingest.workflow.js';
+export { commentAction } from './comment-action.workflow.js';

@@ -33,7 +33,7 @@ const expectedRoutes = [
   'POST /api/social/media', 'GET /api/social/media/:id', 'DELETE /api/social/media/:id',
   'POST /api/social/posts', 'GET /api/social/posts', 'GET /api/social/posts/:id', 'PUT /api/social/posts/:id',
   'DELETE /api/social/posts/:id', 'POST /api/social/posts/:id/publish', 'POST /api/social/posts/:id/schedule',
-  'POST /api/social/posts/:id/cancel', 'GET /api/social/posts/:id/comments',
+  'POST /api/social/posts/:id/cancel', 'GET /api/social/posts/:id/comments', 'POST /api/social/comments/:id/reply', 'POST /api/social/comments/:id/hide',
   'GET /api/social/stats/overview', 'GET /api/social/stats/engagement', 'GET /api/social/stats/growth',
   'GET /api/social/stats/best-posts', 'GET /api/social/stats/:platform',
   'POST /api/social/accounts/:id/insights/sync',

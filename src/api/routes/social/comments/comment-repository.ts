@@ -2,7 +2,7 @@
 // through the post: another user's post is not found.
 import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '../../../../db/client.js';
-import { comments, postTargets, posts } from '../../../../db/schema.js';
+import { comments, postTargets, posts, socialAccounts } from '../../../../db/schema.js';
 
 export interface CommentRow {
   id: string;
@@ -38,4 +38,12 @@ export async function listPostComments(db: Db, userId: string, postId: string, l
     .where(and(eq(posts.id, postId), eq(posts.userId, userId)))
     .orderBy(desc(comments.commentedAt), desc(comments.receivedAt), desc(comments.id))
     .limit(limit);
+}
+
+/** The comment, when it arrived on one of the user's accounts. */
+export async function findOwnedComment(db: Db, userId: string, commentId: string): Promise<{ id: string; platform: string } | undefined> {
+  const [row] = await db.select({ id: comments.id, platform: comments.platform }).from(comments)
+    .innerJoin(socialAccounts, eq(socialAccounts.id, comments.socialAccountId))
+    .where(and(eq(comments.id, commentId), eq(socialAccounts.userId, userId))).limit(1);
+  return row;
 }

@@ -1,10 +1,14 @@
-// Comments on a post's published targets, as the platforms reported them through webhooks. Read-only here: the API
-// never calls a platform.
+// Comments on a post's published targets, as the platforms reported them through webhooks. Replying and hiding go
+// through the commentAction workflow (the API never calls a platform itself) and answer once it finished.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { notFound } from '../../../errors.js';
-import { errorResponses, idParamsSchema } from '../../../schemas/common.js';
-import { listPostComments, ownsPost, type CommentRow } from './comment-repository.js';
+import { randomUUID } from 'node:crypto';
+import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { ApiError, invalid, notFound } from '../../../errors.js';
+import type { CommentActionInput, CommentActionResult } from '../../../../activities/comment.activities.js';
+import { errorBodySchema, errorResponses, idParamsSchema } from '../../../schemas/common.js';
+import { findOwnedComment, listPostComments, ownsPost, type CommentRow } from './comment-repository.js';
 
 // Under the posts tag: the routes hang off a post (the tag list lives in the swagger plugin).
 const tags = ['posts'];
@@ -47,6 +51,53 @@ const commentRoutes: FastifyPluginAsyncZod = async (app) => {
     if (!await ownsPost(db, request.user.id, request.params.id)) throw notFound('post');
     const rows = await listPostComments(db, request.user.id, request.params.id, request.query.limit);
     return { items: rows.map(present) };
+  });
+
+  /** Runs one comment action through its workflow and waits for the platform's answer. */
+  const act = async (userId: string, commentId: string, action: (platform: string) => CommentActionInput): Promise<CommentActionResult> => {
+    const comment = await findOwnedComment(db, userId, commentId);
+    if (!comment) throw notFound('comment');
+    if (!app.providers.has(comment.platform) || !app.providers.get(comment.platform).comments) {
+      throw invalid('id', 'comments_supported', `${comment.platform} comments cannot be answered through Herald`);
+    }
+    try {
+      return await app.temporal.client.workflow.execute('commentAction', {
+        taskQueue: app.config.TEMPORAL_TASK_QUEUE,
+        workflowId: `comment:${commentId}:${randomUUID()}`,
+        args: [action(comment.platform)],
+      }) as CommentActionResult;
+    } catch (err) {
+      const cause = err instanceof WorkflowFailedError ? err.cause?.cause ?? err.cause : undefined;
+      const message = cause instanceof ApplicationFailure ? cause.message : err instanceof Error ? err.message : String(err);
+      throw new ApiError(502, 'platform_error', `the platform refused or failed the action: ${message}`);
+    }
+  };
+  const platformFailed = { 502: errorBodySchema.describe('The platform refused or failed the action') };
+
+  app.post('/api/social/comments/:id/reply', {
+    schema: {
+      tags, summary: 'Reply to a comment at the platform',
+      params: idParamsSchema,
+      body: z.object({ text: z.string().trim().min(1).max(2200) }),
+      response: { 200: z.object({ replyPlatformId: z.string() }).describe('The reply, as the platform names it'), ...errorResponses(400, 401, 404, 429), ...platformFailed },
+    },
+  }, async (request) => {
+    const { text } = request.body;
+    const result = await act(request.user.id, request.params.id, () => ({ commentId: request.params.id, action: 'reply', text }));
+    return { replyPlatformId: result.replyPlatformId! };
+  });
+
+  app.post('/api/social/comments/:id/hide', {
+    schema: {
+      tags, summary: 'Hide a comment at the platform (or show it again)',
+      params: idParamsSchema,
+      body: z.object({ hidden: z.boolean() }),
+      response: { 200: z.object({ hidden: z.boolean() }).describe('The comment\'s visibility now'), ...errorResponses(400, 401, 404, 429), ...platformFailed },
+    },
+  }, async (request) => {
+    const { hidden } = request.body;
+    const result = await act(request.user.id, request.params.id, () => ({ commentId: request.params.id, action: 'setHidden', hidden }));
+    return { hidden: result.hidden! };
   });
 };
 

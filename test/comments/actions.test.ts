@@ -1,0 +1,97 @@
+// Replying to and hiding an Instagram comment through Herald's API: the commentAction workflow calls the platform
+// (the Meta sandbox) with the account's token, and the sandbox records the reply and the hidden state.
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { TokenCrypto } from '../../src/crypto/envelope.js';
+import { KeyRing } from '../../src/crypto/key-ring.js';
+import { comments, postTargets } from '../../src/db/schema.js';
+import { createInstagramProvider } from '../../src/platforms/instagram/index.js';
+import { publishPostWorkflowId } from '../../src/workflows/messages.js';
+import { createTestApi, createTestUser, type TestApi, type TestUser } from '../api/support/test-api.js';
+import { startSandbox, type RunningSandbox } from '../sandbox/helpers.js';
+import { testDeps } from '../support/fixtures.js';
+import { startTestWorker, type TestWorker } from '../support/test-worker.js';
+
+let sandbox: RunningSandbox;
+let api: TestApi;
+let worker: TestWorker;
+let deps: ReturnType<typeof testDeps>;
+let owner: TestUser;
+let commentId: string;
+let platformCommentId: string;
+
+interface SandboxComment { id: string; parentId?: string; hidden?: boolean; text: string }
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ meta: { appId: 'ca-meta', appSecret: 'ca-meta-secret', imageProcessingMs: 100 } });
+  const provider = () => createInstagramProvider({
+    appId: 'ca-meta', appSecret: 'ca-meta-secret', dialogBaseUrl: `${sandbox.baseUrl}/meta`, graphBaseUrl: `${sandbox.baseUrl}/meta`, pollIntervalMs: 300,
+  });
+  api = await createTestApi({ env: { TOKEN_KEYS: `t1:${randomBytes(32).toString('base64')}`, PUBLIC_BASE_URL: 'http://127.0.0.1:3000' }, providers: [provider()] });
+  deps = { ...testDeps(inject('databaseUrl'), [provider()]), crypto: new TokenCrypto(KeyRing.fromConfig(api.config)) };
+  worker = await startTestWorker(deps, { taskQueue: api.taskQueue });
+
+  // A connected Instagram account, a post published to it, and a comment on that media.
+  owner = await createTestUser(api.database.db);
+  const started = await api.app.inject({ method: 'GET', url: '/api/social/connect/instagram', headers: owner.headers });
+  const consent = await fetch(started.json().authorizeUrl, { redirect: 'manual' });
+  const back = new URL(consent.headers.get('location')!);
+  const connected = await api.app.inject({ method: 'GET', url: `${back.pathname}${back.search}`, headers: { accept: 'application/json' } });
+  const accountId = connected.json().accounts[0].id as string;
+  const created = await api.app.inject({
+    method: 'POST', url: '/api/social/posts', headers: owner.headers,
+    payload: { content: 'comment me', media: [{ url: 'https://media.herald.test/photo.jpg' }], targets: [{ accountId }], scheduledAt: new Date(Date.now() + 500).toISOString() },
+  });
+  const postId = created.json().id as string;
+  await worker.client.workflow.getHandle(publishPostWorkflowId(postId)).result();
+  const [target] = await api.database.db.select().from(postTargets).where(eq(postTargets.postId, postId));
+  expect(target!.status).toBe('published');
+  const res = await sandbox.control.call('POST', '/meta/comments', { mediaId: target!.platformPostId, comments: [{ text: 'love it', username: 'fan' }] });
+  expect(res.status).toBe(201);
+  platformCommentId = res.body.comments[0];
+  // As webhook ingestion would have stored it (that path has its own tests).
+  const [row] = await api.database.db.insert(comments).values({
+    platform: 'instagram', platformCommentId, socialAccountId: accountId, targetId: target!.id, mediaPlatformId: target!.platformPostId!,
+    authorUsername: 'fan', text: 'love it', commentedAt: new Date(),
+  }).returning();
+  commentId = row!.id;
+});
+
+afterAll(async () => {
+  await worker?.close();
+  await deps?.database.close();
+  await api?.close();
+  await sandbox?.close();
+});
+
+const sandboxComments = async () => (await sandbox.control.state('meta')).comments as SandboxComment[];
+
+describe('comment actions', () => {
+  test('a reply reaches the platform under the comment', async () => {
+    const res = await api.app.inject({ method: 'POST', url: `/api/social/comments/${commentId}/reply`, headers: owner.headers, payload: { text: 'thank you!' } });
+    expect(res.statusCode, res.body).toBe(200);
+    const reply = (await sandboxComments()).find((c) => c.id === res.json().replyPlatformId);
+    expect(reply).toMatchObject({ parentId: platformCommentId, text: 'thank you!' });
+  });
+
+  test('hiding hides it at the platform and in Herald, and can be undone', async () => {
+    for (const hidden of [true, false]) {
+      const res = await api.app.inject({ method: 'POST', url: `/api/social/comments/${commentId}/hide`, headers: owner.headers, payload: { hidden } });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).toEqual({ hidden });
+      expect((await sandboxComments()).find((c) => c.id === platformCommentId)?.hidden ?? false).toBe(hidden);
+      const [row] = await api.database.db.select().from(comments).where(eq(comments.id, commentId));
+      expect(row!.hidden).toBe(hidden);
+    }
+  });
+
+  test('another user gets 404; bad bodies get 400 naming the field', async () => {
+    const stranger = await createTestUser(api.database.db);
+    const theirs = await api.app.inject({ method: 'POST', url: `/api/social/comments/${commentId}/hide`, headers: stranger.headers, payload: { hidden: true } });
+    expect(theirs.statusCode).toBe(404);
+    const empty = await api.app.inject({ method: 'POST', url: `/api/social/comments/${commentId}/reply`, headers: owner.headers, payload: { text: '   ' } });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().error.details[0].field).toBe('text');
+  });
+});
