@@ -6,17 +6,10 @@
 //
 //   npm run bench:publish -- [--posts 1000] [--lead-seconds auto] [--concurrency 200]
 // Uses embedded Postgres and a fresh in-memory Temporal dev server unless DATABASE_URL / TEMPORAL_ADDRESS are set.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
-import { startEmbeddedPostgres } from '../src/db/embedded.js';
-import { runMigrations } from '../src/db/migrate.js';
-import { ensureTemporalCli, startTemporalDevServer } from '../src/temporal/dev-server.js';
 import { createHeraldWorker } from '../src/worker/create-worker.js';
 import { workflowsEntry } from '../src/worker/workflow-bundle.js';
 import { PostCommands } from '../src/temporal/post-commands.js';
@@ -25,6 +18,7 @@ import { ScriptedProvider } from '../test/support/scripted-provider.js';
 import { createAccount, createScheduledPost, createUser, testDeps } from '../test/support/fixtures.js';
 import { createCeilingActivities } from './ceiling.activities.js';
 import { fmtMs, percentile } from './stats.js';
+import { startBenchServices } from './services.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -39,34 +33,13 @@ const startConcurrency = Number(args.concurrency);
 Runtime.install({ logger: new DefaultLogger('WARN') });
 const cleanups: (() => Promise<unknown>)[] = [];
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 async function inBatches<T>(items: T[], size: number, fn: (item: T) => Promise<unknown>) {
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
 }
 
 async function main() {
-  let databaseUrl = process.env.DATABASE_URL;
-  if (!databaseUrl) {
-    const dir = await mkdtemp(join(tmpdir(), 'herald-bench-pg-'));
-    const pg = await startEmbeddedPostgres({ dir, port: await freePort() });
-    cleanups.push(async () => { await pg.stop(); await rm(dir, { recursive: true, force: true }); });
-    databaseUrl = pg.url;
-  }
-  await runMigrations(databaseUrl);
-  let address = process.env.TEMPORAL_ADDRESS;
-  if (!address) {
-    const server = await startTemporalDevServer({ cliPath: ensureTemporalCli(), port: await freePort() });
-    cleanups.push(() => server.stop());
-    address = server.address;
-  }
+  const { databaseUrl, temporalAddress: address } = await startBenchServices(cleanups);
   const nativeConnection = await NativeConnection.connect({ address });
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });
@@ -95,7 +68,7 @@ async function main() {
 
   // ---- publish burst ----
   const provider = new ScriptedProvider('bench');
-  const deps = testDeps(databaseUrl, [provider]);
+  const deps = testDeps(databaseUrl, [provider], address);
   cleanups.push(() => deps.database.close());
   const taskQueue = `bench-publish-${randomUUID()}`;
   const user = await createUser(deps.database.db);

@@ -11,22 +11,19 @@
 // Uses embedded Postgres and a fresh in-memory Temporal dev server unless DATABASE_URL / TEMPORAL_ADDRESS are set
 // (then run it against servers of its own: it uses the `testbed` platform's ingestion workflow).
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { Client, Connection } from '@temporalio/client';
-import { startEmbeddedPostgres } from '../src/db/embedded.js';
-import { runMigrations } from '../src/db/migrate.js';
 import { TESTBED_DEFAULT_WEBHOOK_SECRET } from '../src/platforms/testbed/index.js';
 import { signTestbedWebhook } from '../src/sandbox/platforms/testbed/signature.js';
-import { ensureTemporalCli, startTemporalDevServer } from '../src/temporal/dev-server.js';
 import { webhookIngestWorkflowId } from '../src/workflows/webhook-messages.js';
 import { startEntryPoint } from './child-process.js';
 import { percentile } from './stats.js';
+import { freePort, startBenchServices } from './services.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -45,14 +42,6 @@ const WARMUP = 300;
 
 const cleanups: (() => Promise<unknown>)[] = [];
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -124,20 +113,7 @@ function send(url: URL, agent: Agent, d: Delivery): Promise<number> {
 
 async function main() {
   // ---- services ----
-  let databaseUrl = process.env.DATABASE_URL;
-  if (!databaseUrl) {
-    const dir = await mkdtemp(join(tmpdir(), 'herald-bench-pg-'));
-    const pg = await startEmbeddedPostgres({ dir, port: await freePort() });
-    cleanups.push(async () => { await pg.stop(); await rm(dir, { recursive: true, force: true }); });
-    databaseUrl = pg.url;
-  }
-  await runMigrations(databaseUrl);
-  let address = process.env.TEMPORAL_ADDRESS;
-  if (!address) {
-    const server = await startTemporalDevServer({ cliPath: ensureTemporalCli(), port: await freePort() });
-    cleanups.push(() => server.stop());
-    address = server.address;
-  }
+  const { databaseUrl, temporalAddress: address } = await startBenchServices(cleanups);
   const sql = postgres(databaseUrl, { max: 2, onnotice: () => {} });
   cleanups.push(() => sql.end({ timeout: 5 }));
   const connection = await Connection.connect({ address });

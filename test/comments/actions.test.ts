@@ -12,6 +12,7 @@ import { createTestApi, createTestUser, type TestApi, type TestUser } from '../a
 import { startSandbox, type RunningSandbox } from '../sandbox/helpers.js';
 import { testDeps } from '../support/fixtures.js';
 import { startTestWorker, type TestWorker } from '../support/test-worker.js';
+import { connectThroughApi } from '../support/connect.js';
 
 let sandbox: RunningSandbox;
 let api: TestApi;
@@ -34,11 +35,7 @@ beforeAll(async () => {
 
   // A connected Instagram account, a post published to it, and a comment on that media.
   owner = await createTestUser(api.database.db);
-  const started = await api.app.inject({ method: 'GET', url: '/api/social/connect/instagram', headers: owner.headers });
-  const consent = await fetch(started.json().authorizeUrl, { redirect: 'manual' });
-  const back = new URL(consent.headers.get('location')!);
-  const connected = await api.app.inject({ method: 'GET', url: `${back.pathname}${back.search}`, headers: { accept: 'application/json' } });
-  const accountId = connected.json().accounts[0].id as string;
+  const accountId = await connectThroughApi(api, owner, 'instagram');
   const created = await api.app.inject({
     method: 'POST', url: '/api/social/posts', headers: owner.headers,
     payload: { content: 'comment me', media: [{ url: 'https://media.herald.test/photo.jpg' }], targets: [{ accountId }], scheduledAt: new Date(Date.now() + 500).toISOString() },

@@ -20,7 +20,8 @@ export function testCrypto(): TokenCrypto {
   return new TokenCrypto(new KeyRing(new Map([['t1', randomBytes(32)]])));
 }
 
-export function testDeps(databaseUrl: string, providers: PlatformProvider[]): ActivityDeps & { database: Database } {
+/** `temporalAddress` defaults to the test harness's server; scripts outside vitest (the benchmarks) pass their own. */
+export function testDeps(databaseUrl: string, providers: PlatformProvider[], temporalAddress?: string): ActivityDeps & { database: Database } {
   return {
     database: createDatabase(databaseUrl, { max: 5 }),
     platforms: new ProviderRegistry(providers),
@@ -28,7 +29,7 @@ export function testDeps(databaseUrl: string, providers: PlatformProvider[]): Ac
     mediaStore: new LocalMediaStore(mkdtempSync(join(tmpdir(), 'herald-test-media-'))),
     logger: pino({ level: 'silent' }),
     // Lazy: suites that never message a workflow from an activity never open the connection.
-    temporalClient: new Client({ connection: Connection.lazy({ address: inject('temporalAddress') }) }),
+    temporalClient: new Client({ connection: Connection.lazy({ address: temporalAddress ?? inject('temporalAddress') }) }),
   };
 }
 

@@ -14,6 +14,7 @@ import { createTestApi, createTestUser, type TestApi, type TestUser } from '../a
 import { startSandbox, type RunningSandbox } from '../sandbox/helpers.js';
 import { testDeps } from '../support/fixtures.js';
 import { startTestWorker, type TestWorker } from '../support/test-worker.js';
+import { connectThroughApi } from '../support/connect.js';
 
 const MEDIA = 'https://media.herald.test/';
 let sandbox: RunningSandbox;
@@ -47,15 +48,6 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
-async function connect(user: TestUser, platform: string): Promise<string> {
-  const started = await api.app.inject({ method: 'GET', url: `/api/social/connect/${platform}`, headers: user.headers });
-  expect(started.statusCode, started.body).toBe(200);
-  const consent = await fetch(started.json().authorizeUrl, { redirect: 'manual' });
-  const back = new URL(consent.headers.get('location')!);
-  const res = await api.app.inject({ method: 'GET', url: `${back.pathname}${back.search}`, headers: { accept: 'application/json' } });
-  expect(res.statusCode, res.body).toBe(200);
-  return res.json().accounts[0].id;
-}
 
 async function crossPost(user: TestUser, accounts: { tiktok: string; instagram: string }, content: string) {
   const res = await api.app.inject({
@@ -78,7 +70,7 @@ describe('cross-posting to TikTok and Instagram', () => {
   let accounts: { tiktok: string; instagram: string };
   beforeAll(async () => {
     user = await createTestUser(api.database.db);
-    accounts = { tiktok: await connect(user, 'tiktok'), instagram: await connect(user, 'instagram') };
+    accounts = { tiktok: await connectThroughApi(api, user, 'tiktok'), instagram: await connectThroughApi(api, user, 'instagram') };
   });
 
   test('both targets publish exactly once, each with its own ids', async () => {

@@ -15,6 +15,7 @@ import { multipart, sampleFiles } from '../api/support/multipart.js';
 import { startSandbox, type RunningSandbox } from '../sandbox/helpers.js';
 import { testDeps } from '../support/fixtures.js';
 import { startTestWorker, type TestWorker } from '../support/test-worker.js';
+import { connectThroughApi } from '../support/connect.js';
 
 const CLIENT_KEY = 'herald-tiktok-publish-key';
 const CLIENT_SECRET = 'herald-tiktok-publish-secret';
@@ -54,15 +55,6 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
-async function connectTiktok(user: TestUser): Promise<string> {
-  const started = await api.app.inject({ method: 'GET', url: '/api/social/connect/tiktok', headers: user.headers });
-  expect(started.statusCode, started.body).toBe(200);
-  const consent = await fetch(started.json().authorizeUrl, { redirect: 'manual' });
-  const back = new URL(consent.headers.get('location')!);
-  const res = await api.app.inject({ method: 'GET', url: `${back.pathname}${back.search}`, headers: { accept: 'application/json' } });
-  expect(res.statusCode, res.body).toBe(200);
-  return res.json().accounts[0].id;
-}
 
 async function uploadVideo(user: TestUser, bytes: number): Promise<string> {
   const form = multipart([{ name: 'file', value: sampleFiles.mp4(bytes), filename: 'clip.mp4', contentType: 'video/mp4' }]);
@@ -95,7 +87,7 @@ describe('TikTok through Herald', () => {
   let accountId: string;
   beforeAll(async () => {
     user = await createTestUser(api.database.db);
-    accountId = await connectTiktok(user);
+    accountId = await connectThroughApi(api, user, 'tiktok');
   });
 
   test('an uploaded video, scheduled, is published once by FILE_UPLOAD with its 19-digit post id intact', async () => {
@@ -190,7 +182,7 @@ describe('TikTok through Herald', () => {
     // Its own account: the earlier tests used up this minute's 6 inits of the shared one (TikTok's per-token limit,
     // which Herald enforces across workers before calling).
     const owner = await createTestUser(api.database.db);
-    const ownAccount = await connectTiktok(owner);
+    const ownAccount = await connectThroughApi(api, owner, 'tiktok');
     const size = 26 * MiB;
     const mediaId = await uploadVideo(owner, size);
     const marker = `resume-${mediaId}`;

@@ -1,0 +1,15 @@
+// Connects an account the way a user does: ask Herald for the authorize URL, follow it at the sandbox (which
+// approves and redirects back), then hand the callback to Herald. Returns the connected account's id.
+import { expect } from 'vitest';
+import type { TestApi, TestUser } from '../api/support/test-api.js';
+
+export async function connectThroughApi(api: TestApi, user: TestUser, platform: string): Promise<string> {
+  const started = await api.app.inject({ method: 'GET', url: `/api/social/connect/${platform}`, headers: user.headers });
+  expect(started.statusCode, started.body).toBe(200);
+  const consent = await fetch(started.json().authorizeUrl, { redirect: 'manual' });
+  expect(consent.status).toBe(302);
+  const back = new URL(consent.headers.get('location')!);
+  const res = await api.app.inject({ method: 'GET', url: `${back.pathname}${back.search}`, headers: { accept: 'application/json' } });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json().accounts[0].id;
+}
