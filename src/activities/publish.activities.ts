@@ -5,6 +5,7 @@ import { ApplicationFailure, Context, activityInfo } from '@temporalio/activity'
 import { media as mediaTable, posts, postTargets, socialAccounts, type TargetAttempt, type TargetStatus } from '../db/schema.js';
 import { openAccountTokens } from '../crypto/secret-fields.js';
 import { composeTargetText } from '../platforms/post-text.js';
+import { publishingBlockedBy } from '../platforms/account-warnings.js';
 import {
   PublishError, type Json, type MediaSource, type PublishContext, type PublishState, type PublishStepSpec,
   type ReconcileOutcome, type StepOutcome,
@@ -97,6 +98,8 @@ export function createPublishActivities({ database: { db }, platforms, crypto, m
     if (account.status !== 'active') {
       throw new PublishError('permanent', 'account_inactive', `account ${account.displayName ?? account.id} is ${account.status}${account.statusReason ? `: ${account.statusReason}` : ''}`);
     }
+    const blocked = publishingBlockedBy(account.statusReason);
+    if (blocked) throw new PublishError('permanent', blocked, `account ${account.displayName ?? account.id}: ${account.statusReason}`);
     const tokens = openAccountTokens(crypto, account);
     const activity = Context.current();
     let lastProgress = activityInfo().heartbeatDetails as Json | undefined;

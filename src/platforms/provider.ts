@@ -53,6 +53,12 @@ export interface ConnectedProfile {
   platformAccountId: string;
   displayName: string;
   metadata?: Record<string, Json>;
+  /**
+   * Permissions publishing needs that the user did not grant. The account is still connected (with a
+   * `missing_scopes` warning in its status reason) but publishing to it is refused with that reason until the user
+   * reconnects and grants them.
+   */
+  missingScopes?: string[];
 }
 
 /**

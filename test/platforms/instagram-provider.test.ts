@@ -93,7 +93,7 @@ describe('connect', () => {
     expect(days).toBeLessThan(61);
     expect(tokens.scopes).toEqual(expect.arrayContaining(['instagram_content_publish', 'pages_show_list']));
     const profiles = await provider.oauth!.fetchProfiles(tokens);
-    expect(profiles).toEqual([{ platformAccountId: IG, displayName: 'sandbox_ig', metadata: { pageId: '1755847768034402', username: 'sandbox_ig', missingScopes: [] } }]);
+    expect(profiles).toEqual([{ platformAccountId: IG, displayName: 'sandbox_ig', metadata: { pageId: '1755847768034402', username: 'sandbox_ig', missingScopes: [] }, missingScopes: [] }]);
   });
 
   test('missing scopes are reported; no Instagram business account anywhere → permanent no_instagram_business_account', async () => {

@@ -70,7 +70,7 @@ export function createInstagramOAuth(graph: MetaGraph, options: ResolvedInstagra
         const ig = page.instagram_business_account;
         if (!ig || typeof ig.id !== 'string' || typeof page.id !== 'string') continue;
         const username = typeof ig.username === 'string' ? ig.username : ig.id;
-        profiles.push({ platformAccountId: ig.id, displayName: username, metadata: { pageId: page.id, username, missingScopes } });
+        profiles.push({ platformAccountId: ig.id, displayName: username, metadata: { pageId: page.id, username, missingScopes }, missingScopes });
       }
       if (profiles.length === 0) {
         throw new OAuthError('permanent', 'no_instagram_business_account',

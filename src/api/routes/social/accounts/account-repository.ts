@@ -45,7 +45,7 @@ export async function findOwnedAccountViews(db: Db, userId: string, ids: string[
 /** The user's accounts among `ids` (others' accounts are simply absent). */
 export async function findOwnedAccounts(db: Db, userId: string, ids: string[]) {
   if (ids.length === 0) return [];
-  return db.select({ id: socialAccounts.id, platform: socialAccounts.platform, status: socialAccounts.status })
+  return db.select({ id: socialAccounts.id, platform: socialAccounts.platform, status: socialAccounts.status, statusReason: socialAccounts.statusReason })
     .from(socialAccounts)
     .where(and(eq(socialAccounts.userId, userId), inArray(socialAccounts.id, ids)));
 }

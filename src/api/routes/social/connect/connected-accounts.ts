@@ -7,6 +7,7 @@ import { sealAccountTokens } from '../../../../crypto/secret-fields.js';
 import type { Db } from '../../../../db/client.js';
 import { socialAccounts } from '../../../../db/schema.js';
 import type { ConnectedProfile, TokenSet } from '../../../../platforms/provider.js';
+import { MISSING_SCOPES } from '../../../../platforms/account-warnings.js';
 
 export interface ConnectedAccountsInput {
   userId: string;
@@ -50,11 +51,16 @@ export async function saveConnectedAccounts(db: Db, crypto: TokenCrypto, input: 
         expiresAt: tokens.expiresAt ?? null,
         refreshExpiresAt: tokens.refreshExpiresAt ?? null,
         status: 'active',
-        statusReason: null,
+        statusReason: missingScopesReason(profile.missingScopes),
         updatedAt: sql`now()`,
       }).where(eq(socialAccounts.id, id));
       ids.push(id);
     }
     return ids;
   });
+}
+
+/** The warning an account connected without some publishing permissions carries (publishing checks for it). */
+export function missingScopesReason(missing: string[] | undefined): string | null {
+  return missing && missing.length > 0 ? `${MISSING_SCOPES}: ${missing.join(', ')} not granted; reconnect and grant them to publish` : null;
 }

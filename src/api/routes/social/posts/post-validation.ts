@@ -6,6 +6,7 @@ import type { ValidationIssue } from '../../../../platforms/provider.js';
 import type { ProviderRegistry } from '../../../../platforms/registry.js';
 import { guessContentTypeFromUrl, matchesMediaType } from '../media/media-types.js';
 import { codePointLength, composeTargetText, countInlineHashtags } from '../../../../platforms/post-text.js';
+import { publishingBlockedBy } from '../../../../platforms/account-warnings.js';
 
 export interface DraftTarget {
   accountId: string;
@@ -22,7 +23,7 @@ export interface PostDraft {
 
 export interface DraftContext {
   /** The caller's accounts among those the draft names. */
-  accounts: ReadonlyMap<string, { platform: string; status: string }>;
+  accounts: ReadonlyMap<string, { platform: string; status: string; statusReason?: string | null }>;
   /** The caller's media among those the draft names. */
   media: ReadonlyMap<string, { contentType: string }>;
   providers: ProviderRegistry;
@@ -57,6 +58,11 @@ export function validatePostDraft(draft: PostDraft, ctx: DraftContext): Validati
     }
     if (account.status !== 'active') {
       issues.push({ field: at('accountId'), rule: 'account_inactive', message: `the account is ${account.status}; reconnect it first` });
+      return;
+    }
+    const blocked = publishingBlockedBy(account.statusReason ?? null);
+    if (blocked) {
+      issues.push({ field: at('accountId'), rule: blocked, message: account.statusReason! });
       return;
     }
     if (!ctx.providers.has(account.platform)) {
