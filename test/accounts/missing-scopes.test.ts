@@ -1,41 +1,34 @@
 // An Instagram account connected without a publishing permission: connected, with a `missing_scopes` warning the
 // user can see, and publishing to it refused with that reason — at post creation (400) and, for posts made before
 // the permission was lost, by the publish activity (target failed, nothing sent to the platform).
-import { afterAll, beforeAll, expect, inject, test } from 'vitest';
-import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, expect, test } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { TokenCrypto } from '../../src/crypto/envelope.js';
-import { KeyRing } from '../../src/crypto/key-ring.js';
 import { postTargets, socialAccounts } from '../../src/db/schema.js';
 import { createInstagramProvider } from '../../src/platforms/instagram/index.js';
 import { DEFAULT_META_USER } from '../../src/sandbox/platforms/meta/options.js';
 import { publishPostWorkflowId } from '../../src/workflows/messages.js';
-import { createTestApi, createTestUser, type TestApi } from '../api/support/test-api.js';
-import { startSandbox, type RunningSandbox } from '../sandbox/helpers.js';
-import { createScheduledPost, testDeps } from '../support/fixtures.js';
-import { startTestWorker, type TestWorker } from '../support/test-worker.js';
+import { createTestUser, type TestApi } from '../api/support/test-api.js';
+import type { RunningSandbox } from '../sandbox/helpers.js';
+import { createScheduledPost } from '../support/fixtures.js';
+import type { TestWorker } from '../support/test-worker.js';
 import { connectThroughApi } from '../support/connect.js';
+import { startPlatformStack, type PlatformStack } from '../support/platform-stack.js';
 
 let sandbox: RunningSandbox;
 let api: TestApi;
 let worker: TestWorker;
-let deps: ReturnType<typeof testDeps>;
 
+let stack: PlatformStack;
 beforeAll(async () => {
   const granted = ['instagram_basic', 'instagram_manage_insights', 'instagram_manage_comments', 'pages_show_list', 'pages_read_engagement'];
-  sandbox = await startSandbox({ meta: { appId: 'ms-meta', appSecret: 'ms-meta-secret', user: { ...DEFAULT_META_USER, grantedScopes: granted } } });
-  const provider = () => createInstagramProvider({ appId: 'ms-meta', appSecret: 'ms-meta-secret', dialogBaseUrl: `${sandbox.baseUrl}/meta`, graphBaseUrl: `${sandbox.baseUrl}/meta` });
-  api = await createTestApi({ env: { TOKEN_KEYS: `t1:${randomBytes(32).toString('base64')}`, PUBLIC_BASE_URL: 'http://127.0.0.1:3000' }, providers: [provider()] });
-  deps = { ...testDeps(inject('databaseUrl'), [provider()]), crypto: new TokenCrypto(KeyRing.fromConfig(api.config)) };
-  worker = await startTestWorker(deps, { taskQueue: api.taskQueue });
+  stack = await startPlatformStack({
+    sandbox: { meta: { appId: 'ms-meta', appSecret: 'ms-meta-secret', user: { ...DEFAULT_META_USER, grantedScopes: granted } } },
+    providers: (base) => [createInstagramProvider({ appId: 'ms-meta', appSecret: 'ms-meta-secret', dialogBaseUrl: `${base}/meta`, graphBaseUrl: `${base}/meta` })],
+  });
+  ({ sandbox, api, worker } = stack);
 });
 
-afterAll(async () => {
-  await worker?.close();
-  await deps?.database.close();
-  await api?.close();
-  await sandbox?.close();
-});
+afterAll(async () => { await stack?.close(); });
 
 test('connected with a missing_scopes warning; publishing refused with that reason', async () => {
   const user = await createTestUser(api.database.db);

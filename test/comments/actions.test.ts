@@ -1,37 +1,34 @@
 // Replying to and hiding an Instagram comment through Herald's API: the commentAction workflow calls the platform
 // (the Meta sandbox) with the account's token, and the sandbox records the reply and the hidden state.
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { TokenCrypto } from '../../src/crypto/envelope.js';
-import { KeyRing } from '../../src/crypto/key-ring.js';
 import { comments, postTargets } from '../../src/db/schema.js';
 import { createInstagramProvider } from '../../src/platforms/instagram/index.js';
 import { publishPostWorkflowId } from '../../src/workflows/messages.js';
-import { createTestApi, createTestUser, type TestApi, type TestUser } from '../api/support/test-api.js';
-import { startSandbox, type RunningSandbox } from '../sandbox/helpers.js';
-import { testDeps } from '../support/fixtures.js';
-import { startTestWorker, type TestWorker } from '../support/test-worker.js';
+import { createTestUser, type TestApi, type TestUser } from '../api/support/test-api.js';
+import type { RunningSandbox } from '../sandbox/helpers.js';
+import type { TestWorker } from '../support/test-worker.js';
 import { connectThroughApi } from '../support/connect.js';
+import { startPlatformStack, type PlatformStack } from '../support/platform-stack.js';
 
 let sandbox: RunningSandbox;
 let api: TestApi;
 let worker: TestWorker;
-let deps: ReturnType<typeof testDeps>;
 let owner: TestUser;
 let commentId: string;
 let platformCommentId: string;
 
 interface SandboxComment { id: string; parentId?: string; hidden?: boolean; text: string }
 
+let stack: PlatformStack;
 beforeAll(async () => {
-  sandbox = await startSandbox({ meta: { appId: 'ca-meta', appSecret: 'ca-meta-secret', imageProcessingMs: 100 } });
-  const provider = () => createInstagramProvider({
-    appId: 'ca-meta', appSecret: 'ca-meta-secret', dialogBaseUrl: `${sandbox.baseUrl}/meta`, graphBaseUrl: `${sandbox.baseUrl}/meta`, pollIntervalMs: 300,
+  stack = await startPlatformStack({
+    sandbox: { meta: { appId: 'ca-meta', appSecret: 'ca-meta-secret', imageProcessingMs: 100 } },
+    providers: (base) => [createInstagramProvider({
+      appId: 'ca-meta', appSecret: 'ca-meta-secret', dialogBaseUrl: `${base}/meta`, graphBaseUrl: `${base}/meta`, pollIntervalMs: 300,
+    })],
   });
-  api = await createTestApi({ env: { TOKEN_KEYS: `t1:${randomBytes(32).toString('base64')}`, PUBLIC_BASE_URL: 'http://127.0.0.1:3000' }, providers: [provider()] });
-  deps = { ...testDeps(inject('databaseUrl'), [provider()]), crypto: new TokenCrypto(KeyRing.fromConfig(api.config)) };
-  worker = await startTestWorker(deps, { taskQueue: api.taskQueue });
+  ({ sandbox, api, worker } = stack);
 
   // A connected Instagram account, a post published to it, and a comment on that media.
   owner = await createTestUser(api.database.db);
@@ -55,12 +52,7 @@ beforeAll(async () => {
   commentId = row!.id;
 });
 
-afterAll(async () => {
-  await worker?.close();
-  await deps?.database.close();
-  await api?.close();
-  await sandbox?.close();
-});
+afterAll(async () => { await stack?.close(); });
 
 const sandboxComments = async () => (await sandbox.control.state('meta')).comments as SandboxComment[];
 

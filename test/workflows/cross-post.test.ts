@@ -1,52 +1,44 @@
 // One post, two platforms: a TikTok target and an Instagram target connected through Herald's OAuth flow. The
 // publishPost workflow fans out one publishTarget per target; each keeps its own status and ids, and the post's
 // status sums them up — including when one of the two fails.
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { TokenCrypto } from '../../src/crypto/envelope.js';
-import { KeyRing } from '../../src/crypto/key-ring.js';
 import { posts, postTargets } from '../../src/db/schema.js';
 import { createInstagramProvider } from '../../src/platforms/instagram/index.js';
 import { createTiktokProvider } from '../../src/platforms/tiktok/index.js';
 import { publishPostWorkflowId } from '../../src/workflows/messages.js';
-import { createTestApi, createTestUser, type TestApi, type TestUser } from '../api/support/test-api.js';
-import { startSandbox, type RunningSandbox } from '../sandbox/helpers.js';
-import { testDeps } from '../support/fixtures.js';
-import { startTestWorker, type TestWorker } from '../support/test-worker.js';
+import { createTestUser, type TestApi, type TestUser } from '../api/support/test-api.js';
+import type { RunningSandbox } from '../sandbox/helpers.js';
+import type { TestWorker } from '../support/test-worker.js';
 import { connectThroughApi } from '../support/connect.js';
+import { startPlatformStack, type PlatformStack } from '../support/platform-stack.js';
 
 const MEDIA = 'https://media.herald.test/';
 let sandbox: RunningSandbox;
 let api: TestApi;
 let worker: TestWorker;
-let deps: ReturnType<typeof testDeps>;
 
+let stack: PlatformStack;
 beforeAll(async () => {
-  sandbox = await startSandbox({
-    tiktok: { clientKey: 'xp-tiktok', clientSecret: 'xp-tiktok-secret', processingMs: 300, verifiedUrlPrefixes: [MEDIA] },
-    meta: { appId: 'xp-meta', appSecret: 'xp-meta-secret', videoProcessingMs: 300, imageProcessingMs: 100 },
+  stack = await startPlatformStack({
+    sandbox: {
+      tiktok: { clientKey: 'xp-tiktok', clientSecret: 'xp-tiktok-secret', processingMs: 300, verifiedUrlPrefixes: [MEDIA] },
+      meta: { appId: 'xp-meta', appSecret: 'xp-meta-secret', videoProcessingMs: 300, imageProcessingMs: 100 },
+    },
+    providers: (base) => [
+      createTiktokProvider({
+        clientKey: 'xp-tiktok', clientSecret: 'xp-tiktok-secret', authBaseUrl: `${base}/tiktok`, apiBaseUrl: `${base}/tiktok`,
+        verifiedUrlPrefixes: [MEDIA], pollIntervalMs: 500,
+      }),
+      createInstagramProvider({
+        appId: 'xp-meta', appSecret: 'xp-meta-secret', dialogBaseUrl: `${base}/meta`, graphBaseUrl: `${base}/meta`, pollIntervalMs: 500,
+      }),
+    ],
   });
-  const providers = () => [
-    createTiktokProvider({
-      clientKey: 'xp-tiktok', clientSecret: 'xp-tiktok-secret', authBaseUrl: `${sandbox.baseUrl}/tiktok`, apiBaseUrl: `${sandbox.baseUrl}/tiktok`,
-      verifiedUrlPrefixes: [MEDIA], pollIntervalMs: 500,
-    }),
-    createInstagramProvider({
-      appId: 'xp-meta', appSecret: 'xp-meta-secret', dialogBaseUrl: `${sandbox.baseUrl}/meta`, graphBaseUrl: `${sandbox.baseUrl}/meta`, pollIntervalMs: 500,
-    }),
-  ];
-  api = await createTestApi({ env: { TOKEN_KEYS: `t1:${randomBytes(32).toString('base64')}`, PUBLIC_BASE_URL: 'http://127.0.0.1:3000' }, providers: providers() });
-  deps = { ...testDeps(inject('databaseUrl'), providers()), crypto: new TokenCrypto(KeyRing.fromConfig(api.config)) };
-  worker = await startTestWorker(deps, { taskQueue: api.taskQueue });
+  ({ sandbox, api, worker } = stack);
 });
 
-afterAll(async () => {
-  await worker?.close();
-  await deps?.database.close();
-  await api?.close();
-  await sandbox?.close();
-});
+afterAll(async () => { await stack?.close(); });
 
 
 async function crossPost(user: TestUser, accounts: { tiktok: string; instagram: string }, content: string) {

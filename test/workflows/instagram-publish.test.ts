@@ -1,40 +1,32 @@
 // Instagram through Herald's workflows: media_publish is the irreversible step; when its answer is lost after Meta
 // applied it, the target reconciles through the container's status and Instagram shows exactly one post.
-import { afterAll, beforeAll, expect, inject, test } from 'vitest';
-import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, expect, test } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { TokenCrypto } from '../../src/crypto/envelope.js';
-import { KeyRing } from '../../src/crypto/key-ring.js';
 import { posts, postTargets, socialAccounts } from '../../src/db/schema.js';
 import { createInstagramProvider } from '../../src/platforms/instagram/index.js';
 import { publishPostWorkflowId } from '../../src/workflows/messages.js';
-import { createTestApi, createTestUser, type TestApi } from '../api/support/test-api.js';
-import { startSandbox, type RunningSandbox } from '../sandbox/helpers.js';
-import { testDeps } from '../support/fixtures.js';
-import { startTestWorker, type TestWorker } from '../support/test-worker.js';
+import { createTestUser, type TestApi } from '../api/support/test-api.js';
+import type { RunningSandbox } from '../sandbox/helpers.js';
+import type { TestWorker } from '../support/test-worker.js';
 import { connectThroughApi } from '../support/connect.js';
+import { startPlatformStack, type PlatformStack } from '../support/platform-stack.js';
 
 let sandbox: RunningSandbox;
 let api: TestApi;
 let worker: TestWorker;
-let deps: ReturnType<typeof testDeps>;
 
+let stack: PlatformStack;
 beforeAll(async () => {
-  sandbox = await startSandbox({ meta: { appId: 'ip-meta', appSecret: 'ip-meta-secret', imageProcessingMs: 100 } });
-  const provider = () => createInstagramProvider({
-    appId: 'ip-meta', appSecret: 'ip-meta-secret', dialogBaseUrl: `${sandbox.baseUrl}/meta`, graphBaseUrl: `${sandbox.baseUrl}/meta`, pollIntervalMs: 300,
+  stack = await startPlatformStack({
+    sandbox: { meta: { appId: 'ip-meta', appSecret: 'ip-meta-secret', imageProcessingMs: 100 } },
+    providers: (base) => [createInstagramProvider({
+      appId: 'ip-meta', appSecret: 'ip-meta-secret', dialogBaseUrl: `${base}/meta`, graphBaseUrl: `${base}/meta`, pollIntervalMs: 300,
+    })],
   });
-  api = await createTestApi({ env: { TOKEN_KEYS: `t1:${randomBytes(32).toString('base64')}`, PUBLIC_BASE_URL: 'http://127.0.0.1:3000' }, providers: [provider()] });
-  deps = { ...testDeps(inject('databaseUrl'), [provider()]), crypto: new TokenCrypto(KeyRing.fromConfig(api.config)) };
-  worker = await startTestWorker(deps, { taskQueue: api.taskQueue });
+  ({ sandbox, api, worker } = stack);
 });
 
-afterAll(async () => {
-  await worker?.close();
-  await deps?.database.close();
-  await api?.close();
-  await sandbox?.close();
-});
+afterAll(async () => { await stack?.close(); });
 
 test('a media_publish answer lost after Meta published is reconciled: one Instagram post, no resend', async () => {
   const user = await createTestUser(api.database.db);

@@ -1,21 +1,17 @@
 // TikTok end to end, the way a user does it: connect through the OAuth redirects, upload a video through the API,
 // schedule a post, and find exactly one video at the (sandbox) platform — also when the init answer is lost, when the
 // worker stops mid-upload, and for PULL_FROM_URL, whose lost init must never be re-sent blindly.
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { TokenCrypto } from '../../src/crypto/envelope.js';
-import { KeyRing } from '../../src/crypto/key-ring.js';
 import { posts, postTargets, webhookEvents } from '../../src/db/schema.js';
 import { createTiktokProvider } from '../../src/platforms/tiktok/index.js';
-import { LocalMediaStore } from '../../src/storage/local-media-store.js';
 import { publishPostWorkflowId, publishTargetWorkflowId } from '../../src/workflows/messages.js';
-import { createTestApi, createTestUser, type TestApi, type TestUser } from '../api/support/test-api.js';
+import { createTestUser, type TestApi, type TestUser } from '../api/support/test-api.js';
 import { multipart, sampleFiles } from '../api/support/multipart.js';
-import { startSandbox, type RunningSandbox } from '../sandbox/helpers.js';
-import { testDeps } from '../support/fixtures.js';
-import { startTestWorker, type TestWorker } from '../support/test-worker.js';
+import type { RunningSandbox } from '../sandbox/helpers.js';
+import type { TestWorker } from '../support/test-worker.js';
 import { connectThroughApi } from '../support/connect.js';
+import { startPlatformStack, type PlatformStack } from '../support/platform-stack.js';
 
 const CLIENT_KEY = 'herald-tiktok-publish-key';
 const CLIENT_SECRET = 'herald-tiktok-publish-secret';
@@ -25,35 +21,29 @@ const MiB = 1024 * 1024;
 let sandbox: RunningSandbox;
 let api: TestApi;
 let worker: TestWorker;
-let deps: ReturnType<typeof testDeps>;
 
 interface SandboxPublish {
   publish_id: string; source: string; status: string; title: string | null; uploaded_bytes?: number; video_size?: number;
   sha256?: string | null; post_ids: string[]; fail_reason: string | null;
 }
 
+let stack: PlatformStack;
 beforeAll(async () => {
-  sandbox = await startSandbox({ tiktok: { clientKey: CLIENT_KEY, clientSecret: CLIENT_SECRET, processingMs: 300, verifiedUrlPrefixes: [VERIFIED] } });
-  const provider = () => createTiktokProvider({
-    clientKey: CLIENT_KEY, clientSecret: CLIENT_SECRET,
-    authBaseUrl: `${sandbox.baseUrl}/tiktok`, apiBaseUrl: `${sandbox.baseUrl}/tiktok`,
-    verifiedUrlPrefixes: [VERIFIED], chunkSizeBytes: 5 * MiB, pollIntervalMs: 500,
+  stack = await startPlatformStack({
+    sandbox: { tiktok: { clientKey: CLIENT_KEY, clientSecret: CLIENT_SECRET, processingMs: 300, verifiedUrlPrefixes: [VERIFIED] } },
+    providers: (base) => [createTiktokProvider({
+      clientKey: CLIENT_KEY, clientSecret: CLIENT_SECRET, authBaseUrl: `${base}/tiktok`, apiBaseUrl: `${base}/tiktok`,
+      verifiedUrlPrefixes: [VERIFIED], chunkSizeBytes: 5 * MiB, pollIntervalMs: 500,
+    })],
+    env: { MEDIA_MAX_BYTES: String(64 * MiB) },
+    // The worker reads the files the API stored; a 50 ms grace time makes stopping it a crash for running uploads.
+    shareMedia: true,
+    shutdownGraceTime: '50 ms',
   });
-  api = await createTestApi({
-    env: { TOKEN_KEYS: `t1:${randomBytes(32).toString('base64')}`, PUBLIC_BASE_URL: 'http://127.0.0.1:3000', MEDIA_MAX_BYTES: String(64 * MiB) },
-    providers: [provider()],
-  });
-  // The worker reads the files the API stored, with the API's key ring.
-  deps = { ...testDeps(inject('databaseUrl'), [provider()]), crypto: new TokenCrypto(KeyRing.fromConfig(api.config)), mediaStore: new LocalMediaStore(api.mediaDir) };
-  worker = await startTestWorker(deps, { taskQueue: api.taskQueue, shutdownGraceTime: '50 ms' });
+  ({ sandbox, api, worker } = stack);
 });
 
-afterAll(async () => {
-  await worker?.close();
-  await deps?.database.close();
-  await api?.close();
-  await sandbox?.close();
-});
+afterAll(async () => { await stack?.close(); });
 
 
 async function uploadVideo(user: TestUser, bytes: number): Promise<string> {

@@ -1,0 +1,57 @@
+// The stack most end-to-end suites run on: an in-process platform sandbox, providers pointed at it, Herald's API
+// (with a key ring, so accounts can connect) and a worker on the API's task queue sharing its key ring. One call
+// to start, one to stop, in the right order.
+import { inject } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { TokenCrypto } from '../../src/crypto/envelope.js';
+import { KeyRing } from '../../src/crypto/key-ring.js';
+import type { PlatformProvider } from '../../src/platforms/provider.js';
+import type { SandboxOptions } from '../../src/sandbox/app.js';
+import { LocalMediaStore } from '../../src/storage/local-media-store.js';
+import { createTestApi, type TestApi } from '../api/support/test-api.js';
+import { startSandbox, type RunningSandbox } from '../sandbox/helpers.js';
+import { testDeps } from './fixtures.js';
+import { startTestWorker, type TestWorker } from './test-worker.js';
+
+export interface PlatformStack {
+  sandbox: RunningSandbox;
+  api: TestApi;
+  worker: TestWorker;
+  deps: ReturnType<typeof testDeps>;
+  close(): Promise<void>;
+}
+
+export interface PlatformStackOptions {
+  sandbox: SandboxOptions;
+  /** Built twice (API and worker each get their own instances), from the sandbox's base URL. */
+  providers: (sandboxBaseUrl: string) => PlatformProvider[];
+  /** Extra API settings (TOKEN_KEYS and a loopback PUBLIC_BASE_URL are set already). */
+  env?: Record<string, string>;
+  /** The worker reads the files the API stored (for suites that upload media). */
+  shareMedia?: boolean;
+  shutdownGraceTime?: string;
+}
+
+export async function startPlatformStack(o: PlatformStackOptions): Promise<PlatformStack> {
+  const sandbox = await startSandbox(o.sandbox);
+  const api = await createTestApi({
+    // Platforms accept http redirect URIs on loopback hosts only.
+    env: { TOKEN_KEYS: `t1:${randomBytes(32).toString('base64')}`, PUBLIC_BASE_URL: 'http://127.0.0.1:3000', ...o.env },
+    providers: o.providers(sandbox.baseUrl),
+  });
+  const deps = {
+    ...testDeps(inject('databaseUrl'), o.providers(sandbox.baseUrl)),
+    crypto: new TokenCrypto(KeyRing.fromConfig(api.config)),
+    ...(o.shareMedia ? { mediaStore: new LocalMediaStore(api.mediaDir) } : {}),
+  };
+  const worker = await startTestWorker(deps, { taskQueue: api.taskQueue, ...(o.shutdownGraceTime ? { shutdownGraceTime: o.shutdownGraceTime } : {}) });
+  return {
+    sandbox, api, worker, deps,
+    close: async () => {
+      await worker.close();
+      await deps.database.close();
+      await api.close();
+      await sandbox.close();
+    },
+  };
+}
