@@ -11,11 +11,6 @@ export interface TargetRef {
   accountId: string;
 }
 
-export interface SettledTarget {
-  targetId: string;
-  status: string;
-}
-
 export function createPostActivities({ database: { db } }: ActivityDeps) {
   return {
     async persistSchedule(postId: string, scheduledAt: string): Promise<void> {
@@ -67,7 +62,7 @@ export function createPostActivities({ database: { db } }: ActivityDeps) {
     },
 
     /** Sums the targets up into the post's status, from what the database says they reached. */
-    async finishPost(postId: string, _settled: SettledTarget[]): Promise<PostStatus> {
+    async finishPost(postId: string): Promise<PostStatus> {
       const rows = await db.select({ status: postTargets.status }).from(postTargets).where(eq(postTargets.postId, postId));
       const published = rows.filter((r) => r.status === 'published').length;
       const status: PostStatus = rows.length > 0 && published === rows.length ? 'published' : published > 0 ? 'partially_published' : 'failed';

@@ -5,6 +5,7 @@ import { ApplicationFailure, Context, activityInfo } from '@temporalio/activity'
 import { media as mediaTable, posts, postTargets, socialAccounts, type TargetAttempt, type TargetStatus } from '../db/schema.js';
 import { openAccountTokens } from '../crypto/secret-fields.js';
 import { composeTargetText } from '../platforms/post-text.js';
+import { guessContentTypeFromUrl } from '../storage/media-types.js';
 import { publishingBlockedBy } from '../platforms/account-warnings.js';
 import {
   PublishError, type Json, type MediaSource, type PublishContext, type PublishState, type PublishStepSpec,
@@ -40,13 +41,6 @@ export function toApplicationFailure(err: PublishError, extra: Record<string, st
   });
 }
 
-export function guessContentType(url: string): string {
-  const ext = new URL(url).pathname.split('.').pop()?.toLowerCase() ?? '';
-  const types: Record<string, string> = {
-    mp4: 'video/mp4', mov: 'video/quicktime', webm: 'video/webm', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp',
-  };
-  return types[ext] ?? 'application/octet-stream';
-}
 
 export function createPublishActivities({ database: { db }, platforms, crypto, mediaStore }: ActivityDeps) {
   const quota = createQuotaStore(db);
@@ -70,7 +64,7 @@ export function createPublishActivities({ database: { db }, platforms, crypto, m
         if (!m) throw new PublishError('permanent', 'media_missing', `media ${r.mediaId} no longer exists`);
         return { contentType: m.contentType, sizeBytes: m.sizeBytes, open: (range) => mediaStore.open(m.storageKey, range) };
       }
-      return { contentType: guessContentType(r.url!), url: r.url! };
+      return { contentType: guessContentTypeFromUrl(r.url!) ?? 'application/octet-stream', url: r.url! };
     });
   }
 

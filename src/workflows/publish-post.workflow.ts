@@ -10,7 +10,7 @@ import {
   type PostPhase, type PostWorkflowState, type PublishPostInput,
 } from './messages.js';
 import { AccountIdKey, PlatformKey, PostIdKey, PublishStatusKey, PublishStatusSinceKey, UserIdKey } from './search-attributes.js';
-import { publishTarget, type TargetResult } from './publish-target.workflow.js';
+import { publishTarget } from './publish-target.workflow.js';
 
 // Short Postgres writes: local activities run in the worker right after the workflow task, without a round trip
 // through the task queue, which is most of the cost of publishing many posts at once.
@@ -113,10 +113,8 @@ export async function publishPost(input: PublishPostInput): Promise<PostWorkflow
       errorCode: 'workflow_failed', errorMessage: r.reason instanceof Error ? r.reason.message : String(r.reason),
     });
   }
-  const settled: TargetResult[] = results.map((r, i) =>
-    r.status === 'fulfilled' ? r.value : { targetId: targets[i]!.targetId, status: 'failed', errorCode: 'workflow_failed' });
-
-  outcome = await acts.finishPost(input.postId, settled);
+  // The outcome is read back from the targets' recorded statuses (each child wrote its own).
+  outcome = await acts.finishPost(input.postId);
   phase = 'finished';
   setStatus(outcome);
   return state();

@@ -2,7 +2,7 @@
 // "<t>.<raw body>">` keyed with the webhook secret. The timestamp bounds replays (default tolerance 300 s); the
 // comparison is constant-time. Events: `{ event_id, type, post_id, client_ref, occurred_at }`.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Json, ParsedWebhookEvent, WebhookEventKind, WebhookProvider, WebhookRequest } from '../provider.js';
+import type { Json, ParsedWebhookEvent, WebhookEventKind, WebhookProvider } from '../provider.js';
 import { parseTimestampedSignature, singleHeader } from '../shared/webhook-signature.js';
 
 export interface TestbedWebhookConfig {

@@ -6,7 +6,7 @@
 //         so the deduplication key is a SHA-256 of the event's own fields: a redelivery of the same event (same
 //         bytes) maps to the same id, two different events never do.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { Json, ParsedWebhookEvent, WebhookEventKind, WebhookProvider, WebhookRequest } from '../provider.js';
+import type { Json, ParsedWebhookEvent, WebhookEventKind, WebhookProvider } from '../provider.js';
 import { parseTimestampedSignature, singleHeader } from '../shared/webhook-signature.js';
 import { idString, parseTiktokJson } from './json.js';
 

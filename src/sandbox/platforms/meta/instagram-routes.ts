@@ -107,7 +107,6 @@ export function instagramRoutes(store: MetaStore, options: ResolvedMetaOptions, 
         return sendGraphError(reply, { code: 9, subcode: 2207042, message: 'You reached maximum number of posts that is allowed to be published by Content Publishing API.' });
       }
       const id = newGraphId();
-      const username = options.user.pages.find((pg) => pg.instagram?.id === igUserId)?.instagram?.username ?? 'user';
       const now = Date.now();
       store.media.set(id, {
         id, igUserId, containerId: c.id, caption: c.caption ?? '',

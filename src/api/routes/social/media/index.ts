@@ -7,7 +7,7 @@ import { ApiError, conflict, invalid, notFound } from '../../../errors.js';
 import { errorResponses, idParamsSchema } from '../../../schemas/common.js';
 import { zodValidatorCompilerWithoutBody } from '../../../validation/validator-compiler.js';
 import { ContentMismatchError, SignatureCheck, UnrecognizedContentError } from './media-signature.js';
-import { guessContentTypeFromName, normalizeContentType } from './media-types.js';
+import { guessContentTypeFromName, normalizeContentType } from '../../../../storage/media-types.js';
 import { deleteMedia, findMedia, insertMedia, isMediaInUse } from './media-repository.js';
 
 const mediaSchema = z.object({

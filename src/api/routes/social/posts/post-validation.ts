@@ -4,7 +4,7 @@
 // once so a client can fix a post in one round trip.
 import type { ValidationIssue } from '../../../../platforms/provider.js';
 import type { ProviderRegistry } from '../../../../platforms/registry.js';
-import { guessContentTypeFromUrl, matchesMediaType } from '../media/media-types.js';
+import { guessContentTypeFromUrl, matchesMediaType } from '../../../../storage/media-types.js';
 import { codePointLength, composeTargetText, countInlineHashtags } from '../../../../platforms/post-text.js';
 import { publishingBlockedBy } from '../../../../platforms/account-warnings.js';
 

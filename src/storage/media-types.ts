@@ -1,4 +1,4 @@
-// MIME type helpers shared by uploads and post validation.
+// MIME type helpers shared by uploads, post validation (API) and publishing (worker).
 
 /** Extensions of URL-referenced media we can name the type of; other URLs are left for the platform to judge. */
 const typeByExtension: Record<string, string> = {
