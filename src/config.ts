@@ -77,6 +77,13 @@ export const configSchema = z.object({
 
   /** Refresh an access token this long before it expires (capped at half its lifetime for short-lived tokens). */
   TOKEN_REFRESH_MARGIN_SECONDS: positiveInt.default(3600),
+  /**
+   * Accounts whose token cannot be renewed (Meta user tokens once an exchange no longer extends them) turn
+   * reauth_required this many days before the token expires, so the user reconnects before publishing stops.
+   */
+  REAUTH_NOTICE_DAYS: positiveInt.default(7),
+  /** How often each account's insightsSync schedule runs. */
+  INSIGHTS_SYNC_INTERVAL_MINUTES: positiveInt.default(60),
   OAUTH_STATE_TTL_SECONDS: positiveInt.default(600),
   WEBHOOK_TIMESTAMP_TOLERANCE_SECONDS: positiveInt.default(300),
 
@@ -86,7 +93,7 @@ export const configSchema = z.object({
   TIKTOK_AUTH_BASE_URL: z.string().url().optional(),
   /** Host of the API (https://open.tiktokapis.com in production). */
   TIKTOK_API_BASE_URL: z.string().url().optional(),
-  TIKTOK_SCOPES: csv.default(['user.info.basic', 'video.upload', 'video.publish']),
+  TIKTOK_SCOPES: csv.default(['user.info.basic', 'user.info.stats', 'video.list', 'video.upload', 'video.publish']),
   /** PKCE on the authorize step: TikTok asks it of desktop/mobile apps only, and documents a hex SHA-256 challenge. */
   TIKTOK_PKCE: z.enum(['off', 'hex', 's256']).default('off'),
   /** Media URLs under these prefixes are pulled by TikTok (PULL_FROM_URL); anything else is uploaded (FILE_UPLOAD). */
@@ -99,6 +106,14 @@ export const configSchema = z.object({
   /** Host of the Graph API (https://graph.facebook.com in production). */
   META_GRAPH_BASE_URL: z.string().url().optional(),
   META_GRAPH_VERSION: z.string().regex(/^v\d+\.\d+$/).default('v25.0'),
+  /** Host of Instagram's resumable upload endpoint (https://rupload.facebook.com in production). */
+  META_RUPLOAD_BASE_URL: z.string().url().optional(),
+  /**
+   * How Instagram tokens are kept alive. `exchange`: before expiry, exchange the long-lived user token again
+   * (fb_exchange_token); if Meta answers with no later expiry, the account turns reauth_required REAUTH_NOTICE_DAYS
+   * ahead. `none`: never try; reauth_required REAUTH_NOTICE_DAYS before the token expires.
+   */
+  META_TOKEN_RENEWAL: z.enum(['exchange', 'none']).default('exchange'),
   /** Token Meta echoes in the webhook subscription handshake (hub.verify_token). */
   META_WEBHOOK_VERIFY_TOKEN: z.string().optional(),
   /** Instagram posts per 24 h per account allowed by content_publishing_limit (50 or 100, per Meta's docs over time). */
@@ -116,6 +131,7 @@ export interface Config extends RawConfig {
   /** Meta hosts; default to the sandbox's /meta prefix. */
   metaDialogBaseUrl: string;
   metaGraphBaseUrl: string;
+  metaRuploadBaseUrl: string;
 }
 
 export class ConfigError extends Error {}
@@ -139,5 +155,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tiktokApiBaseUrl: c.TIKTOK_API_BASE_URL ?? `${sandbox}/tiktok`,
     metaDialogBaseUrl: c.META_DIALOG_BASE_URL ?? `${sandbox}/meta`,
     metaGraphBaseUrl: c.META_GRAPH_BASE_URL ?? `${sandbox}/meta`,
+    metaRuploadBaseUrl: c.META_RUPLOAD_BASE_URL ?? `${sandbox}/meta/rupload`,
   };
 }
