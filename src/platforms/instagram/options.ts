@@ -7,8 +7,15 @@ export interface InstagramProviderOptions {
   dialogBaseUrl: string;
   /** Graph API host: `https://graph.facebook.com` (or the sandbox's `/meta`). */
   graphBaseUrl: string;
+  /** Host of the resumable upload endpoint (§4.4): `https://rupload.facebook.com` (or the sandbox's `/meta/rupload`). */
+  ruploadBaseUrl?: string;
   /** e.g. `v25.0`. */
   graphVersion?: string;
+  /**
+   * `exchange`: renew the long-lived user token by exchanging it again (fb_exchange_token) before it expires;
+   * `none`: Meta's documented position (no refresh for user tokens): the user reconnects before expiry.
+   */
+  tokenRenewal?: 'exchange' | 'none';
   /** hub.verify_token Herald answers the webhook subscription handshake with. */
   webhookVerifyToken?: string | undefined;
   /** Posts per account per publishing window, enforced across workers with the QuotaGate (§4.7: 50 / 24 h). */
@@ -35,6 +42,8 @@ export function resolveInstagramOptions(o: InstagramProviderOptions): ResolvedIn
     appSecret: o.appSecret,
     dialogBaseUrl: o.dialogBaseUrl.replace(/\/+$/, ''),
     graphBaseUrl: o.graphBaseUrl.replace(/\/+$/, ''),
+    ruploadBaseUrl: (o.ruploadBaseUrl ?? `${o.graphBaseUrl.replace(/\/+$/, '')}/rupload`).replace(/\/+$/, ''),
+    tokenRenewal: o.tokenRenewal ?? 'exchange',
     graphVersion: o.graphVersion ?? 'v25.0',
     webhookVerifyToken: o.webhookVerifyToken,
     publishingLimit: o.publishingLimit ?? 50,
