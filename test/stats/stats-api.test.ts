@@ -111,12 +111,13 @@ describe('GET /api/social/stats/:platform', () => {
 });
 
 describe('GET /api/social/stats/engagement', () => {
-  test('buckets by published_at in the user\'s time zone by default (Asia/Tokyo: both land on 03-10)', async () => {
+  test('buckets by published_at in the user\'s time zone by default (Asia/Tokyo: both land on 03-10); the rate is the mean of the targets\' rates', async () => {
     const res = await get(a, '/api/social/stats/engagement?from=2026-03-09&to=2026-03-10');
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
       from: '2026-03-09', to: '2026-03-10', timezone: 'Asia/Tokyo',
-      days: [{ day: '2026-03-10', postsPublished: 2, views: 1000, interactions: 73, engagementRate: 7.3 }],
+      // t1's 7.00 alone: t2 has no rate (zero views), and its 3 likes do not inflate the day (73 / 1000 would be 7.3).
+      days: [{ day: '2026-03-10', postsPublished: 2, views: 1000, interactions: 73, engagementRate: 7 }],
     });
   });
 

@@ -1,5 +1,7 @@
 // Read-only statistics of the caller's published targets and accounts: per-platform overview, one platform with its
-// accounts, engagement per local day, follower growth, best posts. Rates go through the one engagementRate formula.
+// accounts, engagement per local day, follower growth, best posts. Each target's rate comes from the one
+// engagementRate formula (stored with its metrics); a group's "average engagement rate" - per platform, account or
+// day - is the mean of its targets' rates, so every target counts once and targets without views do not skew it.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { engagementRate } from '../../../../activities/engagement-rate.js';
 import { notFound } from '../../../errors.js';
@@ -60,7 +62,7 @@ const statsRoutes: FastifyPluginAsyncZod = async (app) => {
       ...range, timezone,
       days: rows.map((r) => ({
         day: r.day, postsPublished: r.posts_published, views: r.views ?? 0, interactions: r.interactions,
-        engagementRate: engagementRate({ views: r.views, likes: r.interactions }),
+        engagementRate: r.average_rate === null ? null : round2(r.average_rate),
       })),
     };
   });

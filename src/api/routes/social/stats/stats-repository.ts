@@ -47,9 +47,14 @@ export interface EngagementDayRow {
   posts_published: number;
   views: number | null;
   interactions: number;
+  /** Mean of the day's stored per-target rates; null when none has one (no views). */
+  average_rate: number | null;
 }
 
-/** Targets published per local day of `timeZone`, with summed interactions and views (reach where views are missing). */
+/**
+ * Targets published per local day of `timeZone`, with summed interactions and views (reach where views are missing)
+ * and the mean of their stored engagement rates - the same "average engagement rate" as the overview's.
+ */
 export async function engagementByDay(db: Db, userId: string, range: { from: string; to: string }, timeZone: string) {
   return db.execute<EngagementDayRow & Record<string, unknown>>(sql`
     with t as (
@@ -63,7 +68,8 @@ export async function engagementByDay(db: Db, userId: string, range: { from: str
     )
     select to_char(day, 'YYYY-MM-DD') as day, count(*)::int as posts_published,
       sum(coalesce(views, reach))::float8 as views,
-      coalesce(sum(coalesce(likes, 0) + coalesce(comments, 0) + coalesce(shares, 0) + coalesce(saves, 0)), 0)::float8 as interactions
+      coalesce(sum(coalesce(likes, 0) + coalesce(comments, 0) + coalesce(shares, 0) + coalesce(saves, 0)), 0)::float8 as interactions,
+      avg(engagement_rate)::float8 as average_rate
     from t
     where day between ${range.from}::date and ${range.to}::date
     group by day order by day`);

@@ -57,7 +57,7 @@ export const engagementSchema = z.object({
     day: z.string().describe('Local day in `timezone`'),
     postsPublished: z.number().int(),
     views: z.number(), interactions: z.number().describe('likes + comments + shares + saves'),
-    engagementRate: rate,
+    engagementRate: rate.describe('Mean of the engagement rates of the targets published that day (those that have one)'),
   })),
 });
 const point = z.object({ day: z.string(), followers: z.number().nullable() });
