@@ -8,6 +8,7 @@ import { openAccountTokens } from '../crypto/secret-fields.js';
 import { OAuthError, PublishError, type InsightsProvider } from '../platforms/provider.js';
 import type { ActivityDeps } from './deps.js';
 import { engagementRate } from './engagement-rate.js';
+import { createQuotaStore } from './quota-store.js';
 
 const DAY_MS = 86_400_000;
 export const DEFAULT_ACCOUNT_LOOKBACK_DAYS = 30;
@@ -53,6 +54,8 @@ const num = (v: number | null | undefined) => (v === undefined || v === null || 
 
 export function createInsightsActivities(deps: ActivityDeps) {
   const { db } = deps.database;
+  // Providers with a call budget (Meta's 200 calls/hour/user) count their calls here, across all workers.
+  const quota = createQuotaStore(db);
 
   async function loadAccount(accountId: string): Promise<AccountRow | undefined> {
     const [row] = await db.execute<AccountRow & Record<string, unknown>>(sql`
@@ -102,7 +105,7 @@ export function createInsightsActivities(deps: ActivityDeps) {
     /** Fetches daily insights since `since` and upserts account_insights; returns how many rows changed. */
     async syncAccountInsights(input: { accountId: string; since: string }): Promise<SyncResult> {
       const result = await withInsights(input.accountId, async (account, insights, accessToken) => {
-        const days = await insights.fetchAccountInsights({ accessToken, platformAccountId: account.platformAccountId, since: new Date(input.since) });
+        const days = await insights.fetchAccountInsights({ accessToken, platformAccountId: account.platformAccountId, quota, since: new Date(input.since) });
         let upserted = 0;
         for (const d of days) {
           if (!/^\d{4}-\d{2}-\d{2}$/u.test(d.day)) continue;
@@ -133,7 +136,7 @@ export function createInsightsActivities(deps: ActivityDeps) {
         targets.sort((x, y) => order.get(x.targetId)! - order.get(y.targetId)!);
         const known = new Set(targets.map((t) => t.targetId));
         const metrics = await insights.fetchPostMetrics(
-          { accessToken, platformAccountId: account.platformAccountId },
+          { accessToken, platformAccountId: account.platformAccountId, quota },
           targets.map((t) => ({ targetId: t.targetId, platformPostId: t.platformPostId })),
         );
         let upserted = 0;

@@ -84,7 +84,17 @@ export interface OAuthProvider {
   usesPkce: boolean;
   authorizeUrl(p: { state: string; redirectUri: string; codeChallenge?: string }): string;
   exchangeCode(p: { code: string; redirectUri: string; codeVerifier?: string }): Promise<TokenSet>;
-  refresh(p: { refreshToken: string }): Promise<TokenSet>;
+  /**
+   * Absent when the platform offers apps no way to renew a token: accountLifecycle then warns the user
+   * (reauth_required REAUTH_NOTICE_DAYS ahead) instead. A renewal answering no later expiry counts the same.
+   */
+  refresh?(p: { refreshToken: string }): Promise<TokenSet>;
+  /**
+   * True when `refresh` re-exchanges the token itself rather than spending a refresh token (Meta's
+   * fb_exchange_token): whether the platform extended the token then shows only in the expiry it answers, and an
+   * unmoved expiry means renewal is over (see `refresh`).
+   */
+  renewsByExchange?: boolean;
   revoke(p: { accessToken: string }): Promise<void>;
   /** One login can yield several accounts (e.g. several Instagram business accounts behind one Facebook user). */
   fetchProfiles(tokens: TokenSet): Promise<ConnectedProfile[]>;
@@ -232,12 +242,19 @@ export interface AccountDailyInsights {
   profileViews?: number | null;
 }
 
+export interface InsightsContext {
+  accessToken: string;
+  platformAccountId: string;
+  /**
+   * Call budgets shared by every worker (e.g. Meta's 200 calls per hour per user). A provider that runs out throws
+   * `PublishError('rate_limited', ..., retryAfterMs)`; the insights activity retries after that delay.
+   */
+  quota: QuotaGate;
+}
+
 export interface InsightsProvider {
-  fetchAccountInsights(ctx: { accessToken: string; platformAccountId: string; since: Date }): Promise<AccountDailyInsights[]>;
-  fetchPostMetrics(
-    ctx: { accessToken: string; platformAccountId: string },
-    posts: { targetId: string; platformPostId: string }[],
-  ): Promise<PostMetrics[]>;
+  fetchAccountInsights(ctx: InsightsContext & { since: Date }): Promise<AccountDailyInsights[]>;
+  fetchPostMetrics(ctx: InsightsContext, posts: { targetId: string; platformPostId: string }[]): Promise<PostMetrics[]>;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

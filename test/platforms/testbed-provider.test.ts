@@ -352,9 +352,9 @@ describe('oauth', () => {
 
     expect(await oauth.fetchProfiles(tokens)).toEqual([{ platformAccountId: 'tb-user-1', displayName: 'Testbed User' }]);
 
-    const refreshed = await oauth.refresh({ refreshToken: tokens.refreshToken! });
+    const refreshed = await oauth.refresh!({ refreshToken: tokens.refreshToken! });
     expect(refreshed.refreshToken).not.toBe(tokens.refreshToken);
-    const reuse = await publishError(oauth.refresh({ refreshToken: tokens.refreshToken! }));
+    const reuse = await publishError(oauth.refresh!({ refreshToken: tokens.refreshToken! }));
     expect(reuse).toMatchObject({ kind: 'permanent', code: 'invalid_grant' });
 
     await oauth.revoke({ accessToken: refreshed.accessToken });
@@ -373,6 +373,6 @@ describe('oauth', () => {
 });
 
 test('insights are empty', async () => {
-  expect(await provider.insights!.fetchAccountInsights({ accessToken: 't', platformAccountId: 'a', since: new Date() })).toEqual([]);
-  expect(await provider.insights!.fetchPostMetrics({ accessToken: 't', platformAccountId: 'a' }, [{ targetId: 't', platformPostId: '1' }])).toEqual([]);
+  expect(await provider.insights!.fetchAccountInsights({ accessToken: 't', platformAccountId: 'a', quota: memoryQuota(), since: new Date() })).toEqual([]);
+  expect(await provider.insights!.fetchPostMetrics({ accessToken: 't', platformAccountId: 'a', quota: memoryQuota() }, [{ targetId: 't', platformPostId: '1' }])).toEqual([]);
 });

@@ -1,7 +1,7 @@
 // The Instagram provider's one way to call the Graph API. The token goes in `Authorization: Bearer` (never a URL),
 // parameters as a form body (POST/DELETE) or query (GET). Failures become PublishError/OAuthError (errors.ts).
 import { OAuthError, PublishError } from '../provider.js';
-import { oauthErrorFrom, publishErrorFrom, type Waits } from './errors.js';
+import { graphErrorOf, oauthErrorFrom, publishErrorFrom, type GraphErrorBody, type Waits } from './errors.js';
 
 export interface GraphCall {
   method?: 'GET' | 'POST' | 'DELETE';
@@ -14,7 +14,18 @@ export interface GraphCall {
   signal?: AbortSignal;
 }
 
-type Answer = { status: number; body: unknown; usage: string | null };
+type Answer = { status: number; body: unknown; usage: string | null; appUsage: string | null };
+
+/** Meta's usage headers (§2.3), raw: `X-App-Usage` and `X-Business-Use-Case-Usage`. */
+export interface UsageHeaders {
+  app: string | null;
+  business: string | null;
+}
+
+/** A read whose caller needs the usage headers, and on failure the Graph error itself (insights branch on its code). */
+export type GraphRead<T> =
+  | { ok: true; body: T; usage: UsageHeaders }
+  | { ok: false; error: PublishError; graph: GraphErrorBody | undefined; usage: UsageHeaders };
 
 export class MetaGraph {
   constructor(private readonly baseUrl: string, private readonly version: string, private readonly waits: Waits, private readonly timeoutMs: number) {}
@@ -41,7 +52,7 @@ export class MetaGraph {
       const text = await res.text();
       let parsed: unknown;
       try { parsed = text ? JSON.parse(text) : undefined; } catch { parsed = undefined; }
-      return { status: res.status, body: parsed, usage: res.headers.get('x-business-use-case-usage') };
+      return { status: res.status, body: parsed, usage: res.headers.get('x-business-use-case-usage'), appUsage: res.headers.get('x-app-usage') };
     } catch (error) {
       // Connection refused: the request provably never left.
       const sent = !(error instanceof Error && /ECONNREFUSED/.test(String((error as { cause?: unknown }).cause ?? '')));
@@ -58,6 +69,15 @@ export class MetaGraph {
     }
     if (a.status >= 200 && a.status < 300 && a.body !== undefined && !(a.body as { error?: unknown }).error) return a.body as T;
     throw publishErrorFrom(a.status, a.body, a.usage, c.commit ?? false, c.what, this.waits);
+  }
+
+  /** A read-only call answering the usage headers too; only a network failure throws (transient PublishError). */
+  async read<T>(path: string, c: Omit<GraphCall, 'method' | 'commit'>): Promise<GraphRead<T>> {
+    const a = await this.send(path, c);
+    if ('error' in a) throw new PublishError('transient', 'network_error', `${c.what} failed: ${a.error instanceof Error ? a.error.message : 'network error'}`);
+    const usage = { app: a.appUsage, business: a.usage };
+    if (a.status >= 200 && a.status < 300 && a.body !== undefined && !(a.body as { error?: unknown }).error) return { ok: true, body: a.body as T, usage };
+    return { ok: false, error: publishErrorFrom(a.status, a.body, a.usage, false, c.what, this.waits), graph: graphErrorOf(a.body), usage };
   }
 
   /** A login-side call; throws OAuthError. */

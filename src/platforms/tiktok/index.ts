@@ -33,7 +33,7 @@ export function createTiktokProvider(opts: TiktokProviderOptions): PlatformProvi
     validateTarget: (draft) => validateTiktokTarget(draft, options.verifiedUrlPrefixes),
     oauth: createTiktokOAuth(http, options),
     publish: createTiktokPublish({ http, options }),
-    insights: createTiktokInsights(),
+    insights: createTiktokInsights(http),
     webhooks: createTiktokWebhooks({ clientSecret: options.clientSecret, toleranceSeconds: options.webhookToleranceSeconds }),
   };
 }

@@ -18,9 +18,28 @@ export function tokenOf(request: FastifyRequest): string | undefined {
   return typeof b === 'string' && b ? b : undefined;
 }
 
+/** Meta's wording for each invalid-session subcode (§2.2). */
+export const INVALID_SESSION_MESSAGES: Record<number, string> = {
+  458: 'Error validating access token: The user has not authorized application.',
+  459: 'Error validating access token: You cannot access the app till you log in to www.facebook.com and follow the instructions given.',
+  460: 'Error validating access token: The session has been invalidated because the user changed their password or Facebook has changed the session for security reasons.',
+  463: 'Error validating access token: Session has expired.',
+  464: 'Error validating access token: Sessions for the user are not allowed because the user is not a confirmed user.',
+  467: 'Error validating access token: The session is invalid because the user logged out.',
+};
+
+/** The 190 error a token earns (unknown, revoked, invalidated, expired), or undefined when it is good. */
+export function tokenProblem(t: UserToken | undefined, now = Date.now()): { code: number; subcode?: number; message: string } | undefined {
+  if (!t) return { code: 190, message: 'Invalid OAuth access token - Cannot parse access token' };
+  const subcode = t.revoked ? 458 : t.invalidSubcode ?? (t.expiresAt <= now ? 463 : undefined);
+  if (subcode === undefined) return undefined;
+  return { code: 190, subcode, message: INVALID_SESSION_MESSAGES[subcode] ?? 'Error validating access token.' };
+}
+
 export class GraphAuth {
   private readonly limiter: FixedWindowRateLimiter | undefined;
-  private readonly calls = new Map<string, number>();
+  /** Calls per token in the current limit window, so the usage headers report this window, not all time. */
+  private readonly calls = new Map<string, { start: number; count: number }>();
 
   constructor(private readonly store: MetaStore, private readonly options: ResolvedMetaOptions) {
     const rl = options.rateLimit;
@@ -31,22 +50,18 @@ export class GraphAuth {
   check(request: FastifyRequest, reply: FastifyReply, businessId?: string): UserToken | undefined {
     const raw = tokenOf(request);
     const t = raw ? this.store.tokens.get(raw) : undefined;
-    if (!t) {
-      sendGraphError(reply, { code: 190, message: 'Invalid OAuth access token - Cannot parse access token' });
-      return undefined;
-    }
-    if (t.revoked) {
-      sendGraphError(reply, { code: 190, subcode: 458, message: 'Error validating access token: The user has not authorized application.' });
-      return undefined;
-    }
-    if (t.expiresAt <= Date.now()) {
-      sendGraphError(reply, { code: 190, subcode: 463, message: 'Error validating access token: Session has expired.' });
+    const invalid = tokenProblem(t);
+    if (invalid || !t) {
+      sendGraphError(reply, invalid!);
       return undefined;
     }
     const rl = this.options.rateLimit;
-    const count = (this.calls.get(t.token) ?? 0) + 1;
-    this.calls.set(t.token, count);
-    const usage = { callCount: rl ? (100 * count) / rl.limit : 1, regainMinutes: 0 };
+    const now = Date.now();
+    let w = this.calls.get(t.token);
+    if (!w || (rl && now - w.start >= rl.windowMs)) w = { start: now, count: 0 };
+    w.count += 1;
+    this.calls.set(t.token, w);
+    const usage = { callCount: rl ? (100 * w.count) / rl.limit : 1, regainMinutes: 0 };
     if (this.limiter && rl && !this.limiter.take(t.token).ok) {
       setUsageHeaders(reply, { callCount: 100, regainMinutes: rl.regainMinutes }, businessId);
       const message = rl.code === 80002

@@ -1,6 +1,6 @@
 // Sandbox-only actions on the Meta side: someone comments on (or mentions the account in) a published media, which
 // Meta reports through the `comments` / `mentions` webhooks. Several comments in one call go out as one batched
-// delivery (Meta batches updates), each entry per IG account.
+// delivery (Meta batches updates), each entry per IG account. And what happens to sessions outside the API.
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { parseOr400, sendError } from '../../core/errors.js';
@@ -14,8 +14,29 @@ const commentsSchema = z.object({
   comments: z.array(z.object({ text: z.string(), username: z.string().default('some_user'), mention: z.boolean().default(false) })).min(1).max(1000),
 });
 
+const tokensSchema = z.strictObject({
+  /** 190 with this subcode from now on (§2.2): 458 app removed, 459 checkpoint, 460 password changed, 463 expired, 464, 467 logged out. */
+  invalidate: z.union([z.literal(458), z.literal(459), z.literal(460), z.literal(463), z.literal(464), z.literal(467)]).optional(),
+  /** Moves every live token's expiry to this many seconds from now (to reach a renewal or a notice window quickly). */
+  expiresInSeconds: z.number().int().min(0).optional(),
+});
+
 export function controlRoutes(store: MetaStore, webhooks: MetaWebhooks): FastifyPluginAsync {
   return async (app) => {
+    // What happens to a user's sessions outside the API: a password change, a checkpoint, time passing.
+    app.post('/tokens', async (request, reply) => {
+      const body = parseOr400(tokensSchema, request.body, reply);
+      if (!body) return reply;
+      let changed = 0;
+      for (const t of store.tokens.values()) {
+        if (t.revoked || t.invalidSubcode !== undefined) continue;
+        if (body.invalidate !== undefined) t.invalidSubcode = body.invalidate;
+        if (body.expiresInSeconds !== undefined) t.expiresAt = Date.now() + body.expiresInSeconds * 1000;
+        changed++;
+      }
+      return { tokens: changed };
+    });
+
     app.post('/comments', async (request, reply) => {
       const body = parseOr400(commentsSchema, request.body, reply);
       if (!body) return reply;

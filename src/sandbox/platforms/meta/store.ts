@@ -1,10 +1,14 @@
 // State of the simulated Meta: login codes, user tokens, media containers, published media, publish log (for the
 // content_publishing_limit window). Ids are numeric strings, as Graph returns them.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, type Hash } from 'node:crypto';
 import type { ResolvedMetaOptions } from './options.js';
 
 export interface CodeGrant { code: string; redirectUri: string; scopes: string[]; expiresAt: number; used: boolean }
-export interface UserToken { token: string; userId: string; scopes: string[]; longLived: boolean; expiresAt: number; revoked: boolean }
+export interface UserToken {
+  token: string; userId: string; scopes: string[]; longLived: boolean; expiresAt: number; revoked: boolean;
+  /** Set by the control API: the token answers 190 with this subcode (459 checkpoint, 460 password changed, ...). */
+  invalidSubcode?: number;
+}
 export type ContainerStatus = 'IN_PROGRESS' | 'FINISHED' | 'ERROR' | 'EXPIRED' | 'PUBLISHED';
 export interface Container {
   id: string;
@@ -18,6 +22,27 @@ export interface Container {
   readyAt: number;
   outcome: 'FINISHED' | 'ERROR' | 'EXPIRED';
   publishedMediaId?: string;
+  /** Set when created with upload_type=resumable (§4.4): the container waits for its bytes at rupload. */
+  upload?: ResumableUpload;
+}
+/**
+ * The bytes of a resumable container as rupload received them. Bytes count as they arrive (a cut connection keeps
+ * what got through, which is what an `offset` header can resume from); processing starts once all arrived.
+ */
+export interface ResumableUpload {
+  /** Declared by the upload request that started at offset 0 (`file_size` header). */
+  fileSize?: number;
+  receivedBytes: number;
+  /** Running sha256 of the bytes in order; `sha256` is its digest once complete. */
+  hash?: Hash;
+  sha256?: string;
+  /** An upload request is still streaming into this container. */
+  busy: boolean;
+  /** When all bytes arrived (or the `file_url` pull was accepted); undefined while waiting. */
+  completedAt?: number;
+  fileUrl?: string;
+  /** Upload requests accepted for this container (restarts included). */
+  requests: number;
 }
 export interface Media { id: string; igUserId: string; containerId: string; caption: string; mediaType: string; productType: string; timestamp: number; permalink: string }
 export interface Comment {
@@ -29,6 +54,20 @@ export interface Comment {
   parentId?: string;
   hidden?: boolean;
   timestamp?: number;
+}
+
+/** Insights numbers set through the control API; unset ones are derived (insights-data.ts). */
+export interface MediaInsightsOverride {
+  metrics: Partial<Record<string, number>>;
+  /** Answer "(#10) Not enough viewers" (privacy threshold). */
+  notEnoughViewers?: boolean;
+  /** Answer an empty data array (Meta has no data yet). */
+  noData?: boolean;
+}
+export interface AccountInsightsOverride {
+  followersCount?: number;
+  /** Per UTC day (YYYY-MM-DD): new followers (`follower_count`), reach, views. */
+  days: Record<string, Partial<Record<'follower_count' | 'reach' | 'views', number>>>;
 }
 
 let idSeq = 0;
@@ -46,6 +85,9 @@ export class MetaStore {
   comments: Comment[] = [];
   /** Publish times per IG user, for the moving 24 h publishing window. */
   publishes = new Map<string, number[]>();
+  /** Control-API insights overrides, per media id and per IG user id. */
+  mediaInsights = new Map<string, MediaInsightsOverride>();
+  accountInsights = new Map<string, AccountInsightsOverride>();
 
   constructor(private readonly options: ResolvedMetaOptions) {}
 
@@ -55,10 +97,10 @@ export class MetaStore {
     return code;
   }
 
-  newToken(userId: string, scopes: string[], longLived: boolean): UserToken {
+  newToken(userId: string, scopes: string[], longLived: boolean, expiresAt?: number): UserToken {
     const token = `EAA${randomBytes(32).toString('base64url')}`;
     const life = longLived ? this.options.longLivedTokenSeconds : this.options.shortLivedTokenSeconds;
-    const t = { token, userId, scopes, longLived, expiresAt: Date.now() + life * 1000, revoked: false };
+    const t = { token, userId, scopes, longLived, expiresAt: expiresAt ?? Date.now() + life * 1000, revoked: false };
     this.tokens.set(token, t);
     return t;
   }
@@ -66,6 +108,8 @@ export class MetaStore {
   /** The container's status now (derived lazily from its timestamps, no timers). */
   statusOf(c: Container, now = Date.now()): ContainerStatus {
     if (c.publishedMediaId) return 'PUBLISHED';
+    // A resumable container without all its bytes never processes; like any container it expires unpublished.
+    if (c.upload && c.upload.completedAt === undefined) return now - c.createdAt >= this.options.containerTtlMs ? 'EXPIRED' : 'IN_PROGRESS';
     if (now < c.readyAt) return 'IN_PROGRESS';
     if (c.outcome !== 'FINISHED') return c.outcome;
     if (now - c.createdAt >= this.options.containerTtlMs) return 'EXPIRED';
@@ -86,6 +130,8 @@ export class MetaStore {
     this.media.clear();
     this.comments = [];
     this.publishes.clear();
+    this.mediaInsights.clear();
+    this.accountInsights.clear();
   }
 
   /** For the control API: no tokens, no codes. */
@@ -95,6 +141,10 @@ export class MetaStore {
       containers: [...this.containers.values()].map((c) => ({
         id: c.id, igUserId: c.igUserId, mediaType: c.mediaType, isCarouselItem: c.isCarouselItem, children: c.children,
         caption: c.caption ?? null, statusCode: this.statusOf(c, now), publishedMediaId: c.publishedMediaId ?? null,
+        upload: c.upload ? {
+          fileSize: c.upload.fileSize ?? null, receivedBytes: c.upload.receivedBytes, sha256: c.upload.sha256 ?? null,
+          complete: c.upload.completedAt !== undefined, fileUrl: c.upload.fileUrl ?? null, requests: c.upload.requests,
+        } : null,
       })),
       media: [...this.media.values()].map((m) => ({ ...m, timestamp: new Date(m.timestamp).toISOString() })),
       comments: this.comments,

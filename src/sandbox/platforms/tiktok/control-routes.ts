@@ -30,6 +30,7 @@ const userPatch = z.object({
   duetDisabled: z.boolean().optional(),
   stitchDisabled: z.boolean().optional(),
   maxVideoPostDurationSec: z.number().int().positive().optional(),
+  followerCount: z.number().int().min(0).optional(),
   postingBlock: z.enum(['spam_risk_too_many_posts', 'spam_risk_user_banned_from_posting', 'reached_active_user_cap']).nullable().optional(),
 }).strict();
 

@@ -15,6 +15,7 @@ import { statusRoutes } from './status-routes.js';
 import { TiktokStore } from './store.js';
 import { uploadRoutes } from './upload-routes.js';
 import { userRoutes } from './user-routes.js';
+import { videoControlRoutes, videoRoutes } from './video-routes.js';
 import { signTiktokWebhook, TiktokWebhooks } from './webhook.js';
 
 export type { TiktokSandboxOptions, TiktokSandboxUser } from './options.js';
@@ -37,6 +38,7 @@ export function tiktokPlatform(opts: TiktokSandboxOptions = {}): SandboxPlatform
       contentInit: new SlidingWindowLimiter(limits.init),
       status: new SlidingWindowLimiter(limits.status),
       cancel: new SlidingWindowLimiter(limits.cancel),
+      videoQuery: new SlidingWindowLimiter(600),
     };
     const uploadUrl = (request: FastifyRequest, uploadId: string, uploadToken: string) =>
       `${services.publicBaseUrl(request)}${PREFIX}/upload/video/?upload_id=${encodeURIComponent(uploadId)}&upload_token=${encodeURIComponent(uploadToken)}`;
@@ -50,8 +52,9 @@ export function tiktokPlatform(opts: TiktokSandboxOptions = {}): SandboxPlatform
         await app.register(postRoutes({ store, options, lifecycle, limiters, uploadUrl }), { prefix: '/v2/post/publish' });
         await app.register(statusRoutes(store, lifecycle, limiters), { prefix: '/v2/post/publish' });
         await app.register(uploadRoutes(store, lifecycle));
+        await app.register(videoRoutes(store, limiters.videoQuery));
       },
-      controlRoutes: controlRoutes(store, options, lifecycle, webhooks),
+      controlRoutes: async (app) => { await app.register(controlRoutes(store, options, lifecycle, webhooks)); await app.register(videoControlRoutes(store)); },
       snapshot: () => store.snapshot(),
       reset: () => {
         lifecycle.cancelAll();

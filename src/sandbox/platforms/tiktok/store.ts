@@ -84,6 +84,15 @@ export interface Publish {
   updatedAt: number;
 }
 
+/** A public video for the Display API: published through the sandbox, or created with the control API. */
+export interface SandboxVideo {
+  id: string;
+  openId: string;
+  createdAt: number;
+  /** Counts set through the control API (view_count, like_count, comment_count, share_count). */
+  counts: Partial<Record<string, number>>;
+}
+
 export const newSecret = (bytes = 24): string => randomBytes(bytes).toString('base64url');
 
 /** A log_id like TikTok's: UTC timestamp then 18 upper-case hex characters. */
@@ -121,6 +130,8 @@ export class TiktokStore {
   uploads = new Map<string, string>();
   /** Publishing users of the client with their first post time, for the active-user cap. */
   activeUsers = new Map<string, number>();
+  /** Videos by public post id (video-routes.ts registers published ones on first sight). */
+  videos = new Map<string, SandboxVideo>();
 
   constructor(private readonly options: ResolvedTiktokOptions) {
     this.seedUsers();
@@ -233,6 +244,7 @@ export class TiktokStore {
     this.publishes.clear();
     this.uploads.clear();
     this.activeUsers.clear();
+    this.videos.clear();
   }
 }
 
