@@ -32,7 +32,7 @@ export function createInstagramProvider(opts: InstagramProviderOptions): Platfor
     validateTarget: validateInstagramTarget,
     oauth: createInstagramOAuth(graph, options),
     publish: createInstagramPublish(graph, options),
-    insights: createInstagramInsights(),
+    insights: createInstagramInsights(graph, { rateLimitWaitMs: options.rateLimitWaitMs }),
     webhooks: createInstagramWebhooks({ appSecret: options.appSecret, verifyToken: options.webhookVerifyToken }),
     comments: createInstagramComments(graph),
   };

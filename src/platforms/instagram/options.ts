@@ -27,6 +27,14 @@ export interface InstagramProviderOptions {
   /** Container status polling: §4.5 suggests once a minute for at most 5 minutes; videos may need longer. */
   pollIntervalMs?: number;
   requestTimeoutMs?: number;
+  /**
+   * After an interrupted resumable upload, ask rupload how many bytes it holds (GET on the upload URL) and send only
+   * the rest. UNCONFIRMED in Meta's docs (§4.4); any answer other than a plain `{"offset": n}` restarts from 0,
+   * which is always correct. Default true.
+   */
+  resumeUploads?: boolean;
+  /** Heartbeat at most this often while upload bytes flow. Default 1 s. */
+  uploadHeartbeatMs?: number;
 }
 
 export const INSTAGRAM_SCOPES = [
@@ -52,5 +60,7 @@ export function resolveInstagramOptions(o: InstagramProviderOptions): ResolvedIn
     rateLimitWaitMs: o.rateLimitWaitMs ?? 15 * 60_000,
     pollIntervalMs: o.pollIntervalMs ?? 60_000,
     requestTimeoutMs: o.requestTimeoutMs ?? 30_000,
+    resumeUploads: o.resumeUploads ?? true,
+    uploadHeartbeatMs: o.uploadHeartbeatMs ?? 1000,
   };
 }

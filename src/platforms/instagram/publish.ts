@@ -1,10 +1,14 @@
 // Publishing on Instagram (contract §4.3-4.7) as a plan of steps:
 //   limit           prepare  the account's publishing quota: our QuotaGate hold (all workers) and Meta's
 //                            content_publishing_limit; at the limit → rate_limited until the window frees
-//   children        prepare  carousels only: one item container per media (is_carousel_item=true)
+//   children        prepare  carousels only: one item container per media (is_carousel_item=true); an uploaded
+//                            video (no public URL) gets a resumable container (upload_type=resumable, §4.4)
+//   upload          transfer carousels with uploaded videos: their bytes to rupload (upload.ts), streamed, resumable
 //   childrenStatus  await    carousels only: every item container FINISHED (the parent refuses unready children)
-//   container       prepare  the container to publish (IMAGE, REELS or the CAROUSEL parent). Repeating it is
-//                            harmless: an unpublished container simply expires after 24 h
+//   container       prepare  the container to publish (IMAGE, REELS or the CAROUSEL parent; an uploaded REELS
+//                            video is resumable). Repeating it is harmless: an unpublished container simply expires
+//                            after 24 h, and a resumable one without bytes never processes
+//   upload          transfer an uploaded REELS video: its bytes to the resumable container (upload.ts)
 //   containerStatus await    status_code: IN_PROGRESS → poll; FINISHED → go on; ERROR / EXPIRED → permanent
 //   publish         commit   media_publish (irreversible): the media id becomes platformPostId
 //   permalink       prepare  reads the media's permalink; the post is published
@@ -13,6 +17,7 @@ import { PublishError, type PublishContext, type PublishProvider, type PublishSt
 import type { MetaGraph } from './http.js';
 import type { ResolvedInstagramOptions } from './options.js';
 import { mediaTypeOf } from './target.js';
+import { uploadStep, type InstagramUploadOptions, type UploadJob } from './upload.js';
 
 interface StatusAnswer { status_code?: unknown; status?: unknown }
 interface MediaAnswer { id?: unknown; permalink?: unknown; caption?: unknown; timestamp?: unknown }
@@ -20,7 +25,14 @@ interface MediaAnswer { id?: unknown; permalink?: unknown; caption?: unknown; ti
 const quotaKey = (ctx: PublishContext) => `instagram:publish:${ctx.account.id}`;
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
-export function createInstagramPublish(graph: MetaGraph, options: ResolvedInstagramOptions): PublishProvider {
+/**
+ * A video Herald holds the bytes of and Instagram cannot fetch: it goes through a resumable container and rupload.
+ * Images have no documented upload path (image_url only, §4.3), so they always need a URL.
+ */
+const uploadsBytes = (m: { contentType: string; url?: string | undefined }) => m.contentType.startsWith('video/') && !m.url;
+
+/** `options` may carry the upload settings (resumeUploads); their defaults apply otherwise. */
+export function createInstagramPublish(graph: MetaGraph, options: ResolvedInstagramOptions & InstagramUploadOptions): PublishProvider {
   const get = <T>(ctx: PublishContext, path: string, what: string, params?: Record<string, string>) =>
     graph.call<T>(path, { token: ctx.account.accessToken, what, signal: ctx.signal, ...(params ? { params } : {}) });
   const post = <T>(ctx: PublishContext, path: string, what: string, params: Record<string, string>, commit = false) =>
@@ -69,9 +81,11 @@ export function createInstagramPublish(graph: MetaGraph, options: ResolvedInstag
       if (strings(ctx.state.data.children).length === ctx.media.length) return { type: 'continue', state: ctx.state };
       const ids: string[] = [];
       for (let i = 0; i < ctx.media.length; i++) {
-        const video = ctx.media[i]!.contentType.startsWith('video/');
+        const m = ctx.media[i]!;
+        const video = m.contentType.startsWith('video/');
+        const source: Record<string, string> = uploadsBytes(m) ? { upload_type: 'resumable' } : video ? { video_url: mediaUrl(ctx, i) } : { image_url: mediaUrl(ctx, i) };
         ids.push(await createContainer(ctx, {
-          is_carousel_item: 'true', ...(video ? { media_type: 'VIDEO', video_url: mediaUrl(ctx, i) } : { image_url: mediaUrl(ctx, i) }),
+          is_carousel_item: 'true', ...(video ? { media_type: 'VIDEO' } : {}), ...source,
         }, `carousel item ${i} container`));
       }
       return { type: 'continue', state: { ...ctx.state, data: { ...ctx.state.data, children: ids } } };
@@ -92,9 +106,16 @@ export function createInstagramPublish(graph: MetaGraph, options: ResolvedInstag
       const caption = { caption: ctx.text };
       const params: Record<string, string> = type === 'CAROUSEL'
         ? { media_type: 'CAROUSEL', children: strings(ctx.state.data.children).join(','), ...caption }
-        : type === 'REELS' ? { media_type: 'REELS', video_url: mediaUrl(ctx, 0), ...caption } : { image_url: mediaUrl(ctx, 0), ...caption };
+        : type === 'REELS'
+          ? { media_type: 'REELS', ...(uploadsBytes(ctx.media[0]!) ? { upload_type: 'resumable' } : { video_url: mediaUrl(ctx, 0) }), ...caption }
+          : { image_url: mediaUrl(ctx, 0), ...caption };
       const id = await createContainer(ctx, params, `${type} container`);
       return { type: 'continue', state: { ...ctx.state, containerId: id, data: { ...ctx.state.data, containerCreatedAt: new Date().toISOString() } } };
+    },
+
+    async upload(ctx) {
+      await uploadStep({ options, statusCode: async (c, id) => (await statusOf(c, id)).code }, ctx, uploadJobs(ctx));
+      return { type: 'continue', state: ctx.state };
     },
 
     async containerStatus(ctx) {
@@ -118,6 +139,21 @@ export function createInstagramPublish(graph: MetaGraph, options: ResolvedInstag
     },
   };
 
+  /** Containers waiting for bytes: uploaded carousel videos (their item containers) or an uploaded reel. */
+  function uploadJobs(ctx: PublishContext): UploadJob[] {
+    if (mediaTypeOf(ctx.options, ctx.media) === 'CAROUSEL') {
+      const children = strings(ctx.state.data.children);
+      return ctx.media.flatMap((m, i) => {
+        if (!uploadsBytes(m)) return [];
+        const containerId = children[i];
+        if (!containerId) throw new PublishError('permanent', 'missing_container', `carousel item ${i} has no container to upload to`);
+        return [{ containerId, media: m, label: `media ${i}` }];
+      });
+    }
+    const m = ctx.media[0];
+    return m && uploadsBytes(m) ? [{ containerId: requireContainer(ctx.state), media: m, label: 'media 0' }] : [];
+  }
+
   /** The media media_publish created, found among the account's recent media by caption and time. */
   async function findPublishedMedia(ctx: PublishContext): Promise<MediaAnswer | undefined> {
     const a = await get<{ data?: MediaAnswer[] }>(ctx, `/${ctx.account.platformAccountId}/media`, 'recent media', { fields: 'id,caption,timestamp,permalink', limit: '25' });
@@ -129,13 +165,17 @@ export function createInstagramPublish(graph: MetaGraph, options: ResolvedInstag
   return {
     plan(target) {
       const type = mediaTypeOf(target.options, target.media);
+      const upload: PublishStepSpec[] = (type === 'CAROUSEL' ? target.media : target.media.slice(0, 1)).some(uploadsBytes)
+        ? [{ name: 'upload', kind: 'transfer', status: 'uploading' }] : [];
       return [
         { name: 'limit', kind: 'prepare', status: 'preparing' },
         ...(type === 'CAROUSEL' ? [
           { name: 'children', kind: 'prepare', status: 'preparing' },
+          ...upload,
           { name: 'childrenStatus', kind: 'await', status: 'processing' },
         ] satisfies PublishStepSpec[] : []),
         { name: 'container', kind: 'prepare', status: 'preparing' },
+        ...(type === 'REELS' ? upload : []),
         { name: 'containerStatus', kind: 'await', status: 'processing' },
         { name: 'publish', kind: 'commit', status: 'submitting' },
         { name: 'permalink', kind: 'prepare', status: 'processing' },

@@ -1,7 +1,8 @@
 // Instagram's post rules (contract §4.3): caption ≤ 2200 characters, ≤ 30 hashtags, ≤ 20 @mentions; 1-10 media
-// (a carousel 2-10); images JPEG only, videos MP4/MOV (published as Reels). Instagram pulls every file from a
-// public URL (image_url / video_url): an uploaded file without a URL cannot be sent yet (resumable upload, §4.4,
-// is not implemented), so it is a validation issue instead of a publish failure.
+// (a carousel 2-10); images JPEG only, videos MP4/MOV (published as Reels). Media with a public URL are fetched by
+// Instagram (image_url / video_url). Uploaded videos are sent through resumable upload (§4.4, upload.ts); Meta
+// documents no upload for images (image_url only), so an uploaded image without a URL is a validation issue instead
+// of a publish failure.
 import type { TargetDraft, ValidationIssue } from '../provider.js';
 
 export type InstagramMediaType = 'IMAGE' | 'REELS' | 'CAROUSEL';
@@ -36,8 +37,11 @@ export function validateInstagramTarget(draft: TargetDraft): ValidationIssue[] {
   if (type === 'CAROUSEL' && (n < 2 || n > 10)) issues.push({ field: 'media', rule: 'carousel_size', message: 'An Instagram carousel needs 2 to 10 media' });
   if (type !== 'CAROUSEL' && n !== 1) issues.push({ field: 'media', rule: 'single_media', message: `An Instagram ${type} post takes exactly one media item` });
   draft.media.forEach((m, i) => {
-    if (!m.url) {
-      issues.push({ field: `media.${i}`, rule: 'public_url_required', message: 'Instagram fetches media from a public URL; this file has none (uploads without a public URL are not supported for Instagram yet)' });
+    if (!m.url && !m.contentType?.startsWith('video/')) {
+      issues.push({
+        field: `media.${i}`, rule: 'public_url_required',
+        message: 'Instagram takes images only from a public URL (JPEG); this image has none. Videos can be uploaded to Herald; images need a public URL',
+      });
     }
     const ct = m.contentType;
     if (type === 'REELS' && ct && !VIDEO_TYPES.includes(ct)) issues.push({ field: `media.${i}`, rule: 'media_type', message: 'Reels need an MP4 or MOV video' });

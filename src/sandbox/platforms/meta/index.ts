@@ -5,8 +5,10 @@
 import type { PlatformServices, SandboxPlatform, SandboxPlatformFactory } from '../../platform.js';
 import { GraphAuth } from './auth.js';
 import { controlRoutes } from './control-routes.js';
+import { insightsControlRoutes, insightsRoutes } from './insights-routes.js';
 import { instagramRoutes } from './instagram-routes.js';
 import { oauthRoutes } from './oauth-routes.js';
+import { ruploadRoutes } from './rupload-routes.js';
 import { resolveMetaOptions, type MetaSandboxOptions } from './options.js';
 import { MetaStore } from './store.js';
 import { MetaWebhooks, signMetaWebhook } from './webhook.js';
@@ -26,8 +28,10 @@ export function metaPlatform(opts: MetaSandboxOptions = {}): SandboxPlatformFact
       routes: async (app) => {
         await app.register(oauthRoutes(store, options, auth));
         await app.register(instagramRoutes(store, options, auth));
+        await app.register(insightsRoutes(store, options, auth));
+        await app.register(ruploadRoutes(store, options));
       },
-      controlRoutes: controlRoutes(store, webhooks),
+      controlRoutes: async (app) => { await app.register(controlRoutes(store, webhooks)); await app.register(insightsControlRoutes(store, options)); },
       snapshot: () => store.snapshot(),
       reset: () => {
         store.clear();

@@ -5,6 +5,7 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { GraphAuth } from './auth.js';
 import { sendGraphError } from './envelope.js';
+import { igUserNode } from './insights-routes.js';
 import type { ResolvedMetaOptions } from './options.js';
 import { newGraphId, type Container, type MetaStore } from './store.js';
 
@@ -54,6 +55,9 @@ export function instagramRoutes(store: MetaStore, options: ResolvedMetaOptions, 
       const isItem = String(p.is_carousel_item) === 'true';
       const type = p.media_type ?? 'IMAGE';
       const caption = p.caption;
+      if (p.upload_type !== undefined && (p.upload_type !== 'resumable' || !(type === 'REELS' || (type === 'VIDEO' && isItem)))) {
+        return sendGraphError(reply, { code: 100, message: `upload_type=${p.upload_type} is only supported as upload_type=resumable for REELS and VIDEO carousel items` });
+      }
       if (caption !== undefined && isItem) return sendGraphError(reply, { code: 100, message: 'caption is not supported on carousel items' });
       if (caption !== undefined && captionError(caption, reply)) return reply;
       const now = Date.now();
@@ -75,6 +79,10 @@ export function instagramRoutes(store: MetaStore, options: ResolvedMetaOptions, 
         if (!p.image_url) return sendGraphError(reply, { code: 100, message: 'The parameter image_url is required' });
         if (!['jpg', 'jpeg'].includes(extensionOf(p.image_url))) return sendGraphError(reply, { code: 36001, subcode: 2207005, message: 'The image format is not supported.', userMsg: 'Only JPEG images are supported.' });
         c = { ...base, mediaType: 'IMAGE', url: p.image_url, readyAt: now + options.imageProcessingMs };
+      } else if ((type === 'REELS' || (type === 'VIDEO' && isItem)) && p.upload_type === 'resumable') {
+        // §4.4: the bytes come later through rupload; until they all arrive the container stays IN_PROGRESS.
+        if (p.video_url) return sendGraphError(reply, { code: 100, message: 'video_url cannot be used with upload_type=resumable' });
+        c = { ...base, mediaType: type, readyAt: Number.POSITIVE_INFINITY, upload: { receivedBytes: 0, busy: false, requests: 0 } };
       } else if (type === 'REELS' || (type === 'VIDEO' && isItem)) {
         if (!p.video_url) return sendGraphError(reply, { code: 100, message: 'The parameter video_url is required' });
         if (!['mp4', 'mov'].includes(extensionOf(p.video_url))) return sendGraphError(reply, { code: 352, subcode: 2207026, message: 'The video format is not supported. Please check the spec for supported formats.' });
@@ -179,6 +187,8 @@ export function instagramRoutes(store: MetaStore, options: ResolvedMetaOptions, 
       }
       const m = store.media.get(objectId);
       if (m) return mediaFields(m);
+      const igUser = igUserNode(store, options, objectId, (request.query as Params).fields);
+      if (igUser) return 'error' in igUser ? sendGraphError(reply, igUser.error) : igUser.body;
       const cm = store.comments.find((x) => x.id === objectId);
       if (cm) {
         return {

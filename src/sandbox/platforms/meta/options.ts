@@ -41,6 +41,12 @@ export interface MetaSandboxOptions {
   longLivedTokenSeconds?: number;
   /** Authorization codes live this long (§3.1 UNCONFIRMED ~10 min). */
   codeTtlSeconds?: number;
+  /**
+   * fb_exchange_token called with a still-valid long-lived token (§3.3: no refresh for user tokens; UNCONFIRMED what
+   * an exchange of a long-lived token answers): `same_expiry` (default) answers a token expiring when the old one
+   * does; `extend` answers a fresh ~60-day token.
+   */
+  longLivedExchange?: 'same_expiry' | 'extend';
   /** Video containers stay IN_PROGRESS this long; image containers `imageProcessingMs`. */
   videoProcessingMs?: number;
   imageProcessingMs?: number;
@@ -55,6 +61,11 @@ export interface MetaSandboxOptions {
   publishingWindowSeconds?: number;
   /** Per-token call limit on the Graph routes; none by default. */
   rateLimit?: MetaRateLimit;
+  /**
+   * `GET` on a rupload URL answers `{"offset": <bytes received>}` so an interrupted upload can resume (§4.4: resume
+   * semantics UNCONFIRMED); false: the route does not exist (404) and clients must restart from offset 0.
+   */
+  ruploadOffsetLookup?: boolean;
   /** Webhook callback (signed with the app secret). */
   webhook?: { url?: string | undefined };
 }
@@ -67,6 +78,7 @@ export interface ResolvedMetaOptions {
   shortLivedTokenSeconds: number;
   longLivedTokenSeconds: number;
   codeTtlSeconds: number;
+  longLivedExchange: 'same_expiry' | 'extend';
   videoProcessingMs: number;
   imageProcessingMs: number;
   containerTtlMs: number;
@@ -75,6 +87,7 @@ export interface ResolvedMetaOptions {
   publishingLimit: number;
   publishingWindowSeconds: number;
   rateLimit: MetaRateLimit | undefined;
+  ruploadOffsetLookup: boolean;
   webhook: { url?: string | undefined; secret: string };
 }
 
@@ -94,6 +107,7 @@ export function resolveMetaOptions(o: MetaSandboxOptions = {}): ResolvedMetaOpti
     shortLivedTokenSeconds: o.shortLivedTokenSeconds ?? 7200,
     longLivedTokenSeconds: o.longLivedTokenSeconds ?? 5_183_944,
     codeTtlSeconds: o.codeTtlSeconds ?? 600,
+    longLivedExchange: o.longLivedExchange ?? 'same_expiry',
     videoProcessingMs: o.videoProcessingMs ?? 1000,
     imageProcessingMs: o.imageProcessingMs ?? 0,
     containerTtlMs: o.containerTtlMs ?? 24 * 3600_000,
@@ -102,6 +116,7 @@ export function resolveMetaOptions(o: MetaSandboxOptions = {}): ResolvedMetaOpti
     publishingLimit: o.publishingLimit ?? 50,
     publishingWindowSeconds: o.publishingWindowSeconds ?? 86_400,
     rateLimit: o.rateLimit,
+    ruploadOffsetLookup: o.ruploadOffsetLookup ?? true,
     webhook: { ...(o.webhook?.url ? { url: o.webhook.url } : {}), secret: appSecret },
   };
 }
