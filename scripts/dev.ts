@@ -23,6 +23,7 @@ import { LocalMediaStore } from '../src/storage/local-media-store.js';
 import { createHeraldWorker } from '../src/worker/create-worker.js';
 import { loadWorkflowBundle } from '../src/worker/workflow-bundle.js';
 import { nudgeStoredWebhooks } from '../src/worker/webhook-sweep.js';
+import { ensureInsightsSchedules } from '../src/worker/insights-schedule-sweep.js';
 import { buildSandbox } from '../src/sandbox/app.js';
 import { sandboxOptionsFromConfig } from '../src/sandbox/options-from-config.js';
 import { TIKTOK_SANDBOX_CLIENT_KEY, TIKTOK_SANDBOX_CLIENT_SECRET } from '../src/sandbox/platforms/tiktok/options.js';
@@ -104,6 +105,10 @@ async function main() {
   });
   const workerRun = worker.run();
   await nudgeStoredWebhooks(database.db, temporalClient, config.TEMPORAL_TASK_QUEUE, log, platforms.list().filter((p) => p.webhooks).map((p) => p.id));
+  await ensureInsightsSchedules(database.db, temporalClient, {
+    taskQueue: config.TEMPORAL_TASK_QUEUE, everyMinutes: config.INSIGHTS_SYNC_INTERVAL_MINUTES,
+    platforms: platforms.list().filter((p) => p.insights).map((p) => p.id), log,
+  });
   // The SDK's runtime already starts draining the worker on SIGINT/SIGTERM; shut it down only if it has not.
   stops.push({ name: 'worker', stop: async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();

@@ -13,6 +13,7 @@ import { LocalMediaStore } from '../storage/local-media-store.js';
 import { createHeraldWorker } from './create-worker.js';
 import { loadWorkflowBundle } from './workflow-bundle.js';
 import { nudgeStoredWebhooks } from './webhook-sweep.js';
+import { ensureInsightsSchedules } from './insights-schedule-sweep.js';
 
 const config = loadConfig();
 const logger = createLogger(config.LOG_LEVEL, 'worker');
@@ -51,6 +52,13 @@ const running = worker.run();
 const webhookPlatforms = platforms.list().filter((p) => p.webhooks).map((p) => p.id);
 const nudged = await nudgeStoredWebhooks(database.db, temporalClient, config.TEMPORAL_TASK_QUEUE, logger, webhookPlatforms);
 if (nudged.length > 0) logger.info({ platforms: nudged }, 'nudged ingestion of stored webhook events');
+const schedules = await ensureInsightsSchedules(database.db, temporalClient, {
+  taskQueue: config.TEMPORAL_TASK_QUEUE,
+  everyMinutes: config.INSIGHTS_SYNC_INTERVAL_MINUTES,
+  platforms: platforms.list().filter((p) => p.insights).map((p) => p.id),
+  log: logger,
+});
+logger.info({ schedules }, 'insights schedules ensured');
 await running;
 await connection.close();
 await clientConnection.close();
