@@ -11,6 +11,7 @@ import type { RefreshResult } from '../workflows/account-messages.js';
 import type { ActivityDeps } from './deps.js';
 import { deleteInsightsSchedule } from '../temporal/insights-schedules.js';
 import { classifyTokenFailure } from './token-failures.js';
+import { TOKEN_EXPIRING } from '../platforms/account-warnings.js';
 
 /** What the workflow knows of an account's tokens: times and flags only. */
 export interface TokenStatus {
@@ -25,6 +26,12 @@ export interface TokenStatus {
 
 export type RefreshOutcome =
   | { type: 'refreshed'; token: TokenStatus; rotated: boolean }
+  /**
+   * The token is still valid but cannot be renewed: the provider has no way to (`oauth.refresh` absent) or the
+   * platform answered with no later expiry (Meta re-exchanging a long-lived token). The workflow warns the user
+   * REAUTH_NOTICE_DAYS before `token.expiresAt`.
+   */
+  | { type: 'not_renewable'; token: TokenStatus; reason: string }
   /** The refresh token is invalid, revoked or expired (or there is none): the user must connect again. */
   | { type: 'reauth_required'; reason: string }
   | { type: 'disconnected'; reason?: string }
@@ -36,6 +43,18 @@ export interface RequestAccountRefreshInput {
   /** Expiry (ISO) of the access token the platform rejected; see RefreshRequest.staleExpiresAt. */
   staleExpiresAt?: string;
   reason: string;
+  /** What the platform said when it rejected the caller's token (see RefreshRequest.rejection). */
+  rejection?: string;
+}
+
+/**
+ * Whether a renewal extended the token. Platforms count lifetimes in whole seconds, so an unmoved expiry can come
+ * back a second off: a move of less than 5 s (or, for tokens living under a minute, 10 % of the new lifetime)
+ * does not count.
+ */
+function extendsExpiry(before: Date | null, after: Date | undefined, now = Date.now()): boolean {
+  if (!before || !after) return true;
+  return after.getTime() - before.getTime() > Math.min(5_000, 0.1 * (after.getTime() - now));
 }
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : undefined);
@@ -82,7 +101,7 @@ export function createAccountActivities({ database: { db }, platforms, crypto, l
     },
 
     /** Exchanges the stored refresh token for new tokens and stores them (a rotated refresh token replaces the old). */
-    async refreshAccountTokens(input: { accountId: string }): Promise<RefreshOutcome> {
+    async refreshAccountTokens(input: { accountId: string; rejection?: string }): Promise<RefreshOutcome> {
       const [row] = await db.select().from(socialAccounts).where(eq(socialAccounts.id, input.accountId));
       if (!row || row.status === 'disconnected') {
         return { type: 'disconnected', ...(row?.statusReason ? { reason: row.statusReason } : {}) };
@@ -100,6 +119,13 @@ export function createAccountActivities({ database: { db }, platforms, crypto, l
       }
       const { oauth, displayName } = platforms.get(row.platform);
       if (!oauth) return { type: 'reauth_required', reason: `${displayName} access tokens cannot be refreshed: connect the account again` };
+      if (!oauth.refresh) {
+        // A token the platform already refused is dead; one that still works lives until its expiry.
+        if (input.rejection !== undefined || !row.expiresAt || row.expiresAt.getTime() <= Date.now()) {
+          return { type: 'reauth_required', reason: `${displayName} rejected the access token${input.rejection ? ` (${input.rejection})` : ''} and it cannot be renewed: connect the account again` };
+        }
+        return { type: 'not_renewable', token: statusOf({ ...row, hasRefreshToken: true }), reason: `${displayName} access tokens cannot be renewed by Herald` };
+      }
 
       const stored = openAccountTokens(crypto, row);
       let fresh: TokenSet;
@@ -144,12 +170,35 @@ export function createAccountActivities({ database: { db }, platforms, crypto, l
         log.info({ accountId: row.id, platform: row.platform }, 'account tokens changed during the refresh; refreshed tokens dropped');
         return { type: 'superseded' };
       }
-      log.info({ accountId: row.id, platform: row.platform, rotated, expiresAt: iso(fresh.expiresAt) }, 'access token refreshed');
-      return {
-        type: 'refreshed',
-        rotated,
-        token: statusOf({ status: 'active', statusReason: null, expiresAt: fresh.expiresAt ?? null, refreshExpiresAt, hasRefreshToken: sealed.refreshToken !== null }),
-      };
+      const token = statusOf({ status: 'active', statusReason: null, expiresAt: fresh.expiresAt ?? null, refreshExpiresAt, hasRefreshToken: sealed.refreshToken !== null });
+      // A spent refresh token always yields a new lease; an exchange may hand back the same expiry.
+      const extended = !oauth.renewsByExchange || extendsExpiry(row.expiresAt, fresh.expiresAt);
+      log.info({ accountId: row.id, platform: row.platform, rotated, extended, expiresAt: iso(fresh.expiresAt) }, 'access token refreshed');
+      // After a rejection any fresh token is worth one more try; otherwise an unmoved expiry means renewal is over.
+      if (!extended && input.rejection === undefined) {
+        return { type: 'not_renewable', token, reason: `${displayName} renewed the token without extending it (still expires ${iso(fresh.expiresAt)})` };
+      }
+      return { type: 'refreshed', rotated, token };
+    },
+
+    /**
+     * The token cannot be renewed and expires soon: reauth_required ahead of time, with the days left in the reason.
+     * Publishing goes on until the expiry (mayPublish). Only an active account holding that expiry is marked.
+     */
+    async markTokenExpiring(input: { accountId: string; expiresAt: string }): Promise<{ reason: string } | undefined> {
+      const [row] = await db.select({ platform: socialAccounts.platform, status: socialAccounts.status, expiresAt: socialAccounts.expiresAt })
+        .from(socialAccounts).where(eq(socialAccounts.id, input.accountId));
+      const expiresAt = new Date(input.expiresAt);
+      // Another token (a reconnect) or another state (disconnected) since the workflow planned the notice.
+      if (!row || row.status !== 'active' || !row.expiresAt || Math.abs(row.expiresAt.getTime() - expiresAt.getTime()) > 1000) return undefined;
+      const name = platforms.has(row.platform) ? platforms.get(row.platform).displayName : row.platform;
+      const daysLeft = Math.max(0, Math.ceil((expiresAt.getTime() - Date.now()) / 86_400_000));
+      const reason = `${TOKEN_EXPIRING}: the ${name} access token expires on ${expiresAt.toISOString()} (${daysLeft} ${daysLeft === 1 ? 'day' : 'days'} left) and ${name} does not let Herald renew it: connect the account again before then`;
+      const marked = await db.update(socialAccounts)
+        .set({ status: 'reauth_required', statusReason: reason, updatedAt: new Date() })
+        .where(and(eq(socialAccounts.id, input.accountId), eq(socialAccounts.status, 'active'), eq(socialAccounts.expiresAt, row.expiresAt)))
+        .returning({ id: socialAccounts.id });
+      return marked.length > 0 ? { reason } : undefined;
     },
 
     /** The user must connect again; visible as status and reason in the accounts list. Never revives a disconnected account. */
@@ -209,7 +258,11 @@ export function createAccountActivities({ database: { db }, platforms, crypto, l
       try {
         return await commands.refresh(
           { accountId: input.accountId, userId: row.userId, platform: row.platform },
-          { reason: input.reason, ...(input.staleExpiresAt !== undefined ? { staleExpiresAt: input.staleExpiresAt } : {}) },
+          {
+            reason: input.reason,
+            ...(input.staleExpiresAt !== undefined ? { staleExpiresAt: input.staleExpiresAt } : {}),
+            ...(input.rejection !== undefined ? { rejection: input.rejection } : {}),
+          },
         );
       } catch (err) {
         if (err instanceof AccountCommandFailed) throw ApplicationFailure.nonRetryable(err.message, 'refresh_failed');

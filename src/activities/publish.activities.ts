@@ -6,7 +6,7 @@ import { media as mediaTable, posts, postTargets, socialAccounts, type TargetAtt
 import { openAccountTokens } from '../crypto/secret-fields.js';
 import { composeTargetText } from '../platforms/post-text.js';
 import { guessContentTypeFromUrl } from '../storage/media-types.js';
-import { publishingBlockedBy } from '../platforms/account-warnings.js';
+import { mayPublish, publishingBlockedBy } from '../platforms/account-warnings.js';
 import {
   PublishError, type Json, type MediaSource, type PublishContext, type PublishState, type PublishStepSpec,
   type ReconcileOutcome, type StepOutcome,
@@ -89,7 +89,7 @@ export function createPublishActivities({ database: { db }, platforms, crypto, m
   /** Everything a provider step needs, with the token decrypted in this process only. */
   async function buildContext(input: StepInput): Promise<{ ctx: PublishContext; platform: string; tokenExpiresAt?: string; stop: () => void }> {
     const { target, post, account } = await loadTarget(input.targetId);
-    if (account.status !== 'active') {
+    if (!mayPublish(account)) {
       throw new PublishError('permanent', 'account_inactive', `account ${account.displayName ?? account.id} is ${account.status}${account.statusReason ? `: ${account.statusReason}` : ''}`);
     }
     const blocked = publishingBlockedBy(account.statusReason);

@@ -8,3 +8,17 @@ export const MISSING_SCOPES = 'missing_scopes';
 export function publishingBlockedBy(statusReason: string | null): string | undefined {
   return statusReason?.startsWith(`${MISSING_SCOPES}:`) ? MISSING_SCOPES : undefined;
 }
+
+/**
+ * The account's token expires soon and cannot be renewed (status reauth_required, set ahead of time by
+ * accountLifecycle). Unlike other reauth_required reasons, the token still works: publishing goes on until it expires.
+ */
+export const TOKEN_EXPIRING = 'token_expiring';
+
+/** Whether an account may still publish: active, or warned of an expiry that has not come yet. */
+export function mayPublish(account: { status: string; statusReason: string | null; expiresAt: Date | null }, now = Date.now()): boolean {
+  if (account.status === 'active') return true;
+  return account.status === 'reauth_required'
+    && (account.statusReason?.startsWith(`${TOKEN_EXPIRING}:`) ?? false)
+    && account.expiresAt !== null && account.expiresAt.getTime() > now;
+}

@@ -33,6 +33,10 @@ export class AccountCommandFailed extends Error {
 export interface AccountCommandOptions {
   /** TOKEN_REFRESH_MARGIN_SECONDS, handed to workflows this client starts. */
   refreshMarginSeconds?: number;
+  /** REAUTH_NOTICE_DAYS in seconds, handed to workflows this client starts. */
+  reauthNoticeSeconds?: number;
+  /** INSIGHTS_SYNC_INTERVAL_MINUTES: the interval of the insights schedule created on connect. */
+  insightsIntervalMinutes?: number;
   /** For tests: continue-as-new after this many loop turns. */
   turnsBeforeContinueAsNew?: number;
 }
@@ -58,7 +62,11 @@ export class AccountCommands {
       signalArgs: [],
     });
     // Engagement insights are synced on a Temporal Schedule per connected account (idempotent on reconnect).
-    await ensureInsightsSchedule(this.client, { ...account, taskQueue: this.taskQueue });
+    await ensureInsightsSchedule(this.client, {
+      ...account,
+      taskQueue: this.taskQueue,
+      ...(this.options.insightsIntervalMinutes !== undefined ? { every: `${this.options.insightsIntervalMinutes} minutes` as const } : {}),
+    });
   }
 
   /** Refresh now, or confirm a newer token exists (see RefreshRequest.staleExpiresAt). */
@@ -88,6 +96,7 @@ export class AccountCommands {
       userId: account.userId,
       platform: account.platform,
       ...(this.options.refreshMarginSeconds !== undefined ? { refreshMarginSeconds: this.options.refreshMarginSeconds } : {}),
+      ...(this.options.reauthNoticeSeconds !== undefined ? { reauthNoticeSeconds: this.options.reauthNoticeSeconds } : {}),
       ...(this.options.turnsBeforeContinueAsNew !== undefined ? { turnsBeforeContinueAsNew: this.options.turnsBeforeContinueAsNew } : {}),
     };
     return {
@@ -123,4 +132,15 @@ export class AccountCommands {
       }
     }
   }
+}
+
+/** The options every AccountCommands built from configuration carries. */
+export function accountCommandOptions(config: {
+  TOKEN_REFRESH_MARGIN_SECONDS: number; REAUTH_NOTICE_DAYS: number; INSIGHTS_SYNC_INTERVAL_MINUTES: number;
+}): AccountCommandOptions {
+  return {
+    refreshMarginSeconds: config.TOKEN_REFRESH_MARGIN_SECONDS,
+    reauthNoticeSeconds: config.REAUTH_NOTICE_DAYS * 86_400,
+    insightsIntervalMinutes: config.INSIGHTS_SYNC_INTERVAL_MINUTES,
+  };
 }

@@ -15,7 +15,7 @@ import {
   type AccountLifecycleInput, type AccountLifecycleResume, type AccountPhase, type AccountWorkflowState,
   type RefreshRequest, type RefreshResult,
 } from './account-messages.js';
-import { MIN_REFRESH_INTERVAL_MS, refreshDueAt, refreshRetryDelayMs } from './refresh-timing.js';
+import { MIN_REFRESH_INTERVAL_MS, reauthNoticeAt, refreshRetryDelayMs, renewalDueAt } from './refresh-timing.js';
 import { AccountIdKey, PlatformKey, UserIdKey } from './search-attributes.js';
 
 type Activities = ReturnType<typeof createActivities>;
@@ -40,6 +40,7 @@ const disconnector = proxyActivities<Activities>({
 });
 
 const DEFAULT_MARGIN_SECONDS = 3600;
+const DEFAULT_REAUTH_NOTICE_SECONDS = 7 * 24 * 3600;
 const DEFAULT_TURNS_BEFORE_CONTINUE_AS_NEW = 200;
 /** Accounts whose token never expires or cannot be refreshed only act on messages; the timer is a safety net. */
 const IDLE_WAIT_MS = 7 * 24 * 60 * 60 * 1000;
@@ -47,6 +48,7 @@ const IDLE_WAIT_MS = 7 * 24 * 60 * 60 * 1000;
 export async function accountLifecycle(input: AccountLifecycleInput, resume?: AccountLifecycleResume): Promise<AccountWorkflowState> {
   const { accountId } = input;
   const marginMs = (input.refreshMarginSeconds ?? DEFAULT_MARGIN_SECONDS) * 1000;
+  const noticeMs = (input.reauthNoticeSeconds ?? DEFAULT_REAUTH_NOTICE_SECONDS) * 1000;
   const maxTurns = Math.max(1, input.turnsBeforeContinueAsNew ?? DEFAULT_TURNS_BEFORE_CONTINUE_AS_NEW);
 
   // What the account's row says (times and flags only), as of the last read or refresh.
@@ -54,7 +56,9 @@ export async function accountLifecycle(input: AccountLifecycleInput, resume?: Ac
   let reason: string | undefined;
   let expiresAt = resume?.expiresAt;
   let hasRefreshToken = false;
-  // The proactive refresh plan.
+  /** False once the platform would not extend the token (or cannot renew at all): warn the user instead. */
+  let renewable = !(resume?.notRenewable ?? false);
+  // The proactive plan: a refresh at nextRefreshAt, or - for a token that cannot be renewed - the reauth notice.
   let nextRefreshAt = resume?.nextRefreshAt;
   let plannedFor = resume?.plannedFor;
   let refreshCount = resume?.refreshCount ?? 0;
@@ -72,11 +76,13 @@ export async function accountLifecycle(input: AccountLifecycleInput, resume?: Ac
 
   // Handlers change the phase while the loop awaits: read it through a call so the type checker does not narrow it.
   const isDisconnected = () => phase === 'disconnected';
+  /** Whether the planned action is a renewal (else the reauth notice of an unrenewable token). */
+  const renews = () => hasRefreshToken && renewable;
   const state = (): AccountWorkflowState => ({
     phase,
     refreshCount,
     ...(expiresAt ? { expiresAt } : {}),
-    ...(phase === 'active' && nextRefreshAt ? { nextRefreshAt } : {}),
+    ...(phase === 'active' && nextRefreshAt ? (renews() ? { nextRefreshAt } : { reauthNoticeAt: nextRefreshAt }) : {}),
     ...(reason ? { reason } : {}),
   });
   const ended = (): RefreshResult | undefined => {
@@ -91,16 +97,24 @@ export async function accountLifecycle(input: AccountLifecycleInput, resume?: Ac
     nextRefreshAt = next;
   };
 
-  /** Plans the proactive refresh once per expiry: re-reading the same expiry later must not push the plan back. */
+  /**
+   * Plans the next proactive action once per expiry (re-reading the same expiry later must not push the plan back):
+   * the renewal, or for a token that cannot be renewed the reauth notice REAUTH_NOTICE before it expires.
+   */
   const plan = () => {
-    if (phase !== 'active' || !hasRefreshToken || !expiresAt) {
+    // Without a refresh token there is nothing to renew or to find unrenewable: the token lives until the platform
+    // rejects it, and the account goes reauth_required then.
+    if (phase !== 'active' || !expiresAt || !hasRefreshToken) {
       plannedFor = undefined;
       setNextRefresh(undefined);
       return;
     }
     if (plannedFor === expiresAt && nextRefreshAt) return;
     plannedFor = expiresAt;
-    setNextRefresh(Math.max(refreshDueAt(Date.parse(expiresAt), Date.now(), marginMs), lastRefreshAt + MIN_REFRESH_INTERVAL_MS));
+    const expiry = Date.parse(expiresAt);
+    setNextRefresh(renews()
+      ? Math.max(renewalDueAt(expiry, Date.now(), marginMs, noticeMs), lastRefreshAt + MIN_REFRESH_INTERVAL_MS)
+      : reauthNoticeAt(expiry, Date.now(), noticeMs));
   };
 
   const adopt = (s: TokenStatus) => {
@@ -111,10 +125,10 @@ export async function accountLifecycle(input: AccountLifecycleInput, resume?: Ac
     plan();
   };
 
-  async function runRefresh(why: string): Promise<RefreshResult> {
+  async function runRefresh(why: string, rejection?: string): Promise<RefreshResult> {
     let outcome: RefreshOutcome;
     try {
-      outcome = await tokenEndpoint.refreshAccountTokens({ accountId });
+      outcome = await tokenEndpoint.refreshAccountTokens({ accountId, ...(rejection !== undefined ? { rejection } : {}) });
     } catch (err) {
       consecutiveFailures++;
       const message = failureMessage(err);
@@ -130,6 +144,13 @@ export async function accountLifecycle(input: AccountLifecycleInput, resume?: Ac
         refreshCount++;
         adopt(outcome.token);
         return { status: 'refreshed', ...(expiresAt ? { expiresAt } : {}) };
+      case 'not_renewable':
+        consecutiveFailures = 0;
+        renewable = false;
+        plannedFor = undefined;
+        adopt(outcome.token);
+        log.info('the platform will not renew this token; the user is warned ahead of its expiry', { accountId, expiresAt, reauthNoticeAt: nextRefreshAt });
+        return { status: 'not_renewable', reason: outcome.reason, ...(expiresAt ? { expiresAt } : {}) };
       case 'reauth_required':
         await db.markReauthRequired({ accountId, reason: outcome.reason });
         phase = 'reauth_required';
@@ -149,8 +170,8 @@ export async function accountLifecycle(input: AccountLifecycleInput, resume?: Ac
     }
   }
 
-  const refresh = (why: string): Promise<RefreshResult> => {
-    inFlight ??= runRefresh(why).finally(() => { inFlight = undefined; });
+  const refresh = (why: string, rejection?: string): Promise<RefreshResult> => {
+    inFlight ??= runRefresh(why, rejection).finally(() => { inFlight = undefined; });
     return inFlight;
   };
 
@@ -171,7 +192,8 @@ export async function accountLifecycle(input: AccountLifecycleInput, resume?: Ac
       const expired = expiresAt !== undefined && Date.parse(expiresAt) <= Date.now();
       if (req.staleExpiresAt === undefined && !expired) return { status: 'already_fresh', ...(expiresAt ? { expiresAt } : {}) };
     }
-    return refresh(req.reason);
+    // A caller naming the stale token had it rejected, whether or not it passed the platform's words.
+    return refresh(req.reason, req.rejection ?? (req.staleExpiresAt !== undefined ? req.reason : undefined));
   }, { validator: validRefreshRequest });
 
   setHandler(disconnectUpdate, async (req) => {
@@ -222,12 +244,29 @@ export async function accountLifecycle(input: AccountLifecycleInput, resume?: Ac
     if (reconnects !== reconnectsHandled) {
       reconnectsHandled = reconnects;
       consecutiveFailures = 0;
+      // A new login may be renewable again.
+      renewable = true;
+      plannedFor = undefined;
       adopt(await db.getTokenStatus(accountId));
     } else if (phase === 'active' && nextRefreshAt && Date.parse(nextRefreshAt) <= Date.now()) {
-      try {
-        await refresh('scheduled refresh before expiry');
-      } catch {
-        // Logged and rescheduled by runRefresh.
+      if (renews()) {
+        try {
+          await refresh('scheduled refresh before expiry');
+        } catch {
+          // Logged and rescheduled by runRefresh.
+        }
+      } else if (expiresAt) {
+        const marked = await db.markTokenExpiring({ accountId, expiresAt });
+        if (marked) {
+          phase = 'reauth_required';
+          reason = marked.reason;
+          plan();
+          log.info('account warned ahead of an expiry that cannot be renewed', { accountId, expiresAt });
+        } else {
+          // The row moved on (a reconnect with a new expiry, a disconnect): follow it.
+          plannedFor = undefined;
+          adopt(await db.getTokenStatus(accountId));
+        }
       }
     }
 
@@ -240,6 +279,7 @@ export async function accountLifecycle(input: AccountLifecycleInput, resume?: Ac
         ...(expiresAt ? { expiresAt } : {}),
         ...(nextRefreshAt ? { nextRefreshAt } : {}),
         ...(plannedFor ? { plannedFor } : {}),
+        ...(renewable ? {} : { notRenewable: true }),
       };
       return await continueAsNew<typeof accountLifecycle>(input, carried);
     }

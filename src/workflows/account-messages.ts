@@ -14,6 +14,11 @@ export interface AccountLifecycleInput {
    * workflow cannot read configuration). Capped at half the token's remaining lifetime. Default 3600.
    */
   refreshMarginSeconds?: number;
+  /**
+   * REAUTH_NOTICE_DAYS in seconds: a token that cannot be renewed turns the account reauth_required this long before
+   * it expires; long-lived renewable tokens are renewed before that window opens. Default 7 days.
+   */
+  reauthNoticeSeconds?: number;
   /** Continue-as-new after this many turns of the refresh loop (or sooner, when Temporal suggests it). Default 200. */
   turnsBeforeContinueAsNew?: number;
 }
@@ -25,6 +30,8 @@ export interface AccountLifecycleResume {
   nextRefreshAt?: string;
   /** The expiry `nextRefreshAt` was planned for, so a new run does not push the plan back. */
   plannedFor?: string;
+  /** The platform would not extend the current token: no more renewals until the user reconnects. */
+  notRenewable?: boolean;
 }
 
 export type AccountPhase = 'active' | 'reauth_required' | 'disconnected';
@@ -35,6 +42,8 @@ export interface AccountWorkflowState {
   expiresAt?: string;
   /** When the next proactive refresh is due (ISO). */
   nextRefreshAt?: string;
+  /** For a token that cannot be renewed: when the account turns reauth_required ahead of its expiry (ISO). */
+  reauthNoticeAt?: string;
   reason?: string;
   refreshCount: number;
 }
@@ -47,10 +56,13 @@ export interface RefreshRequest {
    * holds a newer token, the workflow answers at once instead of refreshing again: many concurrent 401s, one refresh.
    */
   staleExpiresAt?: string;
+  /** What the platform said when it rejected the caller's token; makes an unrenewable account reauth_required. */
+  rejection?: string;
 }
 
 export interface RefreshResult {
-  status: 'refreshed' | 'already_fresh' | 'reauth_required' | 'disconnected';
+  /** `not_renewable`: the token still works but cannot be renewed; the user will be asked to reconnect in time. */
+  status: 'refreshed' | 'already_fresh' | 'not_renewable' | 'reauth_required' | 'disconnected';
   expiresAt?: string;
   reason?: string;
 }

@@ -92,6 +92,7 @@ export async function publishTarget(input: PublishTargetInput, resume?: PublishT
       const result = await accounts.requestAccountRefresh({
         accountId: input.accountId,
         reason: `${f.code} while publishing target ${targetId}`,
+        rejection: f.message,
         ...(f.staleExpiresAt ? { staleExpiresAt: f.staleExpiresAt } : {}),
       });
       return result.status === 'refreshed' || result.status === 'already_fresh';

@@ -19,3 +19,19 @@ export function refreshRetryDelayMs(consecutiveFailures: number): number {
 
 /** Proactive refreshes are never closer together than this, whatever lifetime a platform announces. */
 export const MIN_REFRESH_INTERVAL_MS = 1_000;
+
+/**
+ * When to renew a token, given the REAUTH_NOTICE window: a long-lived token (more than twice notice + margin
+ * left, e.g. Meta's 60-day tokens) is renewed before the notice window opens, so that if the platform turns out
+ * not to extend it the user still gets the whole notice. Shorter tokens follow refreshDueAt.
+ */
+export function renewalDueAt(expiresAtMs: number, nowMs: number, marginMs: number, noticeMs: number): number {
+  const early = noticeMs + marginMs;
+  if (expiresAtMs - nowMs > 2 * early) return expiresAtMs - early;
+  return refreshDueAt(expiresAtMs, nowMs, marginMs);
+}
+
+/** When a token that cannot be renewed turns the account reauth_required: `notice` before expiry, never before now. */
+export function reauthNoticeAt(expiresAtMs: number, nowMs: number, noticeMs: number): number {
+  return Math.max(nowMs, expiresAtMs - noticeMs);
+}

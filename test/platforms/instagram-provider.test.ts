@@ -113,14 +113,38 @@ describe('connect', () => {
     }
   });
 
-  test('refresh re-exchanges a valid long-lived token; after revoke it is invalid_grant', async () => {
+  test('refresh re-exchanges a valid long-lived token (same expiry by default, a new one when Meta extends); after revoke it is invalid_grant', async () => {
     const tokens = await connect(provider);
-    const fresh = await provider.oauth!.refresh({ refreshToken: tokens.refreshToken! });
+    const fresh = await provider.oauth!.refresh!({ refreshToken: tokens.refreshToken! });
     expect(fresh.accessToken).not.toBe(tokens.accessToken);
+    // The sandbox's default follows §3.3: an exchanged long-lived token keeps its expiry (renewal does not extend).
+    expect(Math.abs(fresh.expiresAt!.getTime() - tokens.expiresAt!.getTime())).toBeLessThan(2000);
     await provider.oauth!.revoke({ accessToken: fresh.accessToken });
-    const err = await provider.oauth!.refresh({ refreshToken: tokens.refreshToken! }).catch((e) => e);
+    const err = await provider.oauth!.refresh!({ refreshToken: tokens.refreshToken! }).catch((e) => e);
     expect(err).toMatchObject({ kind: 'invalid_grant', code: '190/458' });
+    expect(err.message).toContain('the user removed the app');
     expect(err.message).not.toContain(tokens.refreshToken!);
+
+    const extending = await startSandbox({ meta: { longLivedExchange: 'extend', longLivedTokenSeconds: 3600 } });
+    try {
+      const p = providerFor(extending);
+      const first = await connect(p);
+      await fetch(`${extending.baseUrl}/__sandbox/meta/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ expiresInSeconds: 600 }) });
+      const renewed = await p.oauth!.refresh!({ refreshToken: first.refreshToken! });
+      expect(renewed.expiresAt!.getTime() - Date.now()).toBeGreaterThan(3500_000);
+      // A password change invalidates every session: the exchange answers 190/460 with its meaning.
+      await fetch(`${extending.baseUrl}/__sandbox/meta/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ invalidate: 460 }) });
+      const dead = await p.oauth!.refresh!({ refreshToken: renewed.refreshToken! }).catch((e) => e);
+      expect(dead).toMatchObject({ kind: 'invalid_grant', code: '190/460' });
+      expect(dead.message).toContain('changed their password');
+    } finally {
+      await extending.close();
+    }
+  });
+
+  test('tokenRenewal none: the provider offers no refresh at all', () => {
+    expect(providerFor(sb, { tokenRenewal: 'none' }).oauth!.refresh).toBeUndefined();
+    expect(provider.oauth!.refresh).toBeTypeOf('function');
   });
 
   test('a bad code is invalid_grant', async () => {

@@ -116,23 +116,23 @@ describe('refresh and revoke', () => {
     const oauth = oauthFor(sb);
     const back = await approve(oauth.authorizeUrl({ state: 's', redirectUri: REDIRECT }));
     const first = await oauth.exchangeCode({ code: back.get('code')!, redirectUri: REDIRECT });
-    const second = await oauth.refresh({ refreshToken: first.refreshToken! });
+    const second = await oauth.refresh!({ refreshToken: first.refreshToken! });
     expect(second.refreshToken).toMatch(/^rft\./);
     expect(second.refreshToken).not.toBe(first.refreshToken);
-    const spent = await oauth.refresh({ refreshToken: first.refreshToken! }).catch((e: unknown) => e);
+    const spent = await oauth.refresh!({ refreshToken: first.refreshToken! }).catch((e: unknown) => e);
     expect(spent).toBeInstanceOf(OAuthError);
     expect(spent).toMatchObject({ kind: 'invalid_grant', code: 'invalid_grant' });
 
     await oauth.revoke({ accessToken: second.accessToken });
     expect(await oauth.fetchProfiles(second).catch((e: unknown) => e)).toMatchObject({ kind: 'permanent', code: 'access_token_invalid' });
-    expect(await oauth.refresh({ refreshToken: second.refreshToken! }).catch((e: unknown) => e)).toMatchObject({ kind: 'invalid_grant' });
+    expect(await oauth.refresh!({ refreshToken: second.refreshToken! }).catch((e: unknown) => e)).toMatchObject({ kind: 'invalid_grant' });
   });
 
   test('without rotation the same refresh token is kept', async () => {
     await withSandbox({ rotateRefreshToken: false }, async (other) => {
       const oauth = oauthFor(other);
       const first = await oauth.exchangeCode({ code: (await approve(oauth.authorizeUrl({ state: 's', redirectUri: REDIRECT }))).get('code')!, redirectUri: REDIRECT });
-      expect((await oauth.refresh({ refreshToken: first.refreshToken! })).refreshToken).toBe(first.refreshToken);
+      expect((await oauth.refresh!({ refreshToken: first.refreshToken! })).refreshToken).toBe(first.refreshToken);
     });
   });
 });
@@ -140,25 +140,25 @@ describe('refresh and revoke', () => {
 describe('token endpoint failures', () => {
   test('invalid_grant is recognised even with HTTP 200', async () => {
     await withSandbox({ oauthErrorStatus: 200 }, async (other) => {
-      const err = await oauthFor(other).refresh({ refreshToken: 'rft.unknown' }).catch((e: unknown) => e);
+      const err = await oauthFor(other).refresh!({ refreshToken: 'rft.unknown' }).catch((e: unknown) => e);
       expect(err).toMatchObject({ name: 'OAuthError', kind: 'invalid_grant' });
     });
   });
 
   test('a wrong client secret is permanent; 5xx and server_error are transient', async () => {
-    const bad = await oauthFor(sb, { clientSecret: 'wrong' }).refresh({ refreshToken: 'rft.x' }).catch((e: unknown) => e);
+    const bad = await oauthFor(sb, { clientSecret: 'wrong' }).refresh!({ refreshToken: 'rft.x' }).catch((e: unknown) => e);
     expect(bad).toMatchObject({ kind: 'permanent', code: 'invalid_client' });
     await sb.control.addFault({ match: { method: 'POST', path: '/tiktok/v2/oauth/token/' }, action: { type: 'status', status: 503 } });
-    expect(await oauthFor(sb).refresh({ refreshToken: 'rft.x' }).catch((e: unknown) => e)).toMatchObject({ kind: 'transient' });
+    expect(await oauthFor(sb).refresh!({ refreshToken: 'rft.x' }).catch((e: unknown) => e)).toMatchObject({ kind: 'transient' });
     await sb.control.addFault({
       match: { method: 'POST', path: '/tiktok/v2/oauth/token/' },
       action: { type: 'status', status: 200, body: { error: 'temporarily_unavailable', error_description: 'later', log_id: 'L' } },
     });
-    expect(await oauthFor(sb).refresh({ refreshToken: 'rft.x' }).catch((e: unknown) => e)).toMatchObject({ kind: 'transient', code: 'temporarily_unavailable' });
+    expect(await oauthFor(sb).refresh!({ refreshToken: 'rft.x' }).catch((e: unknown) => e)).toMatchObject({ kind: 'transient', code: 'temporarily_unavailable' });
   });
 
   test('error messages never carry the tokens sent', async () => {
-    const err = await oauthFor(sb).refresh({ refreshToken: 'rft.secret-value-123' }).catch((e: unknown) => e) as Error;
+    const err = await oauthFor(sb).refresh!({ refreshToken: 'rft.secret-value-123' }).catch((e: unknown) => e) as Error;
     expect(err.message).not.toContain('secret-value-123');
     expect(err.message).not.toContain(CLIENT_SECRET);
   });

@@ -20,6 +20,22 @@ export interface GraphErrorBody {
   error_user_msg?: string;
 }
 
+/** What each invalid-session subcode of 190/102 means for the user (§2.2), for the account's reauth reason. */
+const AUTH_SUBCODE_MEANING: Record<number, string> = {
+  458: 'the user removed the app',
+  459: 'the user must log in to Facebook to clear a security checkpoint',
+  460: 'the user changed their password or Meta invalidated the session',
+  463: 'the token expired',
+  464: 'the user is not a confirmed Facebook user',
+  467: 'the token is no longer valid (the user logged out)',
+  492: 'the session is invalid',
+};
+
+function authMeaning(e: GraphErrorBody | undefined): string {
+  const meaning = e?.error_subcode !== undefined ? AUTH_SUBCODE_MEANING[e.error_subcode] : undefined;
+  return meaning ? ` [${meaning}]` : '';
+}
+
 const THROTTLE_CODES = new Set([4, 17, 32, 613, 80001, 80002]);
 const AUTH_CODES = new Set([190, 102]);
 const RETRYABLE_SUBCODES = new Set([2207001, 2207003, 2207008, 2207027, 2207032, 2207052]);
@@ -69,7 +85,7 @@ export function publishErrorFrom(
   const text = `${what} answered ${status} (#${code})${e?.message ? `: ${e.message}` : ''}${e?.error_user_msg ? ` - ${e.error_user_msg}` : ''}`;
   const c = e?.code;
   const sub = e?.error_subcode;
-  if (c !== undefined && AUTH_CODES.has(c)) return new PublishError('auth', code, text);
+  if (c !== undefined && AUTH_CODES.has(c)) return new PublishError('auth', code, `${text}${authMeaning(e)}`);
   if (sub === SPAM_RESTRICTION_SUBCODE) return new PublishError('permanent', code, text);
   if (c !== undefined && THROTTLE_CODES.has(c)) return new PublishError('rate_limited', code, text, regainWaitMs(usageHeader) ?? waits.rateLimitWaitMs);
   if (sub === PUBLISHING_LIMIT_SUBCODE) return new PublishError('rate_limited', code, text, waits.publishingWindowMs);
@@ -85,7 +101,7 @@ export function oauthErrorFrom(status: number, body: unknown, what: string): OAu
   const code = codeString(e, status);
   const text = `${what} answered ${status} (#${code})${e?.message ? `: ${e.message}` : ''}`;
   const c = e?.code;
-  if (c !== undefined && AUTH_CODES.has(c)) return new OAuthError('invalid_grant', code, text);
+  if (c !== undefined && AUTH_CODES.has(c)) return new OAuthError('invalid_grant', code, `${text}${authMeaning(e)}`);
   // 100/36009: the code was used or expired - the user must log in again.
   if (c === 100 && e?.error_subcode === 36009) return new OAuthError('invalid_grant', code, text);
   if ((c !== undefined && THROTTLE_CODES.has(c)) || c === 1 || c === 2 || e?.is_transient === true || status >= 500 || !e) {

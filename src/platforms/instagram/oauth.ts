@@ -1,9 +1,11 @@
 // Facebook Login for the Instagram API (contract §3): the dialog, code → short-lived user token → long-lived token
 // (fb_exchange_token, ~60 days), then one profile per Page that has a linked Instagram professional account.
-// Meta has no refresh token for user tokens (§3.3): `refresh` re-exchanges a still-valid long-lived token through
-// fb_exchange_token (the endpoint accepts any unexpired user token; UNCONFIRMED that the lifetime is extended, the
-// answer's expires_in says). An expired or invalid token answers 190 → invalid_grant, so the account goes
-// reauth_required. The long-lived access token therefore doubles as the "refresh token" Herald stores.
+// Meta has no refresh token for user tokens (§3.3). With tokenRenewal `exchange`, `refresh` re-exchanges the
+// still-valid long-lived token through fb_exchange_token (UNCONFIRMED whether that extends it: the answer's
+// expires_in says, and accountLifecycle sees whether the expiry moved; if not, it warns the user REAUTH_NOTICE_DAYS
+// ahead). With `none` there is no `refresh` at all and the warning is planned from the start. An expired or
+// invalidated token answers 190 (subcodes 458-467) → invalid_grant, so the account goes reauth_required with
+// Meta's reason. The long-lived access token doubles as the "refresh token" Herald stores.
 import { OAuthError, type ConnectedProfile, type OAuthProvider, type TokenSet } from '../provider.js';
 import type { MetaGraph } from './http.js';
 import type { ResolvedInstagramOptions } from './options.js';
@@ -51,9 +53,9 @@ export function createInstagramOAuth(graph: MetaGraph, options: ResolvedInstagra
       return { ...long, scopes };
     },
 
-    async refresh({ refreshToken }) {
-      return exchangeLongLived(refreshToken);
-    },
+    ...(options.tokenRenewal === 'exchange'
+      ? { refresh: async ({ refreshToken }: { refreshToken: string }) => exchangeLongLived(refreshToken), renewsByExchange: true }
+      : {}),
 
     async revoke({ accessToken }) {
       await graph.oauthCall('/me/permissions', { method: 'DELETE', what: 'revoke', token: accessToken });

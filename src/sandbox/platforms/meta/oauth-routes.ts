@@ -2,7 +2,7 @@
 // token, fb_exchange_token → long-lived token (~60 days), /me, /me/accounts with each page's
 // instagram_business_account, /me/permissions (GET lists, DELETE revokes the login).
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { GraphAuth } from './auth.js';
+import { tokenProblem, type GraphAuth } from './auth.js';
 import { sendGraphError } from './envelope.js';
 import type { ResolvedMetaOptions } from './options.js';
 import type { MetaStore } from './store.js';
@@ -38,11 +38,12 @@ export function oauthRoutes(store: MetaStore, options: ResolvedMetaOptions, auth
       }
       if (q.grant_type === 'fb_exchange_token') {
         const t = q.fb_exchange_token ? store.tokens.get(q.fb_exchange_token) : undefined;
-        if (!t) return sendGraphError(reply, { code: 190, message: 'Invalid OAuth access token - Cannot parse access token' });
-        if (t.revoked) return sendGraphError(reply, { code: 190, subcode: 458, message: 'Error validating access token: The user has not authorized application.' });
-        if (t.expiresAt <= Date.now()) return sendGraphError(reply, { code: 190, subcode: 463, message: 'Error validating access token: Session has expired.' });
-        const long = store.newToken(t.userId, t.scopes, true);
-        return { access_token: long.token, token_type: 'bearer', expires_in: options.longLivedTokenSeconds };
+        const invalid = tokenProblem(t);
+        if (invalid) return sendGraphError(reply, invalid);
+        // A long-lived token exchanged again keeps its expiry unless the sandbox is told otherwise (§3.3).
+        const keep = t!.longLived && options.longLivedExchange === 'same_expiry';
+        const long = store.newToken(t!.userId, t!.scopes, true, keep ? t!.expiresAt : undefined);
+        return { access_token: long.token, token_type: 'bearer', expires_in: Math.max(0, Math.round((long.expiresAt - Date.now()) / 1000)) };
       }
       const grant = q.code ? store.codes.get(q.code) : undefined;
       if (!grant || grant.used || grant.expiresAt <= Date.now()) {

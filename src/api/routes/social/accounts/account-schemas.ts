@@ -10,7 +10,7 @@ export const accountSchema = z.object({
   displayName: z.string().nullable(),
   scopes: z.array(z.string()),
   status: z.enum(['active', 'reauth_required', 'disconnected'])
-    .describe('`reauth_required`: the platform no longer honours the refresh token; connect the account again'),
+    .describe('`reauth_required`: connect the account again. The reason says why; `token_expiring: ...` means the token still works (posts still publish) until the date it gives'),
   statusReason: z.string().nullable().describe('Why the account is not active'),
   expiresAt: z.iso.datetime().nullable().describe('When the access token expires'),
   refreshExpiresAt: z.iso.datetime().nullable(),
@@ -28,8 +28,8 @@ export const presentAccount = (a: AccountRow): AccountView => ({
 });
 
 export const refreshResultSchema = z.object({
-  status: z.enum(['refreshed', 'already_fresh', 'reauth_required', 'disconnected'])
-    .describe('`already_fresh`: a newer token than the one asked about exists; nothing was sent to the platform'),
+  status: z.enum(['refreshed', 'already_fresh', 'not_renewable', 'reauth_required', 'disconnected'])
+    .describe('`already_fresh`: a newer token than the one asked about exists; nothing was sent to the platform. `not_renewable`: the token still works but the platform will not extend it; the account turns reauth_required REAUTH_NOTICE_DAYS before it expires'),
   expiresAt: z.iso.datetime().optional().describe('Expiry of the access token now stored'),
   reason: z.string().optional(),
 });

@@ -3,7 +3,7 @@
 // tokens: the API itself never writes a token after connect.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AccountCommandFailed, AccountCommands } from '../../../../temporal/account-commands.js';
+import { AccountCommandFailed, AccountCommands, accountCommandOptions } from '../../../../temporal/account-commands.js';
 import { ApiError, notFound, unavailable } from '../../../errors.js';
 import { errorBodySchema, errorResponses, idParamsSchema } from '../../../schemas/common.js';
 import { findOwnedAccount, listAccounts } from './account-repository.js';
@@ -13,9 +13,7 @@ const tags = ['accounts'];
 
 const accountRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db } = app.database;
-  const commands = new AccountCommands(app.temporal.client, app.config.TEMPORAL_TASK_QUEUE, {
-    refreshMarginSeconds: app.config.TOKEN_REFRESH_MARGIN_SECONDS,
-  });
+  const commands = new AccountCommands(app.temporal.client, app.config.TEMPORAL_TASK_QUEUE, accountCommandOptions(app.config));
 
   app.get('/api/social/accounts', {
     schema: {

@@ -5,7 +5,7 @@
 //        `?connected=<platform>&accounts=<ids>` or `?error=<code>&message=...`.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AccountCommands } from '../../../../temporal/account-commands.js';
+import { AccountCommands, accountCommandOptions } from '../../../../temporal/account-commands.js';
 import { toErrorReply } from '../../../plugins/app/error-handler.js';
 import { errorBodySchema, errorResponses } from '../../../schemas/common.js';
 import { accountSchema, presentAccount } from '../accounts/account-schemas.js';
@@ -53,9 +53,7 @@ const connectRoutes: FastifyPluginAsyncZod = async (app) => {
     config: app.config,
     providers: app.providers,
     crypto: () => tokenCryptoFor(app.config),
-    accounts: new AccountCommands(app.temporal.client, app.config.TEMPORAL_TASK_QUEUE, {
-      refreshMarginSeconds: app.config.TOKEN_REFRESH_MARGIN_SECONDS,
-    }),
+    accounts: new AccountCommands(app.temporal.client, app.config.TEMPORAL_TASK_QUEUE, accountCommandOptions(app.config)),
     log: app.log,
   });
 
