@@ -39,15 +39,24 @@ interface AccountRow {
   refreshToken: string | null;
 }
 
-/** A provider's rate-limit answer → retryable failure with the platform's delay; anything else is rethrown. */
-export function rateLimitFailure(err: unknown): unknown {
+/**
+ * What a provider failure means for the sync: a rate limit → retryable with the platform's delay; a permanent or auth
+ * answer (a permission removed, a token rejected) → not retried, the run fails visibly and the schedule's next run
+ * tries again (after the account workflow dealt with the token); anything else is rethrown and retried with backoff.
+ */
+export function insightsFailure(err: unknown): unknown {
   const delay = err instanceof PublishError && err.kind === 'rate_limited' ? err.retryAfterMs ?? 60_000
     : err instanceof OAuthError && err.kind === 'transient' && err.retryAfterMs !== undefined ? err.retryAfterMs
       : undefined;
-  if (delay === undefined) return err;
-  return ApplicationFailure.create({
-    type: 'rate_limited', message: (err as Error).message, nonRetryable: false, nextRetryDelay: Math.max(1000, delay),
-  });
+  if (delay !== undefined) {
+    return ApplicationFailure.create({
+      type: 'rate_limited', message: (err as Error).message, nonRetryable: false, nextRetryDelay: Math.max(1000, delay),
+    });
+  }
+  if (err instanceof PublishError && (err.kind === 'permanent' || err.kind === 'auth')) {
+    return ApplicationFailure.create({ type: err.kind, message: `${err.code}: ${err.message}`, nonRetryable: true });
+  }
+  return err;
 }
 
 const num = (v: number | null | undefined) => (v === undefined || v === null || !Number.isFinite(v) ? null : Math.round(v));
@@ -79,7 +88,7 @@ export function createInsightsActivities(deps: ActivityDeps) {
     try {
       return await fn(account, insights, accessToken);
     } catch (err) {
-      throw rateLimitFailure(err);
+      throw insightsFailure(err);
     }
   }
 

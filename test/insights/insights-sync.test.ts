@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { inject } from 'vitest';
-import { ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
+import { ActivityFailure, ApplicationFailure, ScheduleNotFoundError, ScheduleOverlapPolicy, WorkflowFailedError } from '@temporalio/client';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { accountInsights, postAnalytics, postTargets } from '../../src/db/schema.js';
 import { PublishError, type AccountDailyInsights, type PlatformProvider, type PostMetrics } from '../../src/platforms/provider.js';
@@ -19,11 +19,12 @@ import { startTestWorker, type TestWorker } from '../support/test-worker.js';
 const DAY = 86_400_000;
 const isoDay = (offsetDays: number) => new Date(Date.now() + offsetDays * DAY).toISOString().slice(0, 10);
 
-interface Calls { account: { accessToken: string; since: Date }[]; posts: { accessToken: string; ids: string[] }[] }
-const calls: Calls = { account: [], posts: [] };
+interface Calls { account: { accessToken: string; since: Date }[]; posts: { accessToken: string; ids: string[] }[]; refused: number }
+const calls: Calls = { account: [], posts: [], refused: 0 };
 /** Metrics the fake platform answers per platformPostId; tests change them between runs. */
 const metricsByPost = new Map<string, Omit<PostMetrics, 'targetId'>>();
 let followersToday = 500;
+let permissionRemoved = false;
 let rateLimitOnce = false;
 
 function insightsProvider(id: string): PlatformProvider {
@@ -44,6 +45,10 @@ function insightsProvider(id: string): PlatformProvider {
         if (rateLimitOnce) {
           rateLimitOnce = false;
           throw new PublishError('rate_limited', 'too_many_requests', 'slow down', 1500);
+        }
+        if (permissionRemoved) {
+          calls.refused++;
+          throw new PublishError('permanent', '10', '(#10) Application does not have permission for this action');
         }
         calls.posts.push({ accessToken: ctx.accessToken, ids: posts.map((p) => p.platformPostId) });
         return posts.flatMap((p) => {
@@ -167,6 +172,21 @@ describe('insightsSync workflow', () => {
     // The platform's delay (1.5 s), not the retry policy's initial interval (5 s).
     expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
     expect(Date.now() - started).toBeLessThan(4500);
+  });
+
+  test('a permanent platform answer (a permission removed) fails the run at once instead of retrying it', async () => {
+    permissionRemoved = true;
+    calls.refused = 0;
+    try {
+      const err = await runSync({ accountId }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(WorkflowFailedError);
+      const cause = ((err as WorkflowFailedError).cause as ActivityFailure).cause as ApplicationFailure;
+      expect(cause).toMatchObject({ type: 'permanent', nonRetryable: true });
+      expect(cause.message).toContain('(#10)');
+      expect(calls.refused).toBe(1);
+    } finally {
+      permissionRemoved = false;
+    }
   });
 
   test('a provider without insights is nothing to do, not an error', async () => {
