@@ -8,13 +8,19 @@ import { generateKeyRingEntry } from '../src/crypto/key-ring.js';
 export interface DevSecrets {
   TOKEN_KEYS: string;
   ADMIN_TOKEN: string;
+  /** Added later than the others: files written by earlier versions lack it, and it is filled in on load. */
+  MEDIA_URL_SECRET?: string;
   demoApiKey?: string;
 }
 
 export function loadDevSecrets(path: string): DevSecrets {
-  if (existsSync(path)) return JSON.parse(readFileSync(path, 'utf8')) as DevSecrets;
-  const secrets: DevSecrets = { TOKEN_KEYS: generateKeyRingEntry('dev1'), ADMIN_TOKEN: `adm_${randomBytes(24).toString('base64url')}` };
-  saveDevSecrets(path, secrets);
+  const secrets: DevSecrets = existsSync(path)
+    ? JSON.parse(readFileSync(path, 'utf8')) as DevSecrets
+    : { TOKEN_KEYS: generateKeyRingEntry('dev1'), ADMIN_TOKEN: `adm_${randomBytes(24).toString('base64url')}` };
+  if (!secrets.MEDIA_URL_SECRET) {
+    secrets.MEDIA_URL_SECRET = randomBytes(32).toString('base64url');
+    saveDevSecrets(path, secrets);
+  }
   return secrets;
 }
 

@@ -24,6 +24,7 @@ import { createHeraldWorker } from '../src/worker/create-worker.js';
 import { loadWorkflowBundle } from '../src/worker/workflow-bundle.js';
 import { nudgeStoredWebhooks } from '../src/worker/webhook-sweep.js';
 import { ensureInsightsSchedules } from '../src/worker/insights-schedule-sweep.js';
+import { signedMediaUrlsFromConfig } from '../src/storage/signed-media-urls.js';
 import { buildSandbox } from '../src/sandbox/app.js';
 import { sandboxOptionsFromConfig } from '../src/sandbox/options-from-config.js';
 import { TIKTOK_SANDBOX_CLIENT_KEY, TIKTOK_SANDBOX_CLIENT_SECRET } from '../src/sandbox/platforms/tiktok/options.js';
@@ -41,6 +42,8 @@ const secretsPath = resolve(process.env.EMBEDDED_PG_DIR ? resolve(process.env.EM
 const secrets = loadDevSecrets(secretsPath);
 process.env.TOKEN_KEYS ??= secrets.TOKEN_KEYS;
 process.env.ADMIN_TOKEN ??= secrets.ADMIN_TOKEN;
+// Uploaded images reach Instagram as signed URLs of this API (the sandbox fetches them like Meta does).
+process.env.MEDIA_URL_SECRET ??= secrets.MEDIA_URL_SECRET;
 process.env.TESTBED_PROVIDER_ENABLED ??= 'true';
 // TikTok against the sandbox's TikTok app, unless a real TikTok host is configured.
 if (!process.env.TIKTOK_API_BASE_URL) {
@@ -92,13 +95,17 @@ async function main() {
   const crypto = new TokenCrypto(KeyRing.fromConfig(config));
   const platforms = createProviderRegistry(config);
   const mediaStore = new LocalMediaStore(resolve(config.MEDIA_DIR));
+  const mediaUrls = signedMediaUrlsFromConfig(config);
   const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
   const clientConnection = await Connection.connect({ address: temporalAddress });
   const temporalClient = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   const worker = await createHeraldWorker({
     connection: nativeConnection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowBundle: await loadWorkflowBundle(config.WORKFLOW_BUNDLE_PATH),
-    deps: { database, platforms, crypto, mediaStore, logger: createLogger(config.LOG_LEVEL, 'worker'), temporalClient },
+    deps: {
+      database, platforms, crypto, mediaStore, logger: createLogger(config.LOG_LEVEL, 'worker'), temporalClient,
+      ...(mediaUrls ? { mediaUrls } : {}),
+    },
     maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
     maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
     ...(config.WORKER_MAX_CACHED_WORKFLOWS ? { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS } : {}),

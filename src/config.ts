@@ -64,6 +64,13 @@ export const configSchema = z.object({
   MEDIA_DIR: z.string().default('.data/media'),
   MEDIA_MAX_BYTES: positiveInt.default(4 * 1024 * 1024 * 1024),
   MEDIA_ALLOWED_TYPES: csv.default(['video/mp4', 'video/quicktime', 'video/webm', 'image/jpeg', 'image/png', 'image/webp']),
+  /**
+   * Signs public, expiring URLs of uploaded media (`<PUBLIC_BASE_URL>/media/...`) for platforms that only fetch files
+   * by URL (Instagram images). Unset: uploaded files are never served publicly, and such targets are refused.
+   */
+  MEDIA_URL_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  /** How long a signed media URL works (Instagram containers live 24 h). */
+  MEDIA_URL_TTL_SECONDS: positiveInt.default(86_400),
 
   SANDBOX_HOST: z.string().default('127.0.0.1'),
   SANDBOX_PORT: port.default(4010),

@@ -42,7 +42,7 @@ export function toApplicationFailure(err: PublishError, extra: Record<string, st
 }
 
 
-export function createPublishActivities({ database: { db }, platforms, crypto, mediaStore }: ActivityDeps) {
+export function createPublishActivities({ database: { db }, platforms, crypto, mediaStore, mediaUrls }: ActivityDeps) {
   const quota = createQuotaStore(db);
   async function loadTarget(targetId: string) {
     const [row] = await db.select({ target: postTargets, post: posts, account: socialAccounts })
@@ -62,7 +62,13 @@ export function createPublishActivities({ database: { db }, platforms, crypto, m
       if (r.mediaId) {
         const m = byId.get(r.mediaId);
         if (!m) throw new PublishError('permanent', 'media_missing', `media ${r.mediaId} no longer exists`);
-        return { contentType: m.contentType, sizeBytes: m.sizeBytes, open: (range) => mediaStore.open(m.storageKey, range) };
+        return {
+          contentType: m.contentType,
+          sizeBytes: m.sizeBytes,
+          open: (range) => mediaStore.open(m.storageKey, range),
+          // Signed when the step runs, so the URL lives as long as MEDIA_URL_TTL_SECONDS from the platform's call.
+          ...(mediaUrls ? { publicUrl: mediaUrls.urlFor({ id: m.id, contentType: m.contentType }) } : {}),
+        };
       }
       return { contentType: guessContentTypeFromUrl(r.url!) ?? 'application/octet-stream', url: r.url! };
     });

@@ -39,6 +39,7 @@ import postRoutes from './routes/social/posts/index.js';
 import statsRoutes from './routes/social/stats/index.js';
 import insightsRoutes from './routes/social/insights/index.js';
 import webhookRoutes from './routes/webhooks/index.js';
+import publicMediaRoutes from './routes/public-media/index.js';
 
 export interface AppDeps {
   config: Config;
@@ -89,6 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(statsRoutes);
   await app.register(insightsRoutes);
   await app.register(webhookRoutes);
+  await app.register(publicMediaRoutes);
 
   return app;
 }

@@ -34,7 +34,8 @@ export interface ValidationIssue {
 export interface TargetDraft {
   text: string;
   hashtags: string[];
-  media: { contentType?: string; url?: string; mediaId?: string }[];
+  /** `servedPublicly`: an uploaded file Herald will hand the platform as a signed public URL (MediaSource.publicUrl). */
+  media: { contentType?: string; url?: string; mediaId?: string; servedPublicly?: boolean }[];
   options: Record<string, unknown>;
 }
 
@@ -151,6 +152,11 @@ export interface MediaSource {
   sizeBytes?: number;
   /** Set when the platform may fetch the file itself. */
   url?: string;
+  /**
+   * For uploaded files when MEDIA_URL_SECRET is set: a signed, expiring URL Herald serves the bytes at, for platforms
+   * that can only fetch (Instagram images). A capability: never log it or put it in workflow state.
+   */
+  publicUrl?: string;
   /** Opens the stored bytes; `start`/`end` (inclusive) for a range. Set for uploaded files. */
   open?: (range?: { start: number; end: number }) => Readable;
 }

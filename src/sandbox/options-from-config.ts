@@ -24,6 +24,8 @@ export function sandboxOptionsFromConfig(config: Config): SandboxOptions {
       ...(config.META_APP_ID ? { appId: config.META_APP_ID } : {}),
       ...(config.META_APP_SECRET ? { appSecret: config.META_APP_SECRET } : {}),
       publishingLimit: config.INSTAGRAM_PUBLISHING_LIMIT,
+      // Like Meta, fetch image_url at container creation: Herald's signed media URLs are really served and checked.
+      fetchImageUrls: true,
       webhook: { url: `${api}/api/webhooks/instagram` },
     },
   };

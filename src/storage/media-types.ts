@@ -40,3 +40,10 @@ export function matchesMediaType(type: string, patterns: readonly string[]): boo
     return pattern.endsWith('/*') && pattern.slice(0, -2) === major;
   });
 }
+
+/** The file extension a type is served under (`image/jpeg` -> jpg); `bin` for types without one. */
+export function extensionForContentType(type: string): string {
+  const preferred: Record<string, string> = { 'image/jpeg': 'jpg', 'video/mp4': 'mp4', 'video/quicktime': 'mov' };
+  const t = normalizeContentType(type);
+  return preferred[t] ?? Object.entries(typeByExtension).find(([, v]) => v === t)?.[0] ?? 'bin';
+}

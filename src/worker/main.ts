@@ -10,6 +10,7 @@ import { KeyRing } from '../crypto/key-ring.js';
 import { TokenCrypto } from '../crypto/envelope.js';
 import { createProviderRegistry } from '../platforms/registry.js';
 import { LocalMediaStore } from '../storage/local-media-store.js';
+import { signedMediaUrlsFromConfig } from '../storage/signed-media-urls.js';
 import { createHeraldWorker } from './create-worker.js';
 import { loadWorkflowBundle } from './workflow-bundle.js';
 import { nudgeStoredWebhooks } from './webhook-sweep.js';
@@ -29,6 +30,7 @@ const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADD
 const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
 const temporalClient = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
 const platforms = createProviderRegistry(config);
+const mediaUrls = signedMediaUrlsFromConfig(config);
 const worker = await createHeraldWorker({
   connection,
   namespace: config.TEMPORAL_NAMESPACE,
@@ -39,6 +41,7 @@ const worker = await createHeraldWorker({
     platforms,
     crypto: new TokenCrypto(KeyRing.fromConfig(config)),
     mediaStore: new LocalMediaStore(resolve(config.MEDIA_DIR)),
+    ...(mediaUrls ? { mediaUrls } : {}),
     logger,
     temporalClient,
   },

@@ -8,6 +8,8 @@ import { KeyRing } from '../../src/crypto/key-ring.js';
 import type { PlatformProvider } from '../../src/platforms/provider.js';
 import type { SandboxOptions } from '../../src/sandbox/app.js';
 import { LocalMediaStore } from '../../src/storage/local-media-store.js';
+import { SignedMediaUrls } from '../../src/storage/signed-media-urls.js';
+import type { AddressInfo } from 'node:net';
 import { createTestApi, type TestApi } from '../api/support/test-api.js';
 import { startSandbox, type RunningSandbox } from '../sandbox/helpers.js';
 import { testDeps } from './fixtures.js';
@@ -29,20 +31,36 @@ export interface PlatformStackOptions {
   env?: Record<string, string>;
   /** The worker reads the files the API stored (for suites that upload media). */
   shareMedia?: boolean;
+  /**
+   * Serve uploads at signed URLs (MEDIA_URL_SECRET): the API listens on a real port the sandbox can fetch from, and
+   * the worker signs URLs of it. Implies shareMedia.
+   */
+  servePublicMedia?: boolean;
   shutdownGraceTime?: string;
+}
+
+/** Puts the API on a loopback port; answers its base URL. */
+async function listen(api: TestApi): Promise<string> {
+  await api.app.listen({ port: 0, host: '127.0.0.1' });
+  return `http://127.0.0.1:${(api.app.server.address() as AddressInfo).port}`;
 }
 
 export async function startPlatformStack(o: PlatformStackOptions): Promise<PlatformStack> {
   const sandbox = await startSandbox(o.sandbox);
+  const mediaUrlSecret = o.servePublicMedia ? randomBytes(32).toString('hex') : undefined;
   const api = await createTestApi({
     // Platforms accept http redirect URIs on loopback hosts only.
-    env: { TOKEN_KEYS: `t1:${randomBytes(32).toString('base64')}`, PUBLIC_BASE_URL: 'http://127.0.0.1:3000', ...o.env },
+    env: {
+      TOKEN_KEYS: `t1:${randomBytes(32).toString('base64')}`, PUBLIC_BASE_URL: 'http://127.0.0.1:3000',
+      ...(mediaUrlSecret ? { MEDIA_URL_SECRET: mediaUrlSecret } : {}), ...o.env,
+    },
     providers: o.providers(sandbox.baseUrl),
   });
   const deps = {
     ...testDeps(inject('databaseUrl'), o.providers(sandbox.baseUrl)),
     crypto: new TokenCrypto(KeyRing.fromConfig(api.config)),
-    ...(o.shareMedia ? { mediaStore: new LocalMediaStore(api.mediaDir) } : {}),
+    ...(o.shareMedia || o.servePublicMedia ? { mediaStore: new LocalMediaStore(api.mediaDir) } : {}),
+    ...(mediaUrlSecret ? { mediaUrls: new SignedMediaUrls({ baseUrl: await listen(api), secret: mediaUrlSecret, ttlSeconds: 3600 }) } : {}),
   };
   const worker = await startTestWorker(deps, { taskQueue: api.taskQueue, ...(o.shutdownGraceTime ? { shutdownGraceTime: o.shutdownGraceTime } : {}) });
   return {

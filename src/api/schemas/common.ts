@@ -21,6 +21,7 @@ export type ErrorBody = z.infer<typeof errorBodySchema>;
 const errorDescriptions = {
   400: 'Invalid request: `details` names each field and broken rule',
   401: 'Missing or invalid credentials',
+  403: 'Refused: e.g. an expired or tampered signed URL',
   404: 'Not found (or owned by another user)',
   409: 'Conflicts with the current state of the resource',
   413: 'Payload too large',

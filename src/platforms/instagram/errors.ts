@@ -10,6 +10,7 @@
 //   anything else                      -> permanent, with Meta's code and message
 // Messages name the call (`what`), never the URL: the token endpoint carries secrets in its query.
 import { OAuthError, PublishError } from '../provider.js';
+import { redactMediaSignatures } from '../../storage/signed-media-urls.js';
 
 export interface GraphErrorBody {
   message?: string;
@@ -82,7 +83,8 @@ export function publishErrorFrom(
 ): PublishError {
   const e = graphErrorOf(body);
   const code = codeString(e, status);
-  const text = `${what} answered ${status} (#${code})${e?.message ? `: ${e.message}` : ''}${e?.error_user_msg ? ` - ${e.error_user_msg}` : ''}`;
+  // Meta may quote the media URL it could not fetch: a signed Herald URL must not reach logs or workflow history.
+  const text = redactMediaSignatures(`${what} answered ${status} (#${code})${e?.message ? `: ${e.message}` : ''}${e?.error_user_msg ? ` - ${e.error_user_msg}` : ''}`);
   const c = e?.code;
   const sub = e?.error_subcode;
   if (c !== undefined && AUTH_CODES.has(c)) return new PublishError('auth', code, `${text}${authMeaning(e)}`);

@@ -39,7 +39,8 @@ export function createInstagramPublish(graph: MetaGraph, options: ResolvedInstag
     graph.call<T>(path, { method: 'POST', token: ctx.account.accessToken, what, params, commit, signal: ctx.signal });
 
   function mediaUrl(ctx: PublishContext, i: number): string {
-    const url = ctx.media[i]?.url;
+    // The user's own URL first; else the signed URL Herald serves an uploaded file at (MEDIA_URL_SECRET).
+    const url = ctx.media[i]?.url ?? ctx.media[i]?.publicUrl;
     if (!url) throw new PublishError('permanent', 'public_url_required', `media ${i} has no public URL; Instagram only fetches media from public URLs`);
     return url;
   }

@@ -1,8 +1,8 @@
 // Instagram's post rules (contract §4.3): caption ≤ 2200 characters, ≤ 30 hashtags, ≤ 20 @mentions; 1-10 media
 // (a carousel 2-10); images JPEG only, videos MP4/MOV (published as Reels). Media with a public URL are fetched by
 // Instagram (image_url / video_url). Uploaded videos are sent through resumable upload (§4.4, upload.ts); Meta
-// documents no upload for images (image_url only), so an uploaded image without a URL is a validation issue instead
-// of a publish failure.
+// documents no upload for images (image_url only): an uploaded image goes as a signed public URL Herald serves
+// (MEDIA_URL_SECRET), and without one it is a validation issue instead of a publish failure.
 import type { TargetDraft, ValidationIssue } from '../provider.js';
 
 export type InstagramMediaType = 'IMAGE' | 'REELS' | 'CAROUSEL';
@@ -37,10 +37,10 @@ export function validateInstagramTarget(draft: TargetDraft): ValidationIssue[] {
   if (type === 'CAROUSEL' && (n < 2 || n > 10)) issues.push({ field: 'media', rule: 'carousel_size', message: 'An Instagram carousel needs 2 to 10 media' });
   if (type !== 'CAROUSEL' && n !== 1) issues.push({ field: 'media', rule: 'single_media', message: `An Instagram ${type} post takes exactly one media item` });
   draft.media.forEach((m, i) => {
-    if (!m.url && !m.contentType?.startsWith('video/')) {
+    if (!m.url && !m.servedPublicly && !m.contentType?.startsWith('video/')) {
       issues.push({
         field: `media.${i}`, rule: 'public_url_required',
-        message: 'Instagram takes images only from a public URL (JPEG); this image has none. Videos can be uploaded to Herald; images need a public URL',
+        message: 'Instagram takes images only from a public URL (JPEG); this image has none, and this server does not serve uploads publicly (MEDIA_URL_SECRET is not set). Videos can be uploaded; images need a public URL',
       });
     }
     const ct = m.contentType;

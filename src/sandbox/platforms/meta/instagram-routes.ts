@@ -5,6 +5,7 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { GraphAuth } from './auth.js';
 import { sendGraphError } from './envelope.js';
+import { fetchImage } from './image-fetch.js';
 import { igUserNode } from './insights-routes.js';
 import type { ResolvedMetaOptions } from './options.js';
 import { newGraphId, type Container, type MetaStore } from './store.js';
@@ -78,7 +79,13 @@ export function instagramRoutes(store: MetaStore, options: ResolvedMetaOptions, 
       } else if (type === 'IMAGE') {
         if (!p.image_url) return sendGraphError(reply, { code: 100, message: 'The parameter image_url is required' });
         if (!['jpg', 'jpeg'].includes(extensionOf(p.image_url))) return sendGraphError(reply, { code: 36001, subcode: 2207005, message: 'The image format is not supported.', userMsg: 'Only JPEG images are supported.' });
-        c = { ...base, mediaType: 'IMAGE', url: p.image_url, readyAt: now + options.imageProcessingMs };
+        let fetched: { bytes: number; sha256: string } | undefined;
+        if (options.fetchImageUrls) {
+          const got = await fetchImage(p.image_url);
+          if (!got.ok) return sendGraphError(reply, got.error);
+          fetched = { bytes: got.bytes, sha256: got.sha256 };
+        }
+        c = { ...base, mediaType: 'IMAGE', url: p.image_url, readyAt: now + options.imageProcessingMs, ...(fetched ? { fetched } : {}) };
       } else if ((type === 'REELS' || (type === 'VIDEO' && isItem)) && p.upload_type === 'resumable') {
         // §4.4: the bytes come later through rupload; until they all arrive the container stays IN_PROGRESS.
         if (p.video_url) return sendGraphError(reply, { code: 100, message: 'video_url cannot be used with upload_type=resumable' });

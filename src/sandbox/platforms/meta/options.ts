@@ -56,6 +56,12 @@ export interface MetaSandboxOptions {
   errorCaptionMarker?: string;
   /** A caption containing this marker makes the container EXPIRED once processed (sandbox trigger). */
   expireCaptionMarker?: string;
+  /**
+   * Fetch `image_url` when a container is created, as Meta does ("cURLed at request time", §4.3): unreachable or
+   * non-2xx → 9004/2207052, not JPEG → 36001/2207005, over 8 MiB → 36000/2207004. Off by default so tests may use
+   * placeholder hosts; `npm run dev` turns it on.
+   */
+  fetchImageUrls?: boolean;
   /** content_publishing_limit quota_total (§4.7: 50 per the reference, 100 per the current guide). */
   publishingLimit?: number;
   publishingWindowSeconds?: number;
@@ -79,6 +85,7 @@ export interface ResolvedMetaOptions {
   longLivedTokenSeconds: number;
   codeTtlSeconds: number;
   longLivedExchange: 'same_expiry' | 'extend';
+  fetchImageUrls: boolean;
   videoProcessingMs: number;
   imageProcessingMs: number;
   containerTtlMs: number;
@@ -108,6 +115,7 @@ export function resolveMetaOptions(o: MetaSandboxOptions = {}): ResolvedMetaOpti
     longLivedTokenSeconds: o.longLivedTokenSeconds ?? 5_183_944,
     codeTtlSeconds: o.codeTtlSeconds ?? 600,
     longLivedExchange: o.longLivedExchange ?? 'same_expiry',
+    fetchImageUrls: o.fetchImageUrls ?? false,
     videoProcessingMs: o.videoProcessingMs ?? 1000,
     imageProcessingMs: o.imageProcessingMs ?? 0,
     containerTtlMs: o.containerTtlMs ?? 24 * 3600_000,

@@ -22,6 +22,8 @@ export interface Container {
   readyAt: number;
   outcome: 'FINISHED' | 'ERROR' | 'EXPIRED';
   publishedMediaId?: string;
+  /** What the sandbox fetched from image_url (fetchImageUrls on). */
+  fetched?: { bytes: number; sha256: string };
   /** Set when created with upload_type=resumable (§4.4): the container waits for its bytes at rupload. */
   upload?: ResumableUpload;
 }
@@ -141,6 +143,7 @@ export class MetaStore {
       containers: [...this.containers.values()].map((c) => ({
         id: c.id, igUserId: c.igUserId, mediaType: c.mediaType, isCarouselItem: c.isCarouselItem, children: c.children,
         caption: c.caption ?? null, statusCode: this.statusOf(c, now), publishedMediaId: c.publishedMediaId ?? null,
+        fetched: c.fetched ?? null,
         upload: c.upload ? {
           fileSize: c.upload.fileSize ?? null, receivedBytes: c.upload.receivedBytes, sha256: c.upload.sha256 ?? null,
           complete: c.upload.completedAt !== undefined, fileUrl: c.upload.fileUrl ?? null, requests: c.upload.requests,

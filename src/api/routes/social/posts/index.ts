@@ -16,6 +16,7 @@ const postRoutes: FastifyPluginAsyncZod = async (app) => {
     providers: app.providers,
     postCommands: app.temporal.postCommands,
     log: app.log,
+    uploadsServedPublicly: app.config.MEDIA_URL_SECRET !== undefined,
   });
 
   app.post('/api/social/posts', {

@@ -26,6 +26,8 @@ import { validatePostDraft, type PostDraft } from './post-validation.js';
 import { resolveScheduleTime } from './schedule-time.js';
 
 export interface PostServiceDeps {
+  /** MEDIA_URL_SECRET is set: uploaded files can be handed to platforms as signed public URLs. */
+  uploadsServedPublicly?: boolean;
   db: Db;
   providers: ProviderRegistry;
   postCommands: PostCommands;
@@ -208,6 +210,7 @@ export class PostService {
       accounts: accountsById,
       media: new Map(media.map((m) => [m.id, m])),
       providers: this.deps.providers,
+      uploadsServedPublicly: this.deps.uploadsServedPublicly ?? false,
     });
     const targets = draft.targets.flatMap((t) => {
       const account = accountsById.get(t.accountId);

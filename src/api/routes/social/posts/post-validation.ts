@@ -27,6 +27,8 @@ export interface DraftContext {
   /** The caller's media among those the draft names. */
   media: ReadonlyMap<string, { contentType: string }>;
   providers: ProviderRegistry;
+  /** Uploaded files can be handed to platforms as signed public URLs (MEDIA_URL_SECRET is set). */
+  uploadsServedPublicly?: boolean;
 }
 
 export function validatePostDraft(draft: PostDraft, ctx: DraftContext): ValidationIssue[] {
@@ -109,7 +111,7 @@ export function validatePostDraft(draft: PostDraft, ctx: DraftContext): Validati
       media: draft.media.map((m, k) => ({
         ...(mediaTypes[k] !== undefined ? { contentType: mediaTypes[k] } : {}),
         ...(m.url !== undefined ? { url: m.url } : {}),
-        ...(m.mediaId !== undefined ? { mediaId: m.mediaId } : {}),
+        ...(m.mediaId !== undefined ? { mediaId: m.mediaId, ...(ctx.uploadsServedPublicly ? { servedPublicly: true } : {}) } : {}),
       })),
       options: target.options ?? {},
     }) ?? [];
