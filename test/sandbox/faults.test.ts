@@ -78,6 +78,22 @@ test('a status fault on an upload leaves the unread body drained, so the connect
   expect(faulted).toMatchObject({ status: 503, faults: [expect.any(String)] });
 });
 
+test('cut_body drops the connection mid-upload after the given bytes; the platform saw only those', async () => {
+  const up = (await api(sb.testbedUrl, 'POST', '/v1/uploads', { token: TOKEN, json: { size: 3_000_000, content_type: 'video/mp4' } })).body;
+  await sb.control.addFault({ match: { method: 'PUT', path: '/testbed/upload/*' }, action: { type: 'cut_body', afterBytes: 1_000_000 } });
+  const send = () => fetch(up.upload_url, {
+    method: 'PUT', body: Buffer.alloc(3_000_000), headers: { 'content-range': 'bytes 0-2999999/3000000', 'content-type': 'video/mp4' },
+  });
+  await expect(send()).rejects.toThrow();
+  // The testbed keeps nothing of an incomplete chunk; the connection died under the client.
+  expect((await api(sb.testbedUrl, 'GET', `/v1/uploads/${up.upload_id}`, { token: TOKEN })).body.received_bytes).toBe(0);
+  const [cut] = await sb.control.requests('?method=PUT');
+  expect(cut).toMatchObject({ outcome: 'reset', faults: [expect.any(String)] });
+  expect(cut.body.bytes).toBeLessThanOrEqual(1_000_000);
+  expect(cut.body.bytes).toBeGreaterThan(0);
+  expect((await send()).status).toBe(201);
+});
+
 test('delay fault holds the request, then it proceeds normally', async () => {
   await sb.control.addFault({ match: { method: 'GET', path: '/testbed/v1/me' }, action: { type: 'delay', ms: 400 } });
   const t0 = performance.now();

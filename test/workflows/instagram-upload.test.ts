@@ -75,3 +75,41 @@ test('an uploaded video is published to Instagram once, through a resumable cont
   expect(text).toContain(media[0]!.containerId);
   expect(text).not.toMatch(/EAA[A-Za-z0-9_-]{20,}/);
 });
+
+test('a connection cut mid-upload resumes from the bytes rupload holds: the file arrives whole, one reel', { timeout: 60_000 }, async () => {
+  const { api, sandbox, worker } = stack;
+  const user = await createTestUser(api.database.db);
+  const accountId = await connectThroughApi(api, user, 'instagram');
+  const bytes = sampleFiles.mp4(3 * MiB);
+  const form = multipart([{ name: 'file', value: bytes, filename: 'cut.mp4', contentType: 'video/mp4' }]);
+  const uploaded = await api.app.inject({ method: 'POST', url: '/api/social/media', headers: { ...user.headers, ...form.headers }, payload: form.payload });
+  expect(uploaded.statusCode, uploaded.body).toBe(201);
+  await sandbox.control.addFault({ match: { method: 'POST', path: '/meta/rupload/*' }, action: { type: 'cut_body', afterBytes: MiB }, times: 1 });
+
+  const marker = `ig-cut-${uploaded.json().id}`;
+  const created = await api.app.inject({
+    method: 'POST', url: '/api/social/posts', headers: user.headers,
+    payload: { content: `cut reel ${marker}`, media: [{ mediaId: uploaded.json().id }], targets: [{ accountId }] },
+  });
+  const postId = created.json().id as string;
+  await api.app.inject({ method: 'POST', url: `/api/social/posts/${postId}/publish`, headers: user.headers });
+  await worker.client.workflow.getHandle(publishPostWorkflowId(postId)).result();
+
+  const [target] = await api.database.db.select().from(postTargets).where(eq(postTargets.postId, postId));
+  expect(target).toMatchObject({ status: 'published' });
+  const state = await sandbox.control.state('meta');
+  expect((state.media as { caption: string }[]).filter((m) => m.caption.includes(marker))).toHaveLength(1);
+  const container = (state.containers as { id: string; upload: { sha256: string; receivedBytes: number; requests: number } | null }[])
+    .find((c) => c.id === target!.containerId)!;
+  expect(container.upload).toMatchObject({ receivedBytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+  const calls = (await sandbox.control.requests()).filter((r) => r.path === `/meta/rupload/ig-api-upload/v25.0/${target!.containerId}`);
+  const posts = calls.filter((r) => r.method === 'POST');
+  expect(posts[0]).toMatchObject({ outcome: 'reset' });
+  const cutAt = posts[0].body.bytes as number;
+  expect(cutAt).toBeGreaterThan(0);
+  expect(cutAt).toBeLessThanOrEqual(MiB);
+  // The retry asked rupload what it holds and sent only the rest.
+  expect(calls.some((r) => r.method === 'GET')).toBe(true);
+  expect(posts.at(-1)).toMatchObject({ status: 200 });
+  expect(posts.at(-1).body.bytes).toBe(bytes.length - cutAt);
+});

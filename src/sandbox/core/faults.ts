@@ -7,6 +7,8 @@
 //   status            - answers with the given status/body/headers instead of running the handler (no effect);
 //   drop_after_effect - runs the handler (its effect is applied), then replaces the answer with a destroyed socket
 //                       (`reset`) or the given status (`status`, default 502): the classic lost response.
+//   cut_body          - for binary (upload) bodies: lets `afterBytes` bytes through to the handler, then destroys the
+//                       connection mid-body (a network drop during an upload); the platform keeps what it received.
 // The first `status` or `drop_after_effect` rule that matches decides; rules after it are not evaluated.
 // `times` is how often a rule fires (default 1; 0 = unlimited); exhausted rules stay listed with their hits.
 import { randomUUID } from 'node:crypto';
@@ -32,6 +34,7 @@ export const faultActionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('delay'), ms: z.number().int().min(0).max(600_000) }),
   z.object({ type: z.literal('drop_after_effect'), mode: z.enum(['reset', 'status']), status: httpStatus.optional() }),
   z.object({ type: z.literal('duplicate_webhook'), copies: z.number().int().min(1).max(20) }),
+  z.object({ type: z.literal('cut_body'), afterBytes: z.number().int().min(0) }),
 ]);
 
 export const faultInputSchema = z.object({

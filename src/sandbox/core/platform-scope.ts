@@ -94,6 +94,14 @@ export async function mountPlatform(app: FastifyInstance, platform: SandboxPlatf
           case 'duplicate_webhook':
             webhooks.armDuplicate(platform.name, action.copies);
             break;
+          case 'cut_body':
+            if (request.body instanceof CountingBody) {
+              request.body.cutAfter(action.afterBytes, () => {
+                ctx.reset = true;
+                request.raw.socket?.destroy();
+              });
+            }
+            break;
           case 'drop_after_effect':
             ctx.drop = { ruleId: rule.id, action };
             break;
