@@ -168,6 +168,26 @@ describe('TikTok through Herald', () => {
     expect(rows.length).toBe(new Set(all.filter((d) => d.status === 'delivered').map((d) => d.eventId)).size);
   });
 
+  test('a connection cut in the middle of a chunk: the chunk is sent again, every range accepted once, one video', { timeout: 60_000 }, async () => {
+    // Its own account, for the per-token init limit (see below).
+    const owner = await createTestUser(api.database.db);
+    const ownAccount = await connectThroughApi(api, owner, 'tiktok');
+    const size = 7 * MiB;
+    const mediaId = await uploadVideo(owner, size);
+    const marker = `cut-${mediaId}`;
+    await sandbox.control.addFault({ match: { method: 'PUT', path: '/tiktok/*' }, action: { type: 'cut_body', afterBytes: MiB }, times: 1 });
+    const postId = await schedule(owner, ownAccount, { content: `cut ${marker}`, media: [{ mediaId }] });
+    const { post } = await outcome(postId);
+    expect(post.status).toBe('published');
+    const found = await publishesTitled(marker);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ status: 'PUBLISH_COMPLETE', uploaded_bytes: size });
+    const puts = (await sandbox.control.requests('?platform=tiktok&method=PUT')).filter((r) => (r.headers['content-range'] as string).endsWith(`/${size}`));
+    expect(puts[0]).toMatchObject({ outcome: 'reset' });
+    const accepted = puts.filter((r) => r.status === 206 || r.status === 201).map((r) => r.headers['content-range']);
+    expect(accepted).toEqual([`bytes 0-${size - 1}/${size}`]);
+  });
+
   test('the worker stopped mid-upload resumes where it was: every chunk accepted once, one video', { timeout: 120_000 }, async () => {
     // Its own account: the earlier tests used up this minute's 6 inits of the shared one (TikTok's per-token limit,
     // which Herald enforces across workers before calling).
