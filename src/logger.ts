@@ -16,8 +16,41 @@ export const redactPaths = [
   'req.headers["x-admin-token"]',
 ];
 
+/**
+ * Query parameters that carry secrets or capabilities in URLs Herald receives: OAuth callbacks (`code`, `state`),
+ * signed media URLs (`signature`), Meta's webhook handshake (`hub.verify_token`), tokens some clients put in URLs.
+ */
+const secretQueryParams = new Set([
+  'code', 'state', 'signature', 'access_token', 'token', 'hub.verify_token', 'client_secret', 'fb_exchange_token', 'code_verifier',
+]);
+
+/** The URL with the values of secret query parameters censored; paths and other parameters stay readable. */
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const params = url.slice(q + 1).split('&').map((pair) => {
+    const eq = pair.indexOf('=');
+    const name = eq < 0 ? pair : pair.slice(0, eq);
+    let decoded = name;
+    try { decoded = decodeURIComponent(name); } catch { /* keep the raw name */ }
+    return eq >= 0 && secretQueryParams.has(decoded.toLowerCase()) ? `${name}=[redacted]` : pair;
+  });
+  return `${url.slice(0, q)}?${params.join('&')}`;
+}
+
+interface LoggedRequest { method?: string; url?: string; hostname?: string; ip?: string; socket?: { remotePort?: number } }
+
 export function loggerOptions(level: string, name: string): LoggerOptions {
-  return { name, level, redact: { paths: redactPaths, censor: '[redacted]' } };
+  return {
+    name, level, redact: { paths: redactPaths, censor: '[redacted]' },
+    // Fastify logs each request's URL: keep OAuth codes, states and media signatures out of it.
+    serializers: {
+      req: (req: LoggedRequest) => ({
+        method: req.method, url: req.url === undefined ? undefined : redactUrl(req.url), host: req.hostname,
+        remoteAddress: req.ip, remotePort: req.socket?.remotePort,
+      }),
+    },
+  };
 }
 
 export function createLogger(level: string, name: string): Logger {

@@ -1,5 +1,6 @@
 // Builds the real app for a suite: real Postgres (the harness's migrated database), a real Temporal client on a
 // task queue of its own (no worker unless the suite starts one), providers chosen by the suite, media in a temp dir.
+import { loggerOptions } from '../../../src/logger.js';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -40,6 +41,8 @@ export interface TestApiOptions {
   postCommands?: PostCommands;
   /** Task queue of the post workflows (a fresh one by default, with no worker on it). */
   taskQueue?: string;
+  /** Where the API logs (at info, with the production logger options); silent otherwise. */
+  logStream?: { write(line: string): void };
   /** Runs after the app is built and before it is ready, e.g. to add a route. */
   extend?: (app: FastifyInstance) => void;
 }
@@ -67,7 +70,8 @@ export async function createTestApi(opts: TestApiOptions = {}): Promise<TestApi>
     temporal: { client, postCommands },
     providers: new ProviderRegistry(opts.providers ?? [fakeProvider()]),
     mediaStore: new LocalMediaStore(mediaDir),
-    logger: process.env.TEST_API_LOG ? { level: process.env.TEST_API_LOG } : false,
+    logger: opts.logStream ? { ...loggerOptions('info', 'api'), stream: opts.logStream }
+      : process.env.TEST_API_LOG ? { level: process.env.TEST_API_LOG } : false,
   });
   opts.extend?.(app);
   await app.ready();
