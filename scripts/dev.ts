@@ -22,8 +22,7 @@ import { createProviderRegistry } from '../src/platforms/registry.js';
 import { LocalMediaStore } from '../src/storage/local-media-store.js';
 import { createHeraldWorker } from '../src/worker/create-worker.js';
 import { loadWorkflowBundle } from '../src/worker/workflow-bundle.js';
-import { nudgeStoredWebhooks } from '../src/worker/webhook-sweep.js';
-import { ensureInsightsSchedules } from '../src/worker/insights-schedule-sweep.js';
+import { runStartupSweeps } from '../src/worker/startup-sweeps.js';
 import { signedMediaUrlsFromConfig } from '../src/storage/signed-media-urls.js';
 import { buildSandbox } from '../src/sandbox/app.js';
 import { sandboxOptionsFromConfig } from '../src/sandbox/options-from-config.js';
@@ -111,10 +110,9 @@ async function main() {
     ...(config.WORKER_MAX_CACHED_WORKFLOWS ? { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS } : {}),
   });
   const workerRun = worker.run();
-  await nudgeStoredWebhooks(database.db, temporalClient, config.TEMPORAL_TASK_QUEUE, log, platforms.list().filter((p) => p.webhooks).map((p) => p.id));
-  await ensureInsightsSchedules(database.db, temporalClient, {
-    taskQueue: config.TEMPORAL_TASK_QUEUE, everyMinutes: config.INSIGHTS_SYNC_INTERVAL_MINUTES,
-    platforms: platforms.list().filter((p) => p.insights).map((p) => p.id), log,
+  await runStartupSweeps({
+    db: database.db, client: temporalClient, taskQueue: config.TEMPORAL_TASK_QUEUE,
+    insightsEveryMinutes: config.INSIGHTS_SYNC_INTERVAL_MINUTES, platforms, log,
   });
   // The SDK's runtime already starts draining the worker on SIGINT/SIGTERM; shut it down only if it has not.
   stops.push({ name: 'worker', stop: async () => {

@@ -12,16 +12,19 @@ export function createQuotaStore(db: Db): QuotaGate {
         const existing = await tx.execute(sql`select 1 from quota_holds where key = ${key} and hold_id = ${rule.holdId}`);
         if (existing.length > 0) return { ok: true as const };
         const windowStart = sql`now() - make_interval(secs => ${rule.windowMs / 1000})`;
-        const counted = await tx.execute<{ n: number; oldest: Date | null }>(sql`
-          select count(*)::int as n, min(held_at) as oldest from quota_holds
-          where key = ${key} and held_at > ${windowStart}
-          ${rule.pendingOnly ? sql`and released_at is null` : sql``}`);
-        const { n, oldest } = counted[0]!;
-        if (n >= rule.limit) {
-          const freeAt = new Date(oldest!).getTime() + rule.windowMs;
-          return { ok: false as const, retryAfterMs: Math.max(1000, freeAt - Date.now()) };
+        const counting = sql`key = ${key} and held_at > ${windowStart} ${rule.pendingOnly ? sql`and released_at is null` : sql``}`;
+        const n = (await tx.execute<{ n: number }>(sql`select count(*)::int as n from quota_holds where ${counting}`))[0]!.n;
+        const count = Math.min(Math.max(1, rule.count ?? 1), rule.limit);
+        if (n + count > rule.limit) {
+          // Enough slots free up when the (n + count - limit) oldest holds leave the window.
+          const freedBy = (await tx.execute<{ at: Date }>(sql`
+            select held_at as at from quota_holds where ${counting} order by held_at offset ${n + count - rule.limit - 1} limit 1`))[0]!.at;
+          return { ok: false as const, retryAfterMs: Math.max(1000, new Date(freedBy).getTime() + rule.windowMs - Date.now()) };
         }
-        await tx.execute(sql`insert into quota_holds (key, hold_id) values (${key}, ${rule.holdId})`);
+        // The group's first row carries `holdId` itself (what the idempotency check above finds), the others `holdId#i`.
+        await tx.execute(sql`
+          insert into quota_holds (key, hold_id)
+          select ${key}, case when i = 0 then ${rule.holdId} else ${rule.holdId} || '#' || i end from generate_series(0, ${count - 1}) as i`);
         return { ok: true as const };
       });
     },

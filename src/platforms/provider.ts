@@ -172,6 +172,11 @@ export interface QuotaGate {
     holdId: string;
     /** Count only holds not yet released (pending things, e.g. unfinished inbox shares) instead of every call. */
     pendingOnly?: boolean;
+    /**
+     * Slots to take at once, all or none (a batch of calls reserved up front); default 1. `holdId` names the whole
+     * group. At most `limit`.
+     */
+    count?: number;
   }): Promise<{ ok: true } | { ok: false; retryAfterMs: number }>;
   release(key: string, holdId: string): Promise<void>;
 }

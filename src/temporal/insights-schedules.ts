@@ -3,9 +3,9 @@
 // ignores a missing schedule, trigger runs a sync now (through the schedule, or directly when there is none).
 import {
   ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, WorkflowExecutionAlreadyStartedError,
-  type Client, type ScheduleOptions, type ScheduleUpdateOptions,
+  type Client, type ScheduleDescription, type ScheduleUpdateOptions,
 } from '@temporalio/client';
-import type { Duration } from '@temporalio/common';
+import { msToNumber, type Duration } from '@temporalio/common';
 import {
   INSIGHTS_SYNC_WORKFLOW_TYPE, insightsWorkflowId, type InsightsSyncInput,
 } from '../workflows/insights-sync.workflow.js';
@@ -45,27 +45,52 @@ function spec(ref: InsightsScheduleRef) {
   return { intervals: [{ every: ref.every ?? DEFAULT_INSIGHTS_EVERY }] };
 }
 
-/** Creates the account's schedule, or brings an existing one up to date (interval, task queue). */
-export async function ensureInsightsSchedule(client: Client, ref: InsightsScheduleRef): Promise<void> {
-  const options: ScheduleOptions = {
-    scheduleId: insightsScheduleId(ref.accountId),
+/** Whether a described schedule already runs insightsSync for `ref` as ensureInsightsSchedule would set it up. */
+function upToDate(current: ScheduleDescription, ref: InsightsScheduleRef): boolean {
+  const intervals = current.spec.intervals ?? [];
+  return intervals.length === 1 && intervals[0]!.every === msToNumber(ref.every ?? DEFAULT_INSIGHTS_EVERY)
+    && (current.spec.calendars ?? []).length === 0
+    && current.action.type === 'startWorkflow' && current.action.workflowType === INSIGHTS_SYNC_WORKFLOW_TYPE
+    && current.action.taskQueue === ref.taskQueue
+    && current.policies.overlap === ScheduleOverlapPolicy.SKIP && !current.state.paused;
+}
+
+/**
+ * Creates the account's schedule, or brings an existing one up to date (interval, task queue, unpaused). Reads
+ * first and writes only what differs, so running it for every account at each worker start costs one read each.
+ */
+export async function ensureInsightsSchedule(client: Client, ref: InsightsScheduleRef): Promise<'created' | 'updated' | 'unchanged'> {
+  const handle = client.schedule.getHandle(insightsScheduleId(ref.accountId));
+  let current: ScheduleDescription | undefined;
+  try {
+    current = await handle.describe();
+  } catch (err) {
+    if (!(err instanceof ScheduleNotFoundError)) throw err;
+  }
+  if (current && upToDate(current, ref)) return 'unchanged';
+  if (!current) {
+    try {
+      await client.schedule.create({
+        scheduleId: handle.scheduleId,
+        spec: spec(ref),
+        action: action(ref),
+        policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10 minutes' },
+        memo: { userId: ref.userId, platform: ref.platform },
+      });
+      return 'created';
+    } catch (err) {
+      // Created meanwhile by another caller (a reconnect racing a worker start): bring that one up to date.
+      if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    }
+  }
+  await handle.update((prev): ScheduleUpdateOptions => ({
+    ...prev,
     spec: spec(ref),
     action: action(ref),
-    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10 minutes' },
-    memo: { userId: ref.userId, platform: ref.platform },
-  };
-  try {
-    await client.schedule.create(options);
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule.getHandle(options.scheduleId).update((prev): ScheduleUpdateOptions => ({
-      ...prev,
-      spec: spec(ref),
-      action: action(ref),
-      policies: { ...prev.policies, overlap: ScheduleOverlapPolicy.SKIP },
-      state: { ...prev.state, paused: false },
-    }));
-  }
+    policies: { ...prev.policies, overlap: ScheduleOverlapPolicy.SKIP },
+    state: { ...prev.state, paused: false },
+  }));
+  return 'updated';
 }
 
 /** Deletes the account's schedule; a missing one is fine. */

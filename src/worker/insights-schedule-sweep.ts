@@ -2,22 +2,20 @@
 // schedule, at the configured interval. Connect creates the schedule, but accounts connected before schedules
 // existed (or while Temporal was unreachable after the tokens were stored) have none, and a changed
 // INSIGHTS_SYNC_INTERVAL_MINUTES reaches existing schedules only through this pass. ensureInsightsSchedule is
-// idempotent, so running it on every start is safe; it costs one or two Temporal calls per account.
+// idempotent and reads before it writes, so running it on every start costs one Temporal read per account.
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client.js';
 import { socialAccounts } from '../db/schema.js';
 import { ensureInsightsSchedule } from '../temporal/insights-schedules.js';
+import type { NudgeLogger } from '../temporal/webhook-dispatch.js';
 
-export interface InsightsSweepLogger {
-  warn(obj: object, msg: string): void;
-}
 
 /** `platforms`: the ones this worker has insights providers for. Returns how many schedules were ensured. */
 export async function ensureInsightsSchedules(
   db: Db, client: Client,
   o: {
-    taskQueue: string; everyMinutes: number; platforms: string[]; log: InsightsSweepLogger;
+    taskQueue: string; everyMinutes: number; platforms: string[]; log: NudgeLogger;
     /** Only these users' accounts (a targeted repair; tests sharing one database). Default: everyone's. */
     userIds?: string[];
   },

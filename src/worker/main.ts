@@ -13,8 +13,7 @@ import { LocalMediaStore } from '../storage/local-media-store.js';
 import { signedMediaUrlsFromConfig } from '../storage/signed-media-urls.js';
 import { createHeraldWorker } from './create-worker.js';
 import { loadWorkflowBundle } from './workflow-bundle.js';
-import { nudgeStoredWebhooks } from './webhook-sweep.js';
-import { ensureInsightsSchedules } from './insights-schedule-sweep.js';
+import { runStartupSweeps } from './startup-sweeps.js';
 
 const config = loadConfig();
 const logger = createLogger(config.LOG_LEVEL, 'worker');
@@ -52,16 +51,11 @@ const worker = await createHeraldWorker({
 logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker started');
 // The SDK's runtime shuts the worker down gracefully on SIGINT/SIGTERM; run() resolves once it has drained.
 const running = worker.run();
-const webhookPlatforms = platforms.list().filter((p) => p.webhooks).map((p) => p.id);
-const nudged = await nudgeStoredWebhooks(database.db, temporalClient, config.TEMPORAL_TASK_QUEUE, logger, webhookPlatforms);
-if (nudged.length > 0) logger.info({ platforms: nudged }, 'nudged ingestion of stored webhook events');
-const schedules = await ensureInsightsSchedules(database.db, temporalClient, {
-  taskQueue: config.TEMPORAL_TASK_QUEUE,
-  everyMinutes: config.INSIGHTS_SYNC_INTERVAL_MINUTES,
-  platforms: platforms.list().filter((p) => p.insights).map((p) => p.id),
-  log: logger,
+const swept = await runStartupSweeps({
+  db: database.db, client: temporalClient, taskQueue: config.TEMPORAL_TASK_QUEUE,
+  insightsEveryMinutes: config.INSIGHTS_SYNC_INTERVAL_MINUTES, platforms, log: logger,
 });
-logger.info({ schedules }, 'insights schedules ensured');
+logger.info(swept, 'start-up sweeps done');
 await running;
 await connection.close();
 await clientConnection.close();

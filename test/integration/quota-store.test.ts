@@ -21,6 +21,19 @@ describe('quota store', () => {
     expect(refused.retryAfterMs).toBeLessThanOrEqual(60_000);
   });
 
+  test('count takes several slots at once, all or none; again with the same hold id is granted without more', async () => {
+    const key = `test:count:${randomUUID()}`;
+    const store = createQuotaStore(a.db);
+    expect(await store.acquire(key, { limit: 5, windowMs: 60_000, holdId: 'batch-1', count: 3 })).toEqual({ ok: true });
+    expect(await store.acquire(key, { limit: 5, windowMs: 60_000, holdId: 'batch-1', count: 3 })).toEqual({ ok: true });
+    const refused = await store.acquire(key, { limit: 5, windowMs: 60_000, holdId: 'batch-2', count: 3 });
+    expect(refused.ok).toBe(false);
+    expect((refused as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(50_000);
+    // Nothing of the refused batch was taken: two slots are still free.
+    expect(await store.acquire(key, { limit: 5, windowMs: 60_000, holdId: 'batch-3', count: 2 })).toEqual({ ok: true });
+    expect((await store.acquire(key, { limit: 5, windowMs: 60_000, holdId: 'single' })).ok).toBe(false);
+  });
+
   test('acquiring the same hold again is granted without using another slot', async () => {
     const key = `test:idem:${randomUUID()}`;
     const store = createQuotaStore(a.db);

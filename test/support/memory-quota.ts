@@ -8,12 +8,13 @@ export function memoryQuota(now: () => number = Date.now): QuotaGate & { holds: 
     async acquire(key, rule) {
       const list = holds.get(key) ?? [];
       if (list.some((h) => h.id === rule.holdId)) return { ok: true };
-      const counted = list.filter((h) => h.at > now() - rule.windowMs && (!rule.pendingOnly || !h.released));
-      if (counted.length >= rule.limit) {
-        const oldest = Math.min(...counted.map((h) => h.at));
-        return { ok: false, retryAfterMs: Math.max(1000, oldest + rule.windowMs - now()) };
+      const counted = list.filter((h) => h.at > now() - rule.windowMs && (!rule.pendingOnly || !h.released)).map((h) => h.at).sort((a, b) => a - b);
+      const count = Math.min(Math.max(1, rule.count ?? 1), rule.limit);
+      if (counted.length + count > rule.limit) {
+        const freedBy = counted[counted.length + count - rule.limit - 1]!;
+        return { ok: false, retryAfterMs: Math.max(1000, freedBy + rule.windowMs - now()) };
       }
-      list.push({ at: now(), released: false, id: rule.holdId });
+      for (let i = 0; i < count; i++) list.push({ at: now(), released: false, id: i === 0 ? rule.holdId : `${rule.holdId}#${i}` });
       holds.set(key, list);
       return { ok: true };
     },

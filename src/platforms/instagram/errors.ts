@@ -11,6 +11,7 @@
 // Messages name the call (`what`), never the URL: the token endpoint carries secrets in its query.
 import { OAuthError, PublishError } from '../provider.js';
 import { redactMediaSignatures } from '../../storage/signed-media-urls.js';
+import { parseMetaUsage } from './usage.js';
 
 export interface GraphErrorBody {
   message?: string;
@@ -57,20 +58,8 @@ export function graphErrorOf(body: unknown): GraphErrorBody | undefined {
 
 /** The longest `estimated_time_to_regain_access` (minutes) in an X-Business-Use-Case-Usage header, as ms. */
 export function regainWaitMs(header: string | null): number | undefined {
-  if (!header) return undefined;
-  try {
-    const parsed = JSON.parse(header) as Record<string, { estimated_time_to_regain_access?: unknown }[]>;
-    let max: number | undefined;
-    for (const list of Object.values(parsed)) {
-      for (const u of Array.isArray(list) ? list : []) {
-        const m = u.estimated_time_to_regain_access;
-        if (typeof m === 'number' && m > 0) max = Math.max(max ?? 0, m);
-      }
-    }
-    return max === undefined ? undefined : max * 60_000;
-  } catch {
-    return undefined;
-  }
+  const minutes = parseMetaUsage(null, header).regainMinutes;
+  return minutes === undefined ? undefined : minutes * 60_000;
 }
 
 function codeString(e: GraphErrorBody | undefined, status: number): string {

@@ -135,13 +135,10 @@ export function createInstagramInsights(graph: MetaGraph, settings: InstagramIns
 
   /** Takes `n` holds of the account's call budget, or throws rate_limited without calling anything. */
   async function reserve(quota: QuotaGate, platformAccountId: string, n: number): Promise<void> {
-    const key = budgetKey(platformAccountId);
-    for (let i = 0; i < n; i++) {
-      const r = await quota.acquire(key, { limit, windowMs, holdId: randomUUID() });
-      if (!r.ok) {
-        throw new PublishError('rate_limited', 'insights_budget',
-          `Instagram insights: the ${limit} calls per ${Math.round(windowMs / 60_000)} min budget of ${platformAccountId} is used up`, r.retryAfterMs);
-      }
+    const r = await quota.acquire(budgetKey(platformAccountId), { limit, windowMs, holdId: randomUUID(), count: n });
+    if (!r.ok) {
+      throw new PublishError('rate_limited', 'insights_budget',
+        `Instagram insights: the ${limit} calls per ${Math.round(windowMs / 60_000)} min budget of ${platformAccountId} is used up`, r.retryAfterMs);
     }
   }
 

@@ -6,7 +6,7 @@ import { eq } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { media } from '../../../db/schema.js';
-import { SignedMediaUrls } from '../../../storage/signed-media-urls.js';
+import { signedMediaUrlsFromConfig } from '../../../storage/signed-media-urls.js';
 import { extensionForContentType } from '../../../storage/media-types.js';
 import { ApiError, notFound } from '../../errors.js';
 import { errorResponses } from '../../schemas/common.js';
@@ -18,9 +18,9 @@ const query = z.object({
 });
 
 const publicMediaRoutes: FastifyPluginAsyncZod = async (app) => {
-  const secret = app.config.MEDIA_URL_SECRET;
-  if (!secret) return;
-  const urls = new SignedMediaUrls({ baseUrl: app.config.PUBLIC_BASE_URL, secret, ttlSeconds: app.config.MEDIA_URL_TTL_SECONDS });
+  // The same signer the worker uses (same secret): this route only verifies.
+  const urls = signedMediaUrlsFromConfig(app.config);
+  if (!urls) return;
 
   app.get('/media/:file', {
     // Platforms fetch from many addresses at their own pace; the signature authenticates the request.

@@ -6,6 +6,7 @@
 // GET /v1/uploads/:id tells a client where (received_bytes) and whither (upload_url) to resume. Uploads expire (410 upload_expired) after `uploadTtlMs`.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { receiveChunk } from '../../core/chunk-receiver.js';
 import { CountingBody } from '../../core/counting-body.js';
 import { parseOr400, sendError } from '../../core/errors.js';
 import type { ResolvedTestbedOptions } from './options.js';
@@ -93,22 +94,9 @@ export function uploadTransferRoutes(store: TestbedStore): FastifyPluginAsync {
       const body = request.body;
       if (!(body instanceof CountingBody)) return sendError(reply, 400, 'invalid_body', 'expected a binary chunk');
 
-      upload.busy = true;
-      const hash = upload.hash.copy();
-      let received = 0;
-      try {
-        for await (const chunk of body as AsyncIterable<Buffer>) {
-          received += chunk.length;
-          upload.inFlightBytes = received;
-          hash.update(chunk);
-        }
-      } catch {
-        // The client went away mid-chunk: nothing of this chunk counts.
-        return sendError(reply, 400, 'chunk_incomplete', 'the chunk body ended early');
-      } finally {
-        upload.busy = false;
-        upload.inFlightBytes = 0;
-      }
+      const read = await receiveChunk(body, upload);
+      if (!read.complete) return sendError(reply, 400, 'chunk_incomplete', 'the chunk body ended early');
+      const { hash, received } = read;
       if (received !== expected) {
         return rangeError(reply, upload, `chunk carried ${received} bytes but Content-Range declared ${expected}`);
       }

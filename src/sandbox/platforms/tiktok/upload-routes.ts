@@ -10,6 +10,7 @@
 // Bodies are streamed: bytes are counted and hashed, never kept (a 1 GB upload passes with flat memory). A chunk
 // counts only once all of it has arrived, so a cut connection leaves the upload where it was.
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { receiveChunk } from '../../core/chunk-receiver.js';
 import { CountingBody } from '../../core/counting-body.js';
 import { chunkRange } from './chunk-rules.js';
 import { sendApiError } from './envelope.js';
@@ -64,22 +65,9 @@ export function uploadRoutes(store: TiktokStore, lifecycle: PublishLifecycle): F
       const body = request.body;
       if (!(body instanceof CountingBody)) return sendApiError(reply, 400, 'invalid_header', 'Expected the raw chunk bytes as the body.');
 
-      u.busy = true;
-      const hash = u.hash.copy();
-      let received = 0;
-      try {
-        for await (const chunk of body as AsyncIterable<Buffer>) {
-          received += chunk.length;
-          u.inFlightBytes = received;
-          hash.update(chunk);
-        }
-      } catch {
-        // The client went away mid-chunk: nothing of this chunk counts.
-        return sendApiError(reply, 400, 'chunk_incomplete', 'The chunk body ended early.');
-      } finally {
-        u.busy = false;
-        u.inFlightBytes = 0;
-      }
+      const read = await receiveChunk(body, u);
+      if (!read.complete) return sendApiError(reply, 400, 'chunk_incomplete', 'The chunk body ended early.');
+      const { hash, received } = read;
       if (received !== length) return sendApiError(reply, 400, 'invalid_header', `The body carried ${received} bytes but Content-Length declared ${length}.`);
 
       u.hash = hash;
