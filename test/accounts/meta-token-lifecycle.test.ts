@@ -6,13 +6,14 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { posts, postTargets, socialAccounts } from '../../src/db/schema.js';
-import { createInstagramProvider, type InstagramProviderOptions } from '../../src/platforms/instagram/index.js';
+import { type InstagramProviderOptions } from '../../src/platforms/instagram/index.js';
 import type { MetaSandboxOptions } from '../../src/sandbox/platforms/meta/index.js';
 import { accountStateQuery, accountWorkflowId, type AccountWorkflowState } from '../../src/workflows/account-messages.js';
 import { publishPostWorkflowId } from '../../src/workflows/messages.js';
 import { createTestUser, type TestUser } from '../api/support/test-api.js';
 import { connectThroughApi } from '../support/connect.js';
 import { startPlatformStack, type PlatformStack } from '../support/platform-stack.js';
+import { instagramAt } from '../support/instagram.js';
 
 const DAY_MS = 86_400_000;
 const APP = { appId: 'mtl-meta', appSecret: 'mtl-meta-secret' };
@@ -20,7 +21,7 @@ const APP = { appId: 'mtl-meta', appSecret: 'mtl-meta-secret' };
 function stackFor(meta: MetaSandboxOptions, provider: Partial<InstagramProviderOptions> = {}, env: Record<string, string> = {}) {
   return startPlatformStack({
     sandbox: { meta: { ...APP, imageProcessingMs: 0, ...meta } },
-    providers: (base) => [createInstagramProvider({ ...APP, dialogBaseUrl: `${base}/meta`, graphBaseUrl: `${base}/meta`, ...provider })],
+    providers: (base) => [instagramAt(base, { ...APP, ...provider })],
     env,
   });
 }

@@ -4,7 +4,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { postTargets, socialAccounts } from '../../src/db/schema.js';
-import { createInstagramProvider } from '../../src/platforms/instagram/index.js';
 import { DEFAULT_META_USER } from '../../src/sandbox/platforms/meta/options.js';
 import { publishPostWorkflowId } from '../../src/workflows/messages.js';
 import { createTestUser, type TestApi } from '../api/support/test-api.js';
@@ -13,6 +12,7 @@ import { createScheduledPost } from '../support/fixtures.js';
 import type { TestWorker } from '../support/test-worker.js';
 import { connectThroughApi } from '../support/connect.js';
 import { startPlatformStack, type PlatformStack } from '../support/platform-stack.js';
+import { instagramAt } from '../support/instagram.js';
 
 let sandbox: RunningSandbox;
 let api: TestApi;
@@ -23,7 +23,7 @@ beforeAll(async () => {
   const granted = ['instagram_basic', 'instagram_manage_insights', 'instagram_manage_comments', 'pages_show_list', 'pages_read_engagement'];
   stack = await startPlatformStack({
     sandbox: { meta: { appId: 'ms-meta', appSecret: 'ms-meta-secret', user: { ...DEFAULT_META_USER, grantedScopes: granted } } },
-    providers: (base) => [createInstagramProvider({ appId: 'ms-meta', appSecret: 'ms-meta-secret', dialogBaseUrl: `${base}/meta`, graphBaseUrl: `${base}/meta` })],
+    providers: (base) => [instagramAt(base, { appId: 'ms-meta', appSecret: 'ms-meta-secret' })],
   });
   ({ sandbox, api, worker } = stack);
 });

@@ -3,13 +3,13 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { comments, postTargets } from '../../src/db/schema.js';
-import { createInstagramProvider } from '../../src/platforms/instagram/index.js';
 import { publishPostWorkflowId } from '../../src/workflows/messages.js';
 import { createTestUser, type TestApi, type TestUser } from '../api/support/test-api.js';
 import type { RunningSandbox } from '../sandbox/helpers.js';
 import type { TestWorker } from '../support/test-worker.js';
 import { connectThroughApi } from '../support/connect.js';
 import { startPlatformStack, type PlatformStack } from '../support/platform-stack.js';
+import { instagramAt } from '../support/instagram.js';
 
 let sandbox: RunningSandbox;
 let api: TestApi;
@@ -24,9 +24,7 @@ let stack: PlatformStack;
 beforeAll(async () => {
   stack = await startPlatformStack({
     sandbox: { meta: { appId: 'ca-meta', appSecret: 'ca-meta-secret', imageProcessingMs: 100 } },
-    providers: (base) => [createInstagramProvider({
-      appId: 'ca-meta', appSecret: 'ca-meta-secret', dialogBaseUrl: `${base}/meta`, graphBaseUrl: `${base}/meta`, pollIntervalMs: 300,
-    })],
+    providers: (base) => [instagramAt(base, { appId: 'ca-meta', appSecret: 'ca-meta-secret', pollIntervalMs: 300 })],
   });
   ({ sandbox, api, worker } = stack);
 

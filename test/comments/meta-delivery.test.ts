@@ -6,13 +6,13 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { comments, postTargets, webhookEvents } from '../../src/db/schema.js';
-import { createInstagramProvider } from '../../src/platforms/instagram/index.js';
 import { publishPostWorkflowId } from '../../src/workflows/messages.js';
 import { createTestUser } from '../api/support/test-api.js';
 import { waitFor } from '../sandbox/helpers.js';
 import { connectThroughApi } from '../support/connect.js';
 import { startPlatformStack, type PlatformStack } from '../support/platform-stack.js';
 import { stopIngest, uniquePlatform } from '../webhooks/support.js';
+import { instagramAt } from '../support/instagram.js';
 
 const platform = uniquePlatform('ig-delivery');
 const APP = { appId: 'mdl-meta', appSecret: 'mdl-meta-secret' };
@@ -23,7 +23,7 @@ beforeAll(async () => {
   s = await startPlatformStack({
     sandbox: { meta: { ...APP, imageProcessingMs: 0 } },
     providers: (base) => [{
-      ...createInstagramProvider({ ...APP, dialogBaseUrl: `${base}/meta`, graphBaseUrl: `${base}/meta`, webhookVerifyToken: VERIFY_TOKEN }),
+      ...instagramAt(base, { ...APP, webhookVerifyToken: VERIFY_TOKEN }),
       id: platform,
     }],
   });

@@ -3,10 +3,10 @@
 // hidden comment; unknown comment → permanent error). The control route's comments arrive as signed webhooks that
 // the provider parses as `comment` events.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { createInstagramProvider } from '../../src/platforms/instagram/index.js';
 import { PublishError, type CommentsContext, type PlatformProvider } from '../../src/platforms/provider.js';
-import { DEFAULT_META_USER, META_SANDBOX_APP_ID, META_SANDBOX_APP_SECRET } from '../../src/sandbox/platforms/meta/index.js';
+import { DEFAULT_META_USER } from '../../src/sandbox/platforms/meta/index.js';
 import { startReceiver, startSandbox, waitFor, type RunningSandbox } from '../sandbox/helpers.js';
+import { instagramAt } from '../support/instagram.js';
 
 const IG = DEFAULT_META_USER.pages[0]!.instagram!.id;
 
@@ -42,7 +42,7 @@ const commentIn = async (id: string) => (await snapshot()).body.comments.find((c
 beforeAll(async () => {
   receiver = await startReceiver();
   sb = await startSandbox({ meta: { webhook: { url: receiver.url } } });
-  p = createInstagramProvider({ appId: META_SANDBOX_APP_ID, appSecret: META_SANDBOX_APP_SECRET, dialogBaseUrl: `${sb.baseUrl}/meta`, graphBaseUrl: `${sb.baseUrl}/meta` });
+  p = instagramAt(sb.baseUrl);
 });
 afterAll(async () => { await sb?.close(); await receiver?.close(); });
 beforeEach(async () => {

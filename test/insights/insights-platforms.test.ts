@@ -9,7 +9,6 @@ import { ApplicationFailure } from '@temporalio/common';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { createInsightsActivities } from '../../src/activities/insights.activities.js';
 import { accountInsights, postAnalytics, postTargets } from '../../src/db/schema.js';
-import { createInstagramProvider } from '../../src/platforms/instagram/index.js';
 import { budgetKey } from '../../src/platforms/instagram/insights.js';
 import { createTiktokProvider } from '../../src/platforms/tiktok/index.js';
 import type { InsightsSyncResult } from '../../src/workflows/insights-sync.workflow.js';
@@ -17,6 +16,7 @@ import { createTestUser, type TestUser } from '../api/support/test-api.js';
 import { connectThroughApi } from '../support/connect.js';
 import { createScheduledPost } from '../support/fixtures.js';
 import { startPlatformStack, type PlatformStack } from '../support/platform-stack.js';
+import { instagramAt } from '../support/instagram.js';
 
 const DAY = 86_400_000;
 const isoDay = (offset: number) => new Date(Date.now() + offset * DAY).toISOString().slice(0, 10);
@@ -47,7 +47,7 @@ beforeAll(async () => {
         clientKey: 'ins-tiktok', clientSecret: 'ins-tiktok-secret', authBaseUrl: `${base}/tiktok`, apiBaseUrl: `${base}/tiktok`,
         scopes: ['user.info.basic', 'user.info.stats', 'video.list', 'video.upload', 'video.publish'],
       }),
-      createInstagramProvider({ appId: 'ins-meta', appSecret: 'ins-meta-secret', dialogBaseUrl: `${base}/meta`, graphBaseUrl: `${base}/meta` }),
+      instagramAt(base, { appId: 'ins-meta', appSecret: 'ins-meta-secret' }),
     ],
   });
   user = await createTestUser(stack.api.database.db);

@@ -2,11 +2,11 @@
 // sandbox answers (throttling with X-Business-Use-Case-Usage, 2207xxx publish errors).
 import { describe, expect, test } from 'vitest';
 import { oauthErrorFrom, publishErrorFrom, regainWaitMs } from '../../src/platforms/instagram/errors.js';
-import { createInstagramProvider } from '../../src/platforms/instagram/index.js';
 import type { PublishContext } from '../../src/platforms/provider.js';
-import { DEFAULT_META_USER, META_SANDBOX_APP_ID, META_SANDBOX_APP_SECRET } from '../../src/sandbox/platforms/meta/index.js';
+import { DEFAULT_META_USER } from '../../src/sandbox/platforms/meta/index.js';
 import { startSandbox } from '../sandbox/helpers.js';
 import { memoryQuota } from '../support/memory-quota.js';
+import { instagramAt } from '../support/instagram.js';
 
 const waits = { rateLimitWaitMs: 1000, publishingWindowMs: 86_400_000 };
 const env = (code: number, subcode?: number, extra: Record<string, unknown> = {}) =>
@@ -75,7 +75,7 @@ test('oauthErrorFrom: token errors and used codes are invalid_grant, throttles t
 test('a real 80002 from the sandbox becomes rate_limited with the BUC wait', async () => {
   const sb = await startSandbox({ meta: { rateLimit: { limit: 1, windowMs: 60_000, code: 80002, regainMinutes: 4 } } });
   try {
-    const p = createInstagramProvider({ appId: META_SANDBOX_APP_ID, appSecret: META_SANDBOX_APP_SECRET, dialogBaseUrl: `${sb.baseUrl}/meta`, graphBaseUrl: `${sb.baseUrl}/meta` });
+    const p = instagramAt(sb.baseUrl);
     const res = await fetch(p.oauth!.authorizeUrl({ state: 's', redirectUri: 'https://h.example/cb' }), { redirect: 'manual' });
     const code = new URL(res.headers.get('location')!).searchParams.get('code')!;
     const tokens = await p.oauth!.exchangeCode({ code, redirectUri: 'https://h.example/cb' });

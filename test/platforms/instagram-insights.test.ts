@@ -3,13 +3,14 @@
 // account rows (followers from followers_count walked back with follower_count, reach, no profile views), the
 // 200 calls/hour budget (a full budget makes no Graph call) and the usage headers' 90 % stop.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { createInstagramProvider, type InstagramProviderOptions } from '../../src/platforms/instagram/index.js';
+import { type InstagramProviderOptions } from '../../src/platforms/instagram/index.js';
 import { budgetKey } from '../../src/platforms/instagram/insights.js';
 import { PublishError, type InsightsProvider } from '../../src/platforms/provider.js';
-import { DEFAULT_META_USER, META_SANDBOX_APP_ID, META_SANDBOX_APP_SECRET } from '../../src/sandbox/platforms/meta/index.js';
+import { DEFAULT_META_USER } from '../../src/sandbox/platforms/meta/index.js';
 import type { SandboxOptions } from '../../src/sandbox/app.js';
 import { startSandbox, type RunningSandbox } from '../sandbox/helpers.js';
 import { memoryQuota } from '../support/memory-quota.js';
+import { instagramAt } from '../support/instagram.js';
 
 const REDIRECT = 'https://herald.example/api/social/connect/instagram/callback';
 const IG = DEFAULT_META_USER.pages[0]!.instagram!.id;
@@ -20,10 +21,7 @@ const DEPRECATED = ['impressions', 'plays', 'video_views', 'profile_views', 'cli
 let sb: RunningSandbox;
 
 function providerFor(on: RunningSandbox, over: Partial<InstagramProviderOptions> = {}) {
-  return createInstagramProvider({
-    appId: META_SANDBOX_APP_ID, appSecret: META_SANDBOX_APP_SECRET, dialogBaseUrl: `${on.baseUrl}/meta`, graphBaseUrl: `${on.baseUrl}/meta`,
-    rateLimitWaitMs: 123_000, ...over,
-  });
+  return instagramAt(on.baseUrl, { rateLimitWaitMs: 123_000, ...over });
 }
 
 async function connect(on: RunningSandbox, over: Partial<InstagramProviderOptions> = {}): Promise<string> {

@@ -2,13 +2,13 @@
 // token, profiles, no business account, refresh, revoke), IMAGE / REELS / CAROUSEL publishing through plan +
 // runStep, container ERROR, the publishing limit on both sides, and reconcile after a lost media_publish answer.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { createInstagramProvider, INSTAGRAM_SCOPES, type InstagramProviderOptions } from '../../src/platforms/instagram/index.js';
+import { INSTAGRAM_SCOPES, type InstagramProviderOptions } from '../../src/platforms/instagram/index.js';
 import {
-  OAuthError, PublishError, type MediaSource, type PlatformProvider, type PublishContext, type PublishState, type StepOutcome,
-} from '../../src/platforms/provider.js';
-import { DEFAULT_META_USER, META_SANDBOX_APP_ID, META_SANDBOX_APP_SECRET } from '../../src/sandbox/platforms/meta/index.js';
-import { startSandbox, type RunningSandbox } from '../sandbox/helpers.js';
+  OAuthError, PublishError, type MediaSource, type PlatformProvider, type PublishContext, type PublishState, type StepOutcome } from '../../src/platforms/provider.js';
+import { DEFAULT_META_USER, META_SANDBOX_APP_ID } from '../../src/sandbox/platforms/meta/index.js';
+import { startSandbox, withSandbox, type RunningSandbox } from '../sandbox/helpers.js';
 import { memoryQuota } from '../support/memory-quota.js';
+import { instagramAt } from '../support/instagram.js';
 
 const REDIRECT = 'https://herald.example/api/social/connect/instagram/callback';
 const IG = DEFAULT_META_USER.pages[0]!.instagram!.id;
@@ -18,10 +18,7 @@ let provider: PlatformProvider;
 let token: string;
 
 function providerFor(on: RunningSandbox, over: Partial<InstagramProviderOptions> = {}): PlatformProvider {
-  return createInstagramProvider({
-    appId: META_SANDBOX_APP_ID, appSecret: META_SANDBOX_APP_SECRET, dialogBaseUrl: `${on.baseUrl}/meta`, graphBaseUrl: `${on.baseUrl}/meta`,
-    pollIntervalMs: 20, webhookVerifyToken: 'verify-me', ...over,
-  });
+  return instagramAt(on.baseUrl, { pollIntervalMs: 20, webhookVerifyToken: 'verify-me', ...over });
 }
 
 /** Walks the dialog the way a browser would and returns the provider's token set. */
@@ -125,21 +122,18 @@ describe('connect', () => {
     expect(err.message).toContain('the user removed the app');
     expect(err.message).not.toContain(tokens.refreshToken!);
 
-    const extending = await startSandbox({ meta: { longLivedExchange: 'extend', longLivedTokenSeconds: 3600 } });
-    try {
+    await withSandbox({ meta: { longLivedExchange: 'extend', longLivedTokenSeconds: 3600 } }, async (extending) => {
       const p = providerFor(extending);
       const first = await connect(p);
-      await fetch(`${extending.baseUrl}/__sandbox/meta/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ expiresInSeconds: 600 }) });
+      await extending.control.call('POST', '/meta/tokens', { expiresInSeconds: 600 });
       const renewed = await p.oauth!.refresh!({ refreshToken: first.refreshToken! });
       expect(renewed.expiresAt!.getTime() - Date.now()).toBeGreaterThan(3500_000);
       // A password change invalidates every session: the exchange answers 190/460 with its meaning.
-      await fetch(`${extending.baseUrl}/__sandbox/meta/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ invalidate: 460 }) });
+      await extending.control.call('POST', '/meta/tokens', { invalidate: 460 });
       const dead = await p.oauth!.refresh!({ refreshToken: renewed.refreshToken! }).catch((e) => e);
       expect(dead).toMatchObject({ kind: 'invalid_grant', code: '190/460' });
       expect(dead.message).toContain('changed their password');
-    } finally {
-      await extending.close();
-    }
+    });
   });
 
   test('tokenRenewal none: the provider offers no refresh at all', () => {

@@ -6,6 +6,7 @@ import { createInstagramProvider } from '../../src/platforms/instagram/index.js'
 import type { WebhookRequest } from '../../src/platforms/provider.js';
 import { DEFAULT_META_USER, META_SANDBOX_APP_ID, META_SANDBOX_APP_SECRET } from '../../src/sandbox/platforms/meta/index.js';
 import { startReceiver, startSandbox, waitFor } from '../sandbox/helpers.js';
+import { instagramAt } from '../support/instagram.js';
 
 const provider = createInstagramProvider({
   appId: META_SANDBOX_APP_ID, appSecret: META_SANDBOX_APP_SECRET, dialogBaseUrl: 'http://x', graphBaseUrl: 'http://x', webhookVerifyToken: 'verify-me',
@@ -69,7 +70,7 @@ test('a real sandbox delivery verifies and parses', async () => {
   const sb = await startSandbox({ meta: { webhook: { url: receiver.url } } });
   try {
     const ig = DEFAULT_META_USER.pages[0]!.instagram!.id;
-    const p = createInstagramProvider({ appId: META_SANDBOX_APP_ID, appSecret: META_SANDBOX_APP_SECRET, dialogBaseUrl: `${sb.baseUrl}/meta`, graphBaseUrl: `${sb.baseUrl}/meta` });
+    const p = instagramAt(sb.baseUrl);
     const res = await fetch(p.oauth!.authorizeUrl({ state: 's', redirectUri: 'https://h.example/cb' }), { redirect: 'manual' });
     const tokens = await p.oauth!.exchangeCode({ code: new URL(res.headers.get('location')!).searchParams.get('code')!, redirectUri: 'https://h.example/cb' });
     const auth = { authorization: `Bearer ${tokens.accessToken}`, 'content-type': 'application/json' };

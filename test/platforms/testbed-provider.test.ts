@@ -1,16 +1,14 @@
 // The testbed provider against an in-process sandbox: the publish plan end to end, chunked upload with resume,
 // reconcile after lost answers, error mapping, and OAuth.
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { createTestbedProvider } from '../../src/platforms/testbed/index.js';
 import {
   PublishError, type Json, type MediaSource, type PlatformProvider, type PublishContext, type PublishState, type StepOutcome,
 } from '../../src/platforms/provider.js';
 import { startSandbox, waitFor, type RunningSandbox } from '../sandbox/helpers.js';
+import { memoryQuota } from '../support/memory-quota.js';
+import { writeRandomFile, type RandomFile } from '../support/random-file.js';
 
 const MB = 1024 * 1024;
 const CHUNK = 3 * MB;
@@ -18,34 +16,23 @@ const FILE_SIZE = 20 * MB + 123; // not a multiple of the chunk size: the last c
 
 let sb: RunningSandbox;
 let provider: PlatformProvider;
-let dir: string;
-let filePath: string;
+let file: RandomFile;
 let fileSha256: string;
 
 beforeAll(async () => {
   sb = await startSandbox({ testbed: { processingMs: 60 } });
   provider = createTestbedProvider({ baseUrl: sb.testbedUrl, chunkSizeBytes: CHUNK, pollIntervalMs: 30 });
-  dir = await mkdtemp(join(tmpdir(), 'herald-testbed-'));
-  filePath = join(dir, 'clip.mp4');
-  const data = randomBytes(FILE_SIZE);
-  fileSha256 = createHash('sha256').update(data).digest('hex');
-  await writeFile(filePath, data);
+  file = await writeRandomFile(FILE_SIZE);
+  fileSha256 = file.sha256;
 });
 afterAll(async () => {
   await sb.close();
-  await rm(dir, { recursive: true, force: true });
+  await file.remove();
 });
 beforeEach(async () => sb.control.reset());
 
-function fileMedia(): MediaSource {
-  return {
-    contentType: 'video/mp4',
-    sizeBytes: FILE_SIZE,
-    open: (range) => createReadStream(filePath, range ? { start: range.start, end: range.end } : {}),
-  };
-}
+const fileMedia = (): MediaSource => file.media();
 
-import { memoryQuota } from '../support/memory-quota.js';
 
 interface TestContext extends PublishContext {
   beats: Json[];

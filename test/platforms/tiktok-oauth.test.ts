@@ -6,7 +6,7 @@ import { createTiktokProvider, type TiktokProviderOptions } from '../../src/plat
 import { hexChallengeFromS256 } from '../../src/platforms/tiktok/oauth.js';
 import { OAuthError, type OAuthProvider } from '../../src/platforms/provider.js';
 import type { TiktokSandboxOptions } from '../../src/sandbox/platforms/tiktok/index.js';
-import { startSandbox, type RunningSandbox } from '../sandbox/helpers.js';
+import { startSandbox, type RunningSandbox, withSandbox } from '../sandbox/helpers.js';
 import { CLIENT_KEY, CLIENT_SECRET, DEFAULT_OPEN_ID } from '../sandbox/tiktok-helpers.js';
 
 const REDIRECT = 'https://herald.example/api/oauth/callback/tiktok';
@@ -24,14 +24,7 @@ function oauthFor(on: RunningSandbox, over: Partial<TiktokProviderOptions> = {})
   }).oauth!;
 }
 
-async function withSandbox<T>(tiktok: TiktokSandboxOptions, fn: (other: RunningSandbox) => Promise<T>): Promise<T> {
-  const other = await startSandbox({ tiktok });
-  try {
-    return await fn(other);
-  } finally {
-    await other.close();
-  }
-}
+const withTiktokSandbox = <T>(tiktok: TiktokSandboxOptions, fn: (other: RunningSandbox) => Promise<T>) => withSandbox({ tiktok }, fn);
 
 function pkce() {
   const verifier = randomBytes(32).toString('base64url');
@@ -79,7 +72,7 @@ describe('connecting', () => {
   });
 
   test('PKCE hex: the RFC 7636 challenge is re-encoded as hex and the verifier is checked', async () => {
-    await withSandbox({ pkce: 'hex' }, async (other) => {
+    await withTiktokSandbox({ pkce: 'hex' }, async (other) => {
       const oauth = oauthFor(other, { pkce: 'hex' });
       expect(oauth.usesPkce).toBe(true);
       const { verifier, challenge } = pkce();
@@ -95,7 +88,7 @@ describe('connecting', () => {
   });
 
   test('PKCE s256: the challenge is passed as is', async () => {
-    await withSandbox({ pkce: 's256' }, async (other) => {
+    await withTiktokSandbox({ pkce: 's256' }, async (other) => {
       const oauth = oauthFor(other, { pkce: 's256' });
       const { verifier, challenge } = pkce();
       const url = oauth.authorizeUrl({ state: 's', redirectUri: REDIRECT, codeChallenge: challenge });
@@ -129,7 +122,7 @@ describe('refresh and revoke', () => {
   });
 
   test('without rotation the same refresh token is kept', async () => {
-    await withSandbox({ rotateRefreshToken: false }, async (other) => {
+    await withTiktokSandbox({ rotateRefreshToken: false }, async (other) => {
       const oauth = oauthFor(other);
       const first = await oauth.exchangeCode({ code: (await approve(oauth.authorizeUrl({ state: 's', redirectUri: REDIRECT }))).get('code')!, redirectUri: REDIRECT });
       expect((await oauth.refresh!({ refreshToken: first.refreshToken! })).refreshToken).toBe(first.refreshToken);
@@ -139,7 +132,7 @@ describe('refresh and revoke', () => {
 
 describe('token endpoint failures', () => {
   test('invalid_grant is recognised even with HTTP 200', async () => {
-    await withSandbox({ oauthErrorStatus: 200 }, async (other) => {
+    await withTiktokSandbox({ oauthErrorStatus: 200 }, async (other) => {
       const err = await oauthFor(other).refresh!({ refreshToken: 'rft.unknown' }).catch((e: unknown) => e);
       expect(err).toMatchObject({ name: 'OAuthError', kind: 'invalid_grant' });
     });

@@ -2,11 +2,7 @@
 // resume and re-init, quotas, error mapping from real answers, the status step (int64 post ids kept exact, inbox
 // semantics, failures) and reconcile after lost init answers.
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { createTiktokProvider, type TiktokProviderOptions } from '../../src/platforms/tiktok/index.js';
 import {
@@ -16,6 +12,7 @@ import type { SandboxOptions } from '../../src/sandbox/app.js';
 import { freePort, startSandbox, waitFor, type RunningSandbox } from '../sandbox/helpers.js';
 import { CLIENT_KEY, CLIENT_SECRET, DEFAULT_OPEN_ID, mintToken, MiB, sleep } from '../sandbox/tiktok-helpers.js';
 import { memoryQuota } from '../support/memory-quota.js';
+import { writeRandomFile, type RandomFile } from '../support/random-file.js';
 
 const VERIFIED = 'https://media.herald.example/tiktok/';
 const CHUNK = 5 * MiB;
@@ -24,8 +21,7 @@ const CHUNKS = 6;
 
 let sb: RunningSandbox;
 let provider: PlatformProvider;
-let dir: string;
-let filePath: string;
+let file: RandomFile;
 let fileSha256: string;
 let token: string;
 
@@ -43,24 +39,19 @@ function providerFor(on: RunningSandbox, over: Partial<TiktokProviderOptions> = 
 beforeAll(async () => {
   sb = await startSandbox(sandboxOptions);
   provider = providerFor(sb);
-  dir = await mkdtemp(join(tmpdir(), 'herald-tiktok-'));
-  filePath = join(dir, 'clip.mp4');
-  const data = randomBytes(FILE_SIZE);
-  fileSha256 = createHash('sha256').update(data).digest('hex');
-  await writeFile(filePath, data);
+  file = await writeRandomFile(FILE_SIZE);
+  fileSha256 = file.sha256;
 });
 afterAll(async () => {
   await sb.close();
-  await rm(dir, { recursive: true, force: true });
+  await file.remove();
 });
 beforeEach(async () => {
   await sb.control.reset();
   token = (await mintToken(sb)).access_token;
 });
 
-function fileMedia(): MediaSource {
-  return { contentType: 'video/mp4', sizeBytes: FILE_SIZE, open: (range) => createReadStream(filePath, range ? { start: range.start, end: range.end } : {}) };
-}
+const fileMedia = (): MediaSource => file.media();
 function bufferMedia(data: Buffer): MediaSource {
   return { contentType: 'video/mp4', sizeBytes: data.length, open: (range) => Readable.from([range ? data.subarray(range.start, range.end + 1) : data]) };
 }

@@ -21,6 +21,16 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   return { app, baseUrl, testbedUrl: `${baseUrl}/testbed`, control: new ControlClient(baseUrl), close: () => app.close() };
 }
 
+/** A second sandbox with other options for the length of `fn`, closed afterwards whatever happens. */
+export async function withSandbox<T>(opts: SandboxOptions, fn: (other: RunningSandbox) => Promise<T>): Promise<T> {
+  const other = await startSandbox(opts);
+  try {
+    return await fn(other);
+  } finally {
+    await other.close();
+  }
+}
+
 export class ControlClient {
   constructor(private readonly baseUrl: string) {}
 

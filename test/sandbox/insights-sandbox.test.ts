@@ -3,21 +3,15 @@
 // the IG user node with followers_count, usage headers counted per window) and TikTok video/query (video.list, at
 // most 20 ids, ids as strings).
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { DEFAULT_META_USER, META_SANDBOX_APP_ID } from '../../src/sandbox/platforms/meta/index.js';
+import { DEFAULT_META_USER } from '../../src/sandbox/platforms/meta/index.js';
 import { startSandbox, type RunningSandbox } from './helpers.js';
+import { metaLongLivedToken } from './meta-helpers.js';
 import { mintToken, tiktok } from './tiktok-helpers.js';
 
 const IG = DEFAULT_META_USER.pages[0]!.instagram!.id;
-const REDIRECT = 'https://herald.example/cb';
 let sb: RunningSandbox;
 
-async function metaToken(scopes = 'instagram_basic,instagram_manage_insights,pages_show_list'): Promise<string> {
-  const dialog = await fetch(`${sb.baseUrl}/meta/v25.0/dialog/oauth?client_id=${META_SANDBOX_APP_ID}&redirect_uri=${encodeURIComponent(REDIRECT)}&scope=${scopes}&state=s&response_type=code`, { redirect: 'manual' });
-  const code = new URL(dialog.headers.get('location')!).searchParams.get('code')!;
-  const res = await fetch(`${sb.baseUrl}/meta/v25.0/oauth/access_token?client_id=${META_SANDBOX_APP_ID}&client_secret=sandbox-meta-secret&redirect_uri=${encodeURIComponent(REDIRECT)}&code=${code}`);
-  const body = await res.json() as { access_token: string };
-  return body.access_token;
-}
+const metaToken = (scopes = 'instagram_basic,instagram_manage_insights,pages_show_list') => metaLongLivedToken(sb, scopes);
 
 async function graph(token: string, path: string) {
   const res = await fetch(`${sb.baseUrl}/meta/v25.0${path}`, { headers: { authorization: `Bearer ${token}` } });

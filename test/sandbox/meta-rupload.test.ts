@@ -4,22 +4,15 @@
 // optional offset lookup, and faults/recording like every platform route.
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { META_SANDBOX_APP_ID, META_SANDBOX_APP_SECRET, DEFAULT_META_USER } from '../../src/sandbox/platforms/meta/index.js';
+import { DEFAULT_META_USER } from '../../src/sandbox/platforms/meta/index.js';
 import { api, startSandbox, waitFor, type RunningSandbox } from './helpers.js';
+import { metaLongLivedToken } from './meta-helpers.js';
 
 const V = 'v25.0';
-const REDIRECT = 'https://herald.example/api/social/connect/instagram/callback';
 const IG = DEFAULT_META_USER.pages[0]!.instagram!.id;
 const SCOPES = 'instagram_basic,instagram_content_publish,pages_show_list,pages_read_engagement';
 
-async function longLivedToken(sb: RunningSandbox, scope = SCOPES): Promise<string> {
-  const q = new URLSearchParams({ client_id: META_SANDBOX_APP_ID, redirect_uri: REDIRECT, state: 's', response_type: 'code', scope });
-  const res = await fetch(`${sb.baseUrl}/meta/${V}/dialog/oauth?${q}`, { redirect: 'manual' });
-  const code = new URL(res.headers.get('location')!).searchParams.get('code')!;
-  const ex = (p: Record<string, string>) => api(sb.baseUrl, 'GET', `/meta/${V}/oauth/access_token?${new URLSearchParams({ client_id: META_SANDBOX_APP_ID, client_secret: META_SANDBOX_APP_SECRET, ...p })}`);
-  const short = await ex({ code, redirect_uri: REDIRECT });
-  return (await ex({ grant_type: 'fb_exchange_token', fb_exchange_token: short.body.access_token })).body.access_token;
-}
+const longLivedToken = (sb: RunningSandbox, scope = SCOPES) => metaLongLivedToken(sb, scope);
 
 const graph = (sb: RunningSandbox, method: string, path: string, token: string, params: Record<string, string> = {}) =>
   method === 'GET'

@@ -4,7 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { TiktokSandboxOptions } from '../../src/sandbox/platforms/tiktok/index.js';
-import { startReceiver, startSandbox, waitFor, type RunningSandbox } from './helpers.js';
+import { startReceiver, startSandbox, waitFor, type RunningSandbox, withSandbox } from './helpers.js';
 import { CLIENT_KEY, CLIENT_SECRET, DEFAULT_OPEN_ID, expectedSignature, sleep, tiktok } from './tiktok-helpers.js';
 
 const REDIRECT = 'https://herald.example/api/oauth/callback/tiktok';
@@ -24,14 +24,7 @@ beforeEach(async () => {
   receiver.received.length = 0;
 });
 
-async function withSandbox<T>(tiktokOptions: TiktokSandboxOptions, fn: (other: RunningSandbox) => Promise<T>): Promise<T> {
-  const other = await startSandbox({ tiktok: tiktokOptions });
-  try {
-    return await fn(other);
-  } finally {
-    await other.close();
-  }
-}
+const withTiktokSandbox = <T>(tiktok: TiktokSandboxOptions, fn: (other: RunningSandbox) => Promise<T>) => withSandbox({ tiktok }, fn);
 
 async function authorize(on: RunningSandbox, params: Record<string, string>): Promise<Response> {
   const url = new URL(`${on.baseUrl}/tiktok/v2/auth/authorize/`);
@@ -79,7 +72,7 @@ describe('authorize page', () => {
   });
 
   test('registered redirect URIs must match exactly', async () => {
-    await withSandbox({ redirectUris: [REDIRECT] }, async (other) => {
+    await withTiktokSandbox({ redirectUris: [REDIRECT] }, async (other) => {
       expect((await authorize(other, { ...baseParams, redirect_uri: `${REDIRECT}/` })).status).toBe(400);
       expect((await callback(other)).get('code')).toBeTruthy();
     });
@@ -94,10 +87,10 @@ describe('authorize page', () => {
     expect(spaced.get('error')).toBe('invalid_scope');
     expect(spaced.get('code')).toBeNull();
     expect((await callback(sb, { scope: '' })).get('error')).toBe('invalid_scope');
-    await withSandbox({ appScopes: ['user.info.basic'] }, async (other) => {
+    await withTiktokSandbox({ appScopes: ['user.info.basic'] }, async (other) => {
       expect((await callback(other, { scope: 'user.info.basic,video.publish' })).get('error')).toBe('invalid_scope');
     });
-    await withSandbox({ denyAuthorization: true }, async (other) => {
+    await withTiktokSandbox({ denyAuthorization: true }, async (other) => {
       const denied = await callback(other);
       expect(denied.get('error')).toBe('access_denied');
       expect(denied.get('error_description')).toBeTruthy();
@@ -135,7 +128,7 @@ describe('token endpoint', () => {
   });
 
   test('the HTTP status of OAuth errors is configurable (TikTok was seen answering them with 200)', async () => {
-    await withSandbox({ oauthErrorStatus: 200 }, async (other) => {
+    await withTiktokSandbox({ oauthErrorStatus: 200 }, async (other) => {
       const r = await refresh(other, 'rft.nope');
       expect(r).toMatchObject({ status: 200, body: { error: 'invalid_grant' } });
     });
@@ -154,7 +147,7 @@ describe('PKCE', () => {
   const verifier = () => randomBytes(32).toString('base64url');
 
   test('hex mode: a hex SHA-256 challenge is required and checked at the exchange', async () => {
-    await withSandbox({ pkce: 'hex' }, async (other) => {
+    await withTiktokSandbox({ pkce: 'hex' }, async (other) => {
       expect((await callback(other)).get('error')).toBe('invalid_request');
       const v = verifier();
       const b64 = createHash('sha256').update(v).digest('base64url');
@@ -168,7 +161,7 @@ describe('PKCE', () => {
   });
 
   test('s256 mode: RFC 7636 base64url', async () => {
-    await withSandbox({ pkce: 's256' }, async (other) => {
+    await withTiktokSandbox({ pkce: 's256' }, async (other) => {
       const v = verifier();
       const code = (await callback(other, { code_challenge: createHash('sha256').update(v).digest('base64url'), code_challenge_method: 'S256' })).get('code')!;
       expect((await exchange(other, code)).body.error).toBe('invalid_request'); // no verifier
@@ -195,12 +188,12 @@ describe('refresh', () => {
   });
 
   test('configurable: the old refresh token may stay valid, or no rotation at all', async () => {
-    await withSandbox({ invalidateOldRefreshToken: false }, async (other) => {
+    await withTiktokSandbox({ invalidateOldRefreshToken: false }, async (other) => {
       const first = (await exchange(other, (await callback(other)).get('code')!)).body;
       expect((await refresh(other, first.refresh_token)).status).toBe(200);
       expect((await refresh(other, first.refresh_token)).status).toBe(200);
     });
-    await withSandbox({ rotateRefreshToken: false }, async (other) => {
+    await withTiktokSandbox({ rotateRefreshToken: false }, async (other) => {
       const first = (await exchange(other, (await callback(other)).get('code')!)).body;
       const again = await refresh(other, first.refresh_token);
       expect(again.body.refresh_token).toBe(first.refresh_token);
@@ -210,7 +203,7 @@ describe('refresh', () => {
 
   test('the refresh clock runs from the initial issuance by default, or restarts when configured', async () => {
     for (const [clock, restarts] of [['initial', false], ['reissue', true]] as const) {
-      await withSandbox({ refreshTokenTtlSeconds: 100, refreshTokenClock: clock }, async (other) => {
+      await withTiktokSandbox({ refreshTokenTtlSeconds: 100, refreshTokenClock: clock }, async (other) => {
         const first = (await exchange(other, (await callback(other)).get('code')!)).body;
         await sleep(1100);
         const next = (await refresh(other, first.refresh_token)).body;
@@ -221,7 +214,7 @@ describe('refresh', () => {
   });
 
   test('a refresh token past its life is invalid_grant', async () => {
-    await withSandbox({ refreshTokenTtlSeconds: 1 }, async (other) => {
+    await withTiktokSandbox({ refreshTokenTtlSeconds: 1 }, async (other) => {
       const first = (await exchange(other, (await callback(other)).get('code')!)).body;
       await sleep(1100);
       expect((await refresh(other, first.refresh_token)).body.error).toBe('invalid_grant');
@@ -273,7 +266,7 @@ describe('user info', () => {
     expect((await tiktok(sb, 'GET', '/v2/user/info/', { token: basic })).body.error.code).toBe('invalid_params');
     const profile = await tokenWith('user.info.basic,user.info.profile');
     expect((await tiktok(sb, 'GET', '/v2/user/info/?fields=open_id,username', { token: profile })).body.data.user).toEqual({ open_id: DEFAULT_OPEN_ID, username: 'sandbox.creator' });
-    await withSandbox({ userInfoMissingScopeError: 'scope_not_authorized' }, async (other) => {
+    await withTiktokSandbox({ userInfoMissingScopeError: 'scope_not_authorized' }, async (other) => {
       const t = (await exchange(other, (await callback(other, { scope: 'user.info.basic' })).get('code')!)).body.access_token;
       expect((await tiktok(other, 'GET', '/v2/user/info/?fields=follower_count', { token: t }))).toMatchObject({ status: 401, body: { error: { code: 'scope_not_authorized' } } });
     });

@@ -3,7 +3,7 @@
 // properties, the chunk rules and the caption limits. Every broken rule gets its documented code and status.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { TiktokSandboxOptions } from '../../src/sandbox/platforms/tiktok/index.js';
-import { startSandbox, type RunningSandbox } from './helpers.js';
+import { startSandbox, type RunningSandbox, withSandbox } from './helpers.js';
 import { DEFAULT_OPEN_ID, directVideoBody, fileSource, mintToken, MiB, tiktok } from './tiktok-helpers.js';
 
 const VERIFIED = 'https://media.herald.example/tiktok/';
@@ -15,14 +15,7 @@ beforeAll(async () => {
 afterAll(async () => sb.close());
 beforeEach(async () => sb.control.reset());
 
-async function withSandbox<T>(tiktokOptions: TiktokSandboxOptions, fn: (other: RunningSandbox) => Promise<T>): Promise<T> {
-  const other = await startSandbox({ tiktok: tiktokOptions });
-  try {
-    return await fn(other);
-  } finally {
-    await other.close();
-  }
-}
+const withTiktokSandbox = <T>(tiktok: TiktokSandboxOptions, fn: (other: RunningSandbox) => Promise<T>) => withSandbox({ tiktok }, fn);
 
 const directInit = (on: RunningSandbox, token: string, body: unknown) => tiktok(on, 'POST', '/v2/post/publish/video/init/', { token, json: body });
 const inboxInit = (on: RunningSandbox, token: string, body: unknown) => tiktok(on, 'POST', '/v2/post/publish/inbox/video/init/', { token, json: body });
@@ -113,7 +106,7 @@ describe('direct post init', () => {
   });
 
   test('unaudited clients: only SELF_ONLY on private accounts, and at most 5 posting users a day', async () => {
-    await withSandbox({ unauditedClient: true }, async (other) => {
+    await withTiktokSandbox({ unauditedClient: true }, async (other) => {
       const { access_token: token } = await mintToken(other);
       const pub = await directInit(other, token, directVideoBody(small, { privacy_level: 'SELF_ONLY' }));
       expect(pub).toMatchObject({ status: 403, body: { error: { code: 'unaudited_client_can_only_post_to_private_accounts' } } });
@@ -132,7 +125,7 @@ describe('direct post init', () => {
   });
 
   test('daily direct-post cap: spam_risk_too_many_posts (403 on init, 200 on creator_info)', async () => {
-    await withSandbox({ directPostsPerDay: 2 }, async (other) => {
+    await withTiktokSandbox({ directPostsPerDay: 2 }, async (other) => {
       const { access_token: token } = await mintToken(other);
       for (let i = 0; i < 2; i++) expect((await directInit(other, token, directVideoBody(small))).status).toBe(200);
       expect((await directInit(other, token, directVideoBody(small)))).toMatchObject({ status: 403, body: { error: { code: 'spam_risk_too_many_posts' } } });
@@ -183,7 +176,7 @@ describe('chunk rules (§1.11)', () => {
     const source = fileSource(20_000_000, 5_000_000, 4);
     const { access_token: token } = await mintToken(sb);
     expect((await directInit(sb, token, directVideoBody(source))).status).toBe(400);
-    await withSandbox({ chunkUnit: 'MB' }, async (other) => {
+    await withTiktokSandbox({ chunkUnit: 'MB' }, async (other) => {
       expect((await directInit(other, (await mintToken(other)).access_token, directVideoBody(source))).status).toBe(200);
     });
   });
@@ -230,7 +223,7 @@ describe('inbox upload init', () => {
   });
 
   test('a share the creator posted no longer counts', async () => {
-    await withSandbox({ processingMs: 0, pendingInboxShareCap: 1, verifiedUrlPrefixes: [VERIFIED], pullBytesPerSecond: 1e12 }, async (other) => {
+    await withTiktokSandbox({ processingMs: 0, pendingInboxShareCap: 1, verifiedUrlPrefixes: [VERIFIED], pullBytesPerSecond: 1e12 }, async (other) => {
       const token = (await mintToken(other)).access_token;
       const first = await inboxInit(other, token, { source_info: { source: 'PULL_FROM_URL', video_url: `${VERIFIED}v.mp4` } });
       expect((await inboxInit(other, token, { source_info: small })).body.error.code).toBe('spam_risk_too_many_pending_share');

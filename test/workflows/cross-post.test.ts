@@ -4,7 +4,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { posts, postTargets } from '../../src/db/schema.js';
-import { createInstagramProvider } from '../../src/platforms/instagram/index.js';
 import { createTiktokProvider } from '../../src/platforms/tiktok/index.js';
 import { publishPostWorkflowId } from '../../src/workflows/messages.js';
 import { createTestUser, type TestApi, type TestUser } from '../api/support/test-api.js';
@@ -12,6 +11,7 @@ import type { RunningSandbox } from '../sandbox/helpers.js';
 import type { TestWorker } from '../support/test-worker.js';
 import { connectThroughApi } from '../support/connect.js';
 import { startPlatformStack, type PlatformStack } from '../support/platform-stack.js';
+import { instagramAt } from '../support/instagram.js';
 
 const MEDIA = 'https://media.herald.test/';
 let sandbox: RunningSandbox;
@@ -30,9 +30,7 @@ beforeAll(async () => {
         clientKey: 'xp-tiktok', clientSecret: 'xp-tiktok-secret', authBaseUrl: `${base}/tiktok`, apiBaseUrl: `${base}/tiktok`,
         verifiedUrlPrefixes: [MEDIA], pollIntervalMs: 500,
       }),
-      createInstagramProvider({
-        appId: 'xp-meta', appSecret: 'xp-meta-secret', dialogBaseUrl: `${base}/meta`, graphBaseUrl: `${base}/meta`, pollIntervalMs: 500,
-      }),
+      instagramAt(base, { appId: 'xp-meta', appSecret: 'xp-meta-secret', pollIntervalMs: 500 }),
     ],
   });
   ({ sandbox, api, worker } = stack);

@@ -6,12 +6,12 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { postTargets } from '../../src/db/schema.js';
-import { createInstagramProvider } from '../../src/platforms/instagram/index.js';
 import { publishPostWorkflowId, publishTargetWorkflowId } from '../../src/workflows/messages.js';
 import { createTestUser, type TestUser } from '../api/support/test-api.js';
 import { multipart, sampleFiles } from '../api/support/multipart.js';
 import { connectThroughApi } from '../support/connect.js';
 import { startPlatformStack, type PlatformStack } from '../support/platform-stack.js';
+import { instagramAt } from '../support/instagram.js';
 
 const APP = { appId: 'iiu-meta', appSecret: 'iiu-meta-secret' };
 let stack: PlatformStack;
@@ -21,7 +21,7 @@ let accountId: string;
 beforeAll(async () => {
   stack = await startPlatformStack({
     sandbox: { meta: { ...APP, fetchImageUrls: true } },
-    providers: (base) => [createInstagramProvider({ ...APP, dialogBaseUrl: `${base}/meta`, graphBaseUrl: `${base}/meta`, pollIntervalMs: 300 })],
+    providers: (base) => [instagramAt(base, { ...APP, pollIntervalMs: 300 })],
     servePublicMedia: true,
   });
   user = await createTestUser(stack.api.database.db);

@@ -4,11 +4,11 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { postTargets } from '../../src/db/schema.js';
-import { createInstagramProvider } from '../../src/platforms/instagram/index.js';
 import { publishPostWorkflowId } from '../../src/workflows/messages.js';
 import { createTestUser, type TestUser } from '../api/support/test-api.js';
 import { connectThroughApi } from '../support/connect.js';
 import { startPlatformStack, type PlatformStack } from '../support/platform-stack.js';
+import { instagramAt } from '../support/instagram.js';
 
 const APP = { appId: 'il-meta', appSecret: 'il-meta-secret' };
 const WINDOW_MS = 4000;
@@ -19,10 +19,8 @@ let accountId: string;
 beforeAll(async () => {
   s = await startPlatformStack({
     sandbox: { meta: { ...APP, imageProcessingMs: 0, publishingLimit: 1, publishingWindowSeconds: WINDOW_MS / 1000 } },
-    providers: (base) => [createInstagramProvider({
-      ...APP, dialogBaseUrl: `${base}/meta`, graphBaseUrl: `${base}/meta`, pollIntervalMs: 300,
-      publishingLimit: 1, publishingWindowMs: WINDOW_MS, rateLimitWaitMs: 1000,
-    })],
+    providers: (base) => [instagramAt(base, { ...APP, pollIntervalMs: 300,
+      publishingLimit: 1, publishingWindowMs: WINDOW_MS, rateLimitWaitMs: 1000 })],
   });
   user = await createTestUser(s.api.database.db);
   accountId = await connectThroughApi(s.api, user, 'instagram');

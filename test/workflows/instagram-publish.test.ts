@@ -3,13 +3,13 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { posts, postTargets, socialAccounts } from '../../src/db/schema.js';
-import { createInstagramProvider } from '../../src/platforms/instagram/index.js';
 import { publishPostWorkflowId } from '../../src/workflows/messages.js';
 import { createTestUser, type TestApi } from '../api/support/test-api.js';
 import type { RunningSandbox } from '../sandbox/helpers.js';
 import type { TestWorker } from '../support/test-worker.js';
 import { connectThroughApi } from '../support/connect.js';
 import { startPlatformStack, type PlatformStack } from '../support/platform-stack.js';
+import { instagramAt } from '../support/instagram.js';
 
 let sandbox: RunningSandbox;
 let api: TestApi;
@@ -19,9 +19,7 @@ let stack: PlatformStack;
 beforeAll(async () => {
   stack = await startPlatformStack({
     sandbox: { meta: { appId: 'ip-meta', appSecret: 'ip-meta-secret', imageProcessingMs: 100 } },
-    providers: (base) => [createInstagramProvider({
-      appId: 'ip-meta', appSecret: 'ip-meta-secret', dialogBaseUrl: `${base}/meta`, graphBaseUrl: `${base}/meta`, pollIntervalMs: 300,
-    })],
+    providers: (base) => [instagramAt(base, { appId: 'ip-meta', appSecret: 'ip-meta-secret', pollIntervalMs: 300 })],
   });
   ({ sandbox, api, worker } = stack);
 });

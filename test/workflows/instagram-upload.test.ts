@@ -5,12 +5,12 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { posts, postTargets } from '../../src/db/schema.js';
-import { createInstagramProvider } from '../../src/platforms/instagram/index.js';
 import { publishPostWorkflowId, publishTargetWorkflowId } from '../../src/workflows/messages.js';
 import { createTestUser } from '../api/support/test-api.js';
 import { multipart, sampleFiles } from '../api/support/multipart.js';
 import { connectThroughApi } from '../support/connect.js';
 import { startPlatformStack, type PlatformStack } from '../support/platform-stack.js';
+import { instagramAt } from '../support/instagram.js';
 
 const MiB = 1024 * 1024;
 
@@ -18,9 +18,7 @@ let stack: PlatformStack;
 beforeAll(async () => {
   stack = await startPlatformStack({
     sandbox: { meta: { appId: 'iu-meta', appSecret: 'iu-meta-secret', videoProcessingMs: 300 } },
-    providers: (base) => [createInstagramProvider({
-      appId: 'iu-meta', appSecret: 'iu-meta-secret', dialogBaseUrl: `${base}/meta`, graphBaseUrl: `${base}/meta`, pollIntervalMs: 300,
-    })],
+    providers: (base) => [instagramAt(base, { appId: 'iu-meta', appSecret: 'iu-meta-secret', pollIntervalMs: 300 })],
     env: { MEDIA_MAX_BYTES: String(16 * MiB) },
     // The worker reads the files the API stored.
     shareMedia: true,

@@ -152,30 +152,20 @@ describe('publishPost', () => {
     expect(row!.attempts.map((a) => a.outcome)).toEqual(['intent', 'ambiguous', 'reconciled']);
   });
 
-  test('an outcome reconcile cannot establish parks the target in needs_review without re-sending', async () => {
+  test.each([
+    { what: 'an outcome reconcile cannot establish', script: { loseResponses: 1, reconcileUnknown: true }, error: /socket hang up.*status endpoint unavailable/ },
+    { what: 'a reconcile lookup that never succeeds', script: { loseResponses: 1, reconcileFails: true }, error: /reconcile failed: lookup_forbidden/ },
+  ])('$what parks the target in needs_review without re-sending', async ({ script, error }) => {
     const user = await createUser(db);
     const account = await createAccount(deps, { userId: user.id, platform: provider.id });
-    provider.scripts.set(account.platformAccountId, { loseResponses: 1, reconcileUnknown: true });
+    provider.scripts.set(account.platformAccountId, script);
     const { post, targets } = await createScheduledPost(db, { userId: user.id, accounts: [account], scheduledAt: new Date() });
     await commands.start({ postId: post.id, userId: user.id, scheduledAt: new Date().toISOString() });
     expect(await result(post.id)).toMatchObject({ outcome: 'failed' });
     expect(commitsFor(targets[0]!.id)).toHaveLength(1);
     const [row] = await loadTargets(post.id);
     expect(row!.status).toBe('needs_review');
-    expect(row!.errorMessage).toMatch(/socket hang up.*status endpoint unavailable/);
-  });
-
-  test('a reconcile lookup that never succeeds parks the target in needs_review without re-sending', async () => {
-    const user = await createUser(db);
-    const account = await createAccount(deps, { userId: user.id, platform: provider.id });
-    provider.scripts.set(account.platformAccountId, { loseResponses: 1, reconcileFails: true });
-    const { post, targets } = await createScheduledPost(db, { userId: user.id, accounts: [account], scheduledAt: new Date() });
-    await commands.start({ postId: post.id, userId: user.id, scheduledAt: new Date().toISOString() });
-    expect(await result(post.id)).toMatchObject({ outcome: 'failed' });
-    expect(commitsFor(targets[0]!.id)).toHaveLength(1);
-    const [row] = await loadTargets(post.id);
-    expect(row!.status).toBe('needs_review');
-    expect(row!.errorMessage).toMatch(/reconcile failed: lookup_forbidden/);
+    expect(row!.errorMessage).toMatch(error);
   });
 
   test('processing is polled on durable timers until published', async () => {
