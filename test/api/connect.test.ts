@@ -1,6 +1,7 @@
 // Connecting accounts through the API against the sandbox's testbed OAuth (PKCE, rotating refresh tokens), with a
 // real worker running the accounts' workflows: what gets stored (sealed), what the API answers (never tokens), and
 // every way a callback can be refused.
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -309,7 +310,7 @@ describe('refresh and disconnect through the API', () => {
     const user = await h.newUser();
     // As stored before account workflows existed: a (seeded) sandbox token, a refresh token the platform never issued.
     const account = await createAccount(h.deps, { userId: user.id, platform: 'testbed', accessToken: `testbed-seeded-${randomBytes(4).toString('hex')}` });
-    await expect(h.workflow(account.id).describe()).rejects.toThrow();
+    await expect(h.workflow(account.id).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
 
     const refresh = await h.api.app.inject({ method: 'POST', url: `/api/social/accounts/${account.id}/refresh`, headers: user.headers });
     expect(refresh.statusCode, refresh.body).toBe(200);

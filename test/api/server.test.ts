@@ -30,7 +30,7 @@ describe('startApi', () => {
       await api.close();
       await rm(mediaDir, { recursive: true, force: true });
     }
-    await expect(fetch(`${api.url}/health`)).rejects.toThrow();
+    await expect(fetch(`${api.url}/health`)).rejects.toThrow('fetch failed');
   });
 
   test('with the caller\'s dependencies, which close() leaves open', async () => {

@@ -3,7 +3,7 @@
 import { afterAll, expect, inject, test } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { createDatabase } from '../../src/db/client.js';
 import { webhookEvents } from '../../src/db/schema.js';
 import { nudgeStoredWebhooks } from '../../src/worker/webhook-sweep.js';
@@ -28,5 +28,5 @@ test('the worker\'s platforms with unprocessed events get their ingest workflow 
   const handle = client.workflow.getHandle(webhookIngestWorkflowId(waiting));
   expect((await handle.describe()).status.name).toBe('RUNNING');
   await handle.terminate('test done');
-  await expect(client.workflow.getHandle(webhookIngestWorkflowId(done)).describe()).rejects.toThrow();
+  await expect(client.workflow.getHandle(webhookIngestWorkflowId(done)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
 });

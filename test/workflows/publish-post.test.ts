@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { Client } from '@temporalio/client';
-import { PostWorkflowConflict, type PostCommands } from '../../src/temporal/post-commands.js';
+import { PostWorkflowConflict, PostWorkflowMissing, type PostCommands } from '../../src/temporal/post-commands.js';
 import { publishPostWorkflowId } from '../../src/workflows/messages.js';
 import { posts, postTargets } from '../../src/db/schema.js';
 import { PublishError } from '../../src/platforms/provider.js';
@@ -96,7 +96,7 @@ describe('publishPost', () => {
   test('a change after publishing began is refused', async () => {
     const { post } = await setup({ inMs: 0 });
     await result(post.id);
-    await expect(commands.reschedule(post.id, new Date(Date.now() + 60_000))).rejects.toThrow();
+    await expect(commands.reschedule(post.id, new Date(Date.now() + 60_000))).rejects.toBeInstanceOf(PostWorkflowMissing);
   });
 
   test('an update racing the workflow while it publishes is refused with a conflict', async () => {

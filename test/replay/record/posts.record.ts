@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { postTargets } from '../../../src/db/schema.js';
 import { createTestbedProvider } from '../../../src/platforms/testbed/index.js';
-import { publishPostWorkflowId, publishTargetWorkflowId } from '../../../src/workflows/messages.js';
+import { postStateQuery, publishPostWorkflowId, publishTargetWorkflowId } from '../../../src/workflows/messages.js';
 import { createTestUser, type TestUser } from '../../api/support/test-api.js';
 import { multipart, sampleFiles } from '../../api/support/multipart.js';
 import { waitFor } from '../../sandbox/helpers.js';
@@ -47,7 +47,7 @@ const targetIds = async (postId: string) =>
 
 test('a post waiting for its time', async () => {
   const post = await createPost({ scheduledAt: inMinutes(60) });
-  await waitFor(async () => (await handle(post.id).query('state'))?.phase === 'waiting', 10_000, 'the workflow to wait');
+  await waitFor(async () => (await handle(post.id).query(postStateQuery)).phase === 'waiting', 10_000, 'the workflow to wait');
   await recordHistory(stack.worker.client, 'post-waiting', publishPostWorkflowId(post.id));
 });
 
