@@ -1,13 +1,17 @@
-// Recorded workflow histories, committed under test/replay/histories: one JSON file per scenario and workflow. The
-// replay test runs every one of them on today's workflow code; `npm run histories:record` writes them.
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+// Recorded workflow histories, committed under test/replay/histories/<set>/: one JSON file per scenario and workflow.
+// A set is one recording run (named by date and the commit whose workflow code produced it) and stays as long as
+// workflows of that code may still be running in a deployment: the replay test runs every history of every set on
+// today's workflow code. `npm run histories:record` writes a new set.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
 
 type History = proto.temporal.api.history.v1.IHistory;
-const { History: HistoryMessage, EventType } = { History: proto.temporal.api.history.v1.History, EventType: proto.temporal.api.enums.v1.EventType };
+const HistoryMessage = proto.temporal.api.history.v1.History;
+const { EventType } = proto.temporal.api.enums.v1;
 
 export const historiesDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'histories');
 
@@ -21,10 +25,18 @@ export interface HistoryFixture {
   events: string[];
   /**
    * The history as protobuf bytes, base64. Binary on purpose: the SDK's proto-JSON helpers (historyToJSON) trip over
-   * the several copies of protobufjs npm installs beside each other here ("type must be a Type").
+   * the several copies of protobufjs npm installs side by side here ("type must be a Type").
    */
   historyProtoBase64: string;
 }
+
+/** The set this recording run writes: HISTORY_SET, else today's date and the current commit. */
+function currentSet(): string {
+  if (process.env.HISTORY_SET) return process.env.HISTORY_SET;
+  const commit = execFileSync('git', ['rev-parse', '--short=7', 'HEAD'], { encoding: 'utf8' }).trim();
+  return `${new Date().toISOString().slice(0, 10)}-${commit}`;
+}
+const recordingSet = currentSet();
 
 /** Saves the history of one run as it is now (running or closed). */
 export async function recordHistory(client: Client, scenario: string, workflowId: string, runId?: string): Promise<HistoryFixture> {
@@ -35,14 +47,22 @@ export async function recordHistory(client: Client, scenario: string, workflowId
     events: (history.events ?? []).map((e) => String(EventType[e.eventType ?? 0]).replace(/^EVENT_TYPE_/, '')),
     historyProtoBase64: Buffer.from(HistoryMessage.encode(HistoryMessage.fromObject(history)).finish()).toString('base64'),
   };
-  mkdirSync(historiesDir, { recursive: true });
-  writeFileSync(join(historiesDir, `${scenario}.json`), `${JSON.stringify(fixture, null, 1)}\n`);
+  const dir = join(historiesDir, recordingSet);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${scenario}.json`), `${JSON.stringify(fixture, null, 1)}\n`);
   return fixture;
 }
 
-export function loadHistoryFixtures(): (HistoryFixture & { parsed: History })[] {
-  return readdirSync(historiesDir).filter((f) => f.endsWith('.json')).sort().map((file) => {
-    const fixture = JSON.parse(readFileSync(join(historiesDir, file), 'utf8')) as HistoryFixture;
-    return { ...fixture, parsed: HistoryMessage.decode(Buffer.from(fixture.historyProtoBase64, 'base64')) };
-  });
+export interface LoadedFixture extends HistoryFixture {
+  set: string;
+  parsed: History;
+}
+
+export function loadHistoryFixtures(): LoadedFixture[] {
+  if (!existsSync(historiesDir)) return [];
+  return readdirSync(historiesDir).sort().flatMap((set) =>
+    readdirSync(join(historiesDir, set)).filter((f) => f.endsWith('.json')).sort().map((file) => {
+      const fixture = JSON.parse(readFileSync(join(historiesDir, set, file), 'utf8')) as HistoryFixture;
+      return { ...fixture, set, parsed: HistoryMessage.decode(Buffer.from(fixture.historyProtoBase64, 'base64')) };
+    }));
 }
