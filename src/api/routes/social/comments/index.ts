@@ -75,6 +75,7 @@ const commentRoutes: FastifyPluginAsyncZod = async (app) => {
   const platformFailed = { 502: errorBodySchema.describe('The platform refused or failed the action') };
 
   app.post('/api/social/comments/:id/reply', {
+    config: { idempotent: true },
     schema: {
       tags, summary: 'Reply to a comment at the platform',
       params: idParamsSchema,
@@ -88,6 +89,7 @@ const commentRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/api/social/comments/:id/hide', {
+    config: { idempotent: true },
     schema: {
       tags, summary: 'Hide a comment at the platform (or show it again)',
       params: idParamsSchema,
