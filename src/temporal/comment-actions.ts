@@ -1,12 +1,14 @@
 // Runs a commentAction workflow under an id derived from the request, so a retried request joins or answers the
 // first run instead of acting again: a reply sent twice (a client retry, a double click) posts once.
 //   id = comment-action:<sha256 of user, Idempotency-Key (if any), comment, action and its argument[, version]>
-// A running workflow with that id is joined (conflict policy USE_EXISTING); a completed one answers its result
-// (reuse policy ALLOW_DUPLICATE_FAILED_ONLY); only a failed one is run again, so a refused reply can be retried
-// once its cause is fixed. Hiding also hashes the comment's `updatedAt`, which every hide/unhide moves forward:
-// hide, show, hide again are three actions, while a retry of one of them is not.
+// A running workflow with that id is joined (conflict policy USE_EXISTING) and a completed one answers its result.
+// A failed one is run again only when its failure says the platform did not act (refused, auth, rate limited, retries
+// of transient errors exhausted), so a refused reply can be sent once its cause is fixed; an ambiguous failure (the
+// answer to the reply was lost: it may be posted) is answered as it was, never sent again. Hiding also hashes the
+// comment's `updatedAt`, which every hide/unhide moves forward: hide, show, hide again are three actions, while a
+// retry of one of them is not.
 import { createHash } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { ActivityFailure, ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type Client } from '@temporalio/client';
 import type { CommentActionInput, CommentActionResult } from '../activities/comment.activities.js';
 
 export const COMMENT_ACTION_WORKFLOW_TYPE = 'commentAction';
@@ -32,16 +34,28 @@ export function commentActionWorkflowId(r: CommentActionRequest): string {
 /** Starts (or joins) the action's workflow and waits for its result; a failure surfaces as WorkflowFailedError. */
 export async function runCommentAction(client: Client, taskQueue: string, r: CommentActionRequest): Promise<CommentActionResult> {
   const workflowId = commentActionWorkflowId(r);
+  const start = (workflowIdReusePolicy: 'REJECT_DUPLICATE' | 'ALLOW_DUPLICATE') => client.workflow.start(COMMENT_ACTION_WORKFLOW_TYPE, {
+    taskQueue, workflowId, args: [r.input], workflowIdReusePolicy, workflowIdConflictPolicy: 'USE_EXISTING',
+  });
+  let handle;
   try {
-    const handle = await client.workflow.start(COMMENT_ACTION_WORKFLOW_TYPE, {
-      taskQueue, workflowId, args: [r.input],
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-      workflowIdConflictPolicy: 'USE_EXISTING',
-    });
-    return await handle.result() as CommentActionResult;
+    handle = await start('REJECT_DUPLICATE');
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    // Completed before: its result is the answer.
-    return await client.workflow.getHandle(workflowId).result() as CommentActionResult;
+    try {
+      return await client.workflow.getHandle(workflowId).result() as CommentActionResult;
+    } catch (failure) {
+      if (!platformDidNotAct(failure)) throw failure;
+      // Two retries racing here both start with USE_EXISTING: the second joins the first's run.
+      handle = await start('ALLOW_DUPLICATE');
+    }
   }
+  return await handle.result() as CommentActionResult;
+}
+
+/** Whether a closed run failed in a way that proves nothing reached the platform (see publish.activities' failure types). */
+function platformDidNotAct(err: unknown): boolean {
+  if (!(err instanceof WorkflowFailedError)) return false;
+  const root = err.cause instanceof ActivityFailure ? err.cause.cause : err.cause;
+  return root instanceof ApplicationFailure && root.type !== 'ambiguous';
 }
