@@ -26,13 +26,14 @@ const replayedHeaders = ['content-type', 'location'];
 
 const keySchema = z.string().regex(/^[\x21-\x7E]{1,255}$/, 'must be 1 to 255 visible ASCII characters (no spaces)');
 
-const headersSchema = z.looseObject({
+/** The header as route schemas declare it (documentation in OpenAPI; the check itself runs before validation). */
+const headersSchemaFor = (ttlHours: number) => z.looseObject({
   'idempotency-key': keySchema
     .optional()
-    .describe(`Makes a retry harmless: a request repeated with the same key within the key's lifetime (24 h by
-default) gets the first answer again, with \`${REPLAYED_HEADER}: true\`, and is not carried out twice. The same key
-with a different request is refused with 409 (rule \`reused_with_different_request\`), and so is a retry while the first
-request is still running (rule \`in_progress\`). Use a fresh random value (e.g. a UUID) per intended action.`.replace(/\n/g, ' ')),
+    .describe(`Makes a retry harmless: a request repeated with the same key within ${ttlHours} h gets the first
+answer again, with \`${REPLAYED_HEADER}: true\`, and is not carried out twice. The same key with a different request
+is refused with 409 (rule \`reused_with_different_request\`), and so is a retry while the first request is still
+running (rule \`in_progress\`). Use a fresh random value (e.g. a UUID) per intended action.`.replace(/\n/g, ' ')),
 });
 
 const conflictResponse = errorBodySchema.describe(
@@ -121,6 +122,7 @@ export default fp(async (app) => {
   app.decorateRequest('idempotency', null);
   const { db } = app.database;
   const ttlHours = app.config.IDEMPOTENCY_KEY_TTL_HOURS;
+  const headersSchema = headersSchemaFor(ttlHours);
 
   // Before body validation, so a bad key is named whatever else is wrong with the request (the header schema, checked
   // later, documents the same rule in OpenAPI).
