@@ -5,7 +5,8 @@
 //
 // `idempotent: true`: the key is claimed before the handler, fingerprinted by method, route, params, query and the
 // parsed JSON body. `idempotent: 'streamed-body'`: the body is a stream only the handler reads (multipart uploads);
-// the handler claims with `request.idempotency.claimOrReplay(reply, contentFingerprint)` once it knows the content.
+// the handler claims with `request.idempotency.claim(contentFingerprint)` once it knows the content, and replays
+// the first answer it returns.
 import fp from 'fastify-plugin';
 import { createHash } from 'node:crypto';
 import type {
@@ -53,17 +54,17 @@ export class IdempotentRequest {
   ) {}
 
   /**
-   * Claims the key for this request, or answers with the first request's answer (true: replayed, the handler must
-   * stop). Throws 409 when the key belongs to another request or its first request is still running.
+   * Claims the key for this request (null), or returns the first request's answer, which the caller replays instead
+   * of acting. Throws 409 when the key belongs to another request or its first request is still running.
    */
-  async claimOrReplay(reply: FastifyReply, contentFingerprint?: string): Promise<boolean> {
+  async claim(contentFingerprint?: string): Promise<StoredAnswer | null> {
     const fingerprint = contentFingerprint === undefined
       ? this.requestFingerprint
       : sha256(`${this.requestFingerprint}\n${contentFingerprint}`);
     const result = await claimIdempotencyKey(this.db, { userId: this.userId, key: this.key, fingerprint, ttlHours: this.ttlHours });
     if (result.claimed) {
       this.state = 'claimed';
-      return false;
+      return null;
     }
     const { record } = result;
     if (record.fingerprint !== fingerprint) {
@@ -76,11 +77,14 @@ export class IdempotentRequest {
         field: IDEMPOTENCY_HEADER, rule: 'in_progress', message: 'retry once the first request has answered',
       }]);
     }
+    return { status: record.responseStatus!, headers: record.responseHeaders ?? {}, body: record.responseBody };
+  }
+
+  /** Answers with the first request's answer, marked as a replay. */
+  replay(reply: FastifyReply, answer: StoredAnswer): FastifyReply {
     this.state = 'replayed';
-    reply.code(record.responseStatus!).headers({ ...record.responseHeaders, [REPLAYED_HEADER.toLowerCase()]: 'true' });
-    if (record.responseBody === null) reply.send();
-    else reply.send(record.responseBody);
-    return true;
+    reply.code(answer.status).headers({ ...answer.headers, [REPLAYED_HEADER.toLowerCase()]: 'true' });
+    return answer.body === null ? reply.send() : reply.send(answer.body);
   }
 
   /** Keeps the answer for replays, or releases the claim after a failure of ours (a retry then acts again). */
@@ -141,7 +145,9 @@ export default fp(async (app) => {
     if (typeof key !== 'string' || !request.user) return;
     const idempotency = new IdempotentRequest(db, ttlHours, request.user.id, key, requestFingerprint(request));
     request.idempotency = idempotency;
-    if (request.routeOptions.config.idempotent === true && await idempotency.claimOrReplay(reply)) return reply;
+    if (request.routeOptions.config.idempotent !== true) return;
+    const firstAnswer = await idempotency.claim();
+    if (firstAnswer) return idempotency.replay(reply, firstAnswer);
   };
 
   const settle: onSendHookHandler = async (request, reply, payload) => {

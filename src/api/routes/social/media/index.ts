@@ -82,9 +82,10 @@ const mediaRoutes: FastifyPluginAsyncZod = async (app) => {
     try {
       // A retry of an upload already stored answers with the first file; its own copy of the bytes is dropped.
       const contentFingerprint = JSON.stringify([saved.sha256, saved.sizeBytes, part.filename ?? null, contentType]);
-      if (await request.idempotency?.claimOrReplay(reply, contentFingerprint)) {
+      const firstAnswer = await request.idempotency?.claim(contentFingerprint);
+      if (firstAnswer) {
         await app.mediaStore.remove(saved.storageKey);
-        return reply;
+        return request.idempotency!.replay(reply, firstAnswer);
       }
       const row = await insertMedia(db, {
         userId: request.user.id, storageKey: saved.storageKey, originalName: part.filename?.slice(0, 255) || null,
