@@ -1,6 +1,6 @@
 // Runs a commentAction workflow under an id derived from the request, so a retried request joins or answers the
 // first run instead of acting again: a reply sent twice (a client retry, a double click) posts once.
-//   id = comment-action:<sha256 of user, Idempotency-Key (if any), comment, action and its argument[, version]>
+//   id = comment-action:<commentId>:<sha256 of user, Idempotency-Key (if any), comment, action, its argument[, version]>
 // A running workflow with that id is joined (conflict policy USE_EXISTING) and a completed one answers its result.
 // A failed one is run again only when its failure says the platform did not act (refused, auth, rate limited, retries
 // of transient errors exhausted), so a refused reply can be sent once its cause is fixed; an ambiguous failure (the
@@ -28,7 +28,8 @@ export function commentActionWorkflowId(r: CommentActionRequest): string {
   const digest = createHash('sha256')
     .update(JSON.stringify([r.userId, r.idempotencyKey ?? null, input.commentId, input.action, argument]))
     .digest('hex');
-  return `comment-action:${digest}`;
+  // The comment id in clear, so the Web UI finds a comment's actions by prefix.
+  return `comment-action:${input.commentId}:${digest}`;
 }
 
 /** Starts (or joins) the action's workflow and waits for its result; a failure surfaces as WorkflowFailedError. */
