@@ -7,7 +7,7 @@ import type { LocalMediaStore } from '../storage/local-media-store.js';
 import type { PostCommands } from '../temporal/post-commands.js';
 import type { AuthenticatedUser } from './auth/api-keys.js';
 import type { ApiMetrics } from './metrics.js';
-import type { IdempotentRequest } from './plugins/app/idempotency.js';
+import type { IdempotentRequest } from './idempotency/idempotent-request.js';
 
 export interface TemporalDeps {
   client: Client;

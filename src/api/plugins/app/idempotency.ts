@@ -8,22 +8,13 @@
 // the handler claims with `request.idempotency.claim(contentFingerprint)` once it knows the content, and replays
 // the first answer it returns.
 import fp from 'fastify-plugin';
-import { createHash } from 'node:crypto';
 import type {
-  FastifyReply, FastifyRequest, RouteOptions, onSendHookHandler, preHandlerHookHandler, preValidationHookHandler,
+  FastifyRequest, RouteOptions, onSendHookHandler, preHandlerHookHandler, preValidationHookHandler,
 } from 'fastify';
 import { z } from 'zod';
-import type { Db } from '../../../db/client.js';
-import { conflict, invalid } from '../../errors.js';
+import { invalid } from '../../errors.js';
 import { errorBodySchema } from '../../schemas/common.js';
-import {
-  claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey, type StoredAnswer,
-} from '../../idempotency/idempotency-records.js';
-
-export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
-export const REPLAYED_HEADER = 'Idempotent-Replayed';
-/** Headers of the first answer a replay repeats; the rest (rate-limit counters, dates) describe the new request. */
-const replayedHeaders = ['content-type', 'location'];
+import { IDEMPOTENCY_HEADER, IdempotentRequest, REPLAYED_HEADER, sha256 } from '../../idempotency/idempotent-request.js';
 
 const keySchema = z.string().regex(/^[\x21-\x7E]{1,255}$/, 'must be 1 to 255 visible ASCII characters (no spaces)');
 
@@ -41,77 +32,9 @@ const conflictResponse = errorBodySchema.describe(
   'Conflicts with the current state of the resource, or the Idempotency-Key was used for another request or its first request is still running',
 );
 
-/** The key a request carries and what it asked for; `state` follows the claim. */
-export class IdempotentRequest {
-  state: 'unclaimed' | 'claimed' | 'replayed' = 'unclaimed';
-
-  constructor(
-    private readonly db: Db,
-    private readonly ttlHours: number,
-    readonly userId: string,
-    readonly key: string,
-    private readonly requestFingerprint: string,
-  ) {}
-
-  /**
-   * Claims the key for this request (null), or returns the first request's answer, which the caller replays instead
-   * of acting. Throws 409 when the key belongs to another request or its first request is still running.
-   */
-  async claim(contentFingerprint?: string): Promise<StoredAnswer | null> {
-    const fingerprint = contentFingerprint === undefined
-      ? this.requestFingerprint
-      : sha256(`${this.requestFingerprint}\n${contentFingerprint}`);
-    const result = await claimIdempotencyKey(this.db, { userId: this.userId, key: this.key, fingerprint, ttlHours: this.ttlHours });
-    if (result.claimed) {
-      this.state = 'claimed';
-      return null;
-    }
-    const { record } = result;
-    if (record.fingerprint !== fingerprint) {
-      throw conflict(`this ${IDEMPOTENCY_HEADER} was already used for a different request`, [{
-        field: IDEMPOTENCY_HEADER, rule: 'reused_with_different_request', message: 'send a new key for a new request',
-      }]);
-    }
-    if (record.state !== 'completed') {
-      throw conflict(`the first request with this ${IDEMPOTENCY_HEADER} is still in progress; retry later`, [{
-        field: IDEMPOTENCY_HEADER, rule: 'in_progress', message: 'retry once the first request has answered',
-      }]);
-    }
-    return { status: record.responseStatus!, headers: record.responseHeaders ?? {}, body: record.responseBody };
-  }
-
-  /** Answers with the first request's answer, marked as a replay. */
-  replay(reply: FastifyReply, answer: StoredAnswer): FastifyReply {
-    this.state = 'replayed';
-    reply.code(answer.status).headers({ ...answer.headers, [REPLAYED_HEADER.toLowerCase()]: 'true' });
-    return answer.body === null ? reply.send() : reply.send(answer.body);
-  }
-
-  /** Keeps the answer for replays, or releases the claim after a failure of ours (a retry then acts again). */
-  async settle(reply: FastifyReply, payload: unknown): Promise<void> {
-    if (this.state !== 'claimed') return;
-    const body = payload === null || payload === undefined ? null
-      : typeof payload === 'string' ? payload
-        : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
-    if (reply.statusCode >= 500 || body === undefined) {
-      await releaseIdempotencyKey(this.db, this.userId, this.key);
-      return;
-    }
-    const headers: Record<string, string> = {};
-    for (const name of replayedHeaders) {
-      const value = reply.getHeader(name);
-      if (value !== undefined) headers[name] = String(value);
-    }
-    const answer: StoredAnswer = { status: reply.statusCode, headers, body };
-    await completeIdempotencyKey(this.db, this.userId, this.key, answer);
-  }
-}
-
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-
 /** JSON with object keys sorted, so equal requests fingerprint alike whatever the key order the client sent. */
 function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date)
+  return JSON.stringify(value, (_key, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v)
     ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
     : v));
 }
