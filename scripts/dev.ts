@@ -22,6 +22,7 @@ import { createProviderRegistry } from '../src/platforms/registry.js';
 import { LocalMediaStore } from '../src/storage/local-media-store.js';
 import { createHeraldWorker } from '../src/worker/create-worker.js';
 import { loadWorkflowBundle } from '../src/worker/workflow-bundle.js';
+import { retentionScheduleSettings } from '../src/temporal/retention-schedule.js';
 import { runStartupSweeps } from '../src/worker/startup-sweeps.js';
 import { signedMediaUrlsFromConfig } from '../src/storage/signed-media-urls.js';
 import { buildSandbox } from '../src/sandbox/app.js';
@@ -112,7 +113,7 @@ async function main() {
   const workerRun = worker.run();
   await runStartupSweeps({
     db: database.db, client: temporalClient, taskQueue: config.TEMPORAL_TASK_QUEUE,
-    insightsEveryMinutes: config.INSIGHTS_SYNC_INTERVAL_MINUTES, platforms, log,
+    insightsEveryMinutes: config.INSIGHTS_SYNC_INTERVAL_MINUTES, platforms, retention: retentionScheduleSettings(config), log,
   });
   // The SDK's runtime already starts draining the worker on SIGINT/SIGTERM; shut it down only if it has not.
   stops.push({ name: 'worker', stop: async () => {

@@ -57,6 +57,8 @@ export const configSchema = z.object({
   ADMIN_TOKEN: z.string().min(24).optional(),
   API_RATE_LIMIT_PER_MINUTE: positiveInt.default(600),
   CORS_ORIGINS: csv.default([]),
+  /** How long an Idempotency-Key is remembered: a retry within this time gets the first answer. */
+  IDEMPOTENCY_KEY_TTL_HOURS: positiveInt.default(24),
 
   TOKEN_KEYS: keyRing.optional(),
   TOKEN_KEY_CURRENT: z.string().optional(),
@@ -93,6 +95,16 @@ export const configSchema = z.object({
   INSIGHTS_SYNC_INTERVAL_MINUTES: positiveInt.default(60),
   OAUTH_STATE_TTL_SECONDS: positiveInt.default(600),
   WEBHOOK_TIMESTAMP_TOLERANCE_SECONDS: positiveInt.default(300),
+
+  /** Processed webhook_events rows are deleted this many days after they were received (unprocessed ones are kept). */
+  WEBHOOK_EVENTS_RETENTION_DAYS: positiveInt.default(30),
+  /**
+   * quota_holds rows are deleted this many days after they were taken. At least 2: the longest quota window is 24 h,
+   * and a hold must outlive its window to be counted.
+   */
+  QUOTA_HOLDS_RETENTION_DAYS: z.coerce.number().int().min(2, 'at least 2 (the longest quota window is 24 h)').default(7),
+  /** How often the pruneExpiredRecords schedule deletes rows past their retention (and expired idempotency records). */
+  RETENTION_PRUNE_INTERVAL_MINUTES: positiveInt.default(60),
 
   TIKTOK_CLIENT_KEY: z.string().optional(),
   TIKTOK_CLIENT_SECRET: z.string().optional(),

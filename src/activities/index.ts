@@ -5,6 +5,7 @@ import { createAccountActivities } from './account.activities.js';
 import { createInsightsActivities } from './insights.activities.js';
 import { createPostActivities } from './post.activities.js';
 import { createPublishActivities } from './publish.activities.js';
+import { createRetentionActivities } from './retention.activities.js';
 import { createWebhookActivities } from './webhook.activities.js';
 
 export type { ActivityDeps } from './deps.js';
@@ -17,5 +18,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createPublishActivities(deps),
     ...createCommentActivities(deps),
     ...createWebhookActivities(deps),
+    ...createRetentionActivities(deps),
   };
 }

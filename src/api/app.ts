@@ -22,6 +22,7 @@ import underPressure from './plugins/external/under-pressure.js';
 import auth from './plugins/app/auth.js';
 import database from './plugins/app/database.js';
 import errorHandler from './plugins/app/error-handler.js';
+import idempotency from './plugins/app/idempotency.js';
 import mediaStore from './plugins/app/media-store.js';
 import metrics from './plugins/app/metrics.js';
 import platforms from './plugins/app/platforms.js';
@@ -67,6 +68,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(platforms, { providers: deps.providers });
   await app.register(mediaStore, { mediaStore: deps.mediaStore });
   await app.register(errorHandler);
+  // Before the routes and the OpenAPI plugin: it adds the Idempotency-Key header to the routes that opt in.
+  await app.register(idempotency);
 
   await app.register(helmet);
   await app.register(cors);

@@ -7,6 +7,7 @@ import type { LocalMediaStore } from '../storage/local-media-store.js';
 import type { PostCommands } from '../temporal/post-commands.js';
 import type { AuthenticatedUser } from './auth/api-keys.js';
 import type { ApiMetrics } from './metrics.js';
+import type { IdempotentRequest } from './idempotency/idempotent-request.js';
 
 export interface TemporalDeps {
   client: Client;
@@ -27,9 +28,16 @@ declare module 'fastify' {
     user: AuthenticatedUser;
     /** Id of the API key the caller used; null on routes without API-key auth. */
     apiKeyId: string | null;
+    /** The request's Idempotency-Key and its claim, on routes that opt in and requests that carry one; else null. */
+    idempotency: IdempotentRequest | null;
   }
   interface FastifyContextConfig {
     /** Route-level opt-out of API-key auth for `/api/**` routes that authenticate otherwise (OAuth callbacks). */
     public?: boolean;
+    /**
+     * Routes that create or act honour an Idempotency-Key (plugins/app/idempotency.ts). `true`: claimed before the
+     * handler from the JSON request; `'streamed-body'`: the handler claims once it has read the streamed body.
+     */
+    idempotent?: true | 'streamed-body';
   }
 }

@@ -157,6 +157,8 @@ export const webhookEvents = pgTable('webhook_events', {
 }, (t) => [
   uniqueIndex('webhook_events_provider_external_key').on(t.provider, t.externalId),
   index('webhook_events_unprocessed_idx').on(t.receivedAt).where(sql`${t.processedAt} is null`),
+  // For the retention prune, which deletes processed events only.
+  index('webhook_events_processed_idx').on(t.processedAt).where(sql`${t.processedAt} is not null`),
 ]);
 
 export const postAnalytics = pgTable('post_analytics', {
@@ -191,7 +193,12 @@ export const quotaHolds = pgTable('quota_holds', {
   holdId: text('hold_id').notNull(),
   heldAt: ts('held_at').notNull().defaultNow(),
   releasedAt: ts('released_at'),
-}, (t) => [primaryKey({ columns: [t.key, t.holdId] }), index('quota_holds_key_time_idx').on(t.key, t.heldAt)]);
+}, (t) => [
+  primaryKey({ columns: [t.key, t.holdId] }),
+  index('quota_holds_key_time_idx').on(t.key, t.heldAt),
+  // For the retention prune, across keys.
+  index('quota_holds_held_at_idx').on(t.heldAt),
+]);
 
 /**
  * Comments on published media, as the platforms report them (webhooks). One row per platform comment, whatever the
@@ -218,6 +225,27 @@ export const comments = pgTable('comments', {
   index('comments_target_idx').on(t.targetId, t.commentedAt),
 ]);
 
+/**
+ * What a request sent with an `Idempotency-Key` header did, per (user, key), so a retry gets the first answer instead
+ * of acting again (src/api/plugins/app/idempotency.ts). `fingerprint` hashes what the request asked for; a completed
+ * record holds the answer to replay. Deleted by the retention prune once `expires_at` has passed.
+ */
+export const idempotencyRecords = pgTable('idempotency_records', {
+  userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  key: text('key').notNull(),
+  fingerprint: text('fingerprint').notNull(),
+  state: text('state', { enum: ['in_progress', 'completed'] }).notNull().default('in_progress'),
+  responseStatus: integer('response_status'),
+  responseHeaders: jsonb('response_headers').$type<Record<string, string>>(),
+  responseBody: text('response_body'),
+  createdAt: createdAt(),
+  expiresAt: ts('expires_at').notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.userId, t.key] }),
+  index('idempotency_records_expires_idx').on(t.expiresAt),
+  check('idempotency_records_state_check', sql`${t.state} in ('in_progress', 'completed')`),
+]);
+
 export type User = typeof users.$inferSelect;
 export type SocialAccount = typeof socialAccounts.$inferSelect;
 export type Post = typeof posts.$inferSelect;
@@ -226,3 +254,4 @@ export type Media = typeof media.$inferSelect;
 export type PostStatus = (typeof postStatus.enumValues)[number];
 export type TargetStatus = (typeof targetStatus.enumValues)[number];
 export type Comment = typeof comments.$inferSelect;
+export type IdempotencyRecord = typeof idempotencyRecords.$inferSelect;

@@ -13,6 +13,7 @@ import { LocalMediaStore } from '../storage/local-media-store.js';
 import { signedMediaUrlsFromConfig } from '../storage/signed-media-urls.js';
 import { createHeraldWorker } from './create-worker.js';
 import { loadWorkflowBundle } from './workflow-bundle.js';
+import { retentionScheduleSettings } from '../temporal/retention-schedule.js';
 import { runStartupSweeps } from './startup-sweeps.js';
 
 const config = loadConfig();
@@ -53,7 +54,7 @@ logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_AD
 const running = worker.run();
 const swept = await runStartupSweeps({
   db: database.db, client: temporalClient, taskQueue: config.TEMPORAL_TASK_QUEUE,
-  insightsEveryMinutes: config.INSIGHTS_SYNC_INTERVAL_MINUTES, platforms, log: logger,
+  insightsEveryMinutes: config.INSIGHTS_SYNC_INTERVAL_MINUTES, platforms, retention: retentionScheduleSettings(config), log: logger,
 });
 logger.info(swept, 'start-up sweeps done');
 await running;

@@ -53,6 +53,8 @@ beforeAll(async () => {
 afterAll(async () => { await stack?.close(); });
 
 const sandboxComments = async () => (await sandbox.control.state('meta')).comments as SandboxComment[];
+const repliesWith = async (text: string) => (await sandboxComments()).filter((c) => c.parentId === platformCommentId && c.text === text);
+const replyPath = () => `/meta/v25.0/${platformCommentId}/replies`;
 
 describe('comment actions', () => {
   test('a reply reaches the platform under the comment', async () => {
@@ -62,8 +64,8 @@ describe('comment actions', () => {
     expect(reply).toMatchObject({ parentId: platformCommentId, text: 'thank you!' });
   });
 
-  test('hiding hides it at the platform and in Herald, and can be undone', async () => {
-    for (const hidden of [true, false]) {
+  test('hiding hides it at the platform and in Herald, and can be undone and done again', async () => {
+    for (const hidden of [true, false, true, false]) {
       const res = await api.app.inject({ method: 'POST', url: `/api/social/comments/${commentId}/hide`, headers: owner.headers, payload: { hidden } });
       expect(res.statusCode, res.body).toBe(200);
       expect(res.json()).toEqual({ hidden });
@@ -71,6 +73,58 @@ describe('comment actions', () => {
       const [row] = await api.database.db.select().from(comments).where(eq(comments.id, commentId));
       expect(row!.hidden).toBe(hidden);
     }
+  });
+
+  test('the same reply sent twice, at once or later, posts one reply and both answer it', async () => {
+    const send = () => api.app.inject({ method: 'POST', url: `/api/social/comments/${commentId}/reply`, headers: owner.headers, payload: { text: 'sent once' } });
+    const [a, b] = await Promise.all([send(), send()]);
+    const later = await send();
+    for (const res of [a, b, later]) expect(res.statusCode, res.body).toBe(200);
+    expect(new Set([a, b, later].map((r) => r.json().replyPlatformId)).size).toBe(1);
+    expect(await repliesWith('sent once')).toHaveLength(1);
+  });
+
+  test('with an Idempotency-Key a retry is replayed; the same text under a new key is a new reply', async () => {
+    const send = (key: string) => api.app.inject({
+      method: 'POST', url: `/api/social/comments/${commentId}/reply`, headers: { ...owner.headers, 'idempotency-key': key }, payload: { text: 'keyed' },
+    });
+    const first = await send('reply-key-1');
+    const retry = await send('reply-key-1');
+    expect([first.statusCode, retry.statusCode]).toEqual([200, 200]);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.json()).toEqual(first.json());
+    expect(await repliesWith('keyed')).toHaveLength(1);
+
+    const deliberate = await send('reply-key-2');
+    expect(deliberate.statusCode).toBe(200);
+    expect(deliberate.json().replyPlatformId).not.toBe(first.json().replyPlatformId);
+    expect(await repliesWith('keyed')).toHaveLength(2);
+  });
+
+  test('a reply whose answer was lost (it may be posted) is not sent again by a retry: the retry answers the failure', async () => {
+    await sandbox.control.addFault({ match: { method: 'POST', path: replyPath() }, action: { type: 'drop_after_effect', mode: 'reset' }, times: 1 });
+    const send = () => api.app.inject({ method: 'POST', url: `/api/social/comments/${commentId}/reply`, headers: owner.headers, payload: { text: 'answer lost' } });
+    const first = await send();
+    expect(first.statusCode, first.body).toBe(502);
+    const retry = await send();
+    expect(retry.statusCode, retry.body).toBe(502);
+    expect(retry.json().error.message).toBe(first.json().error.message);
+    expect(await repliesWith('answer lost')).toHaveLength(1);
+  });
+
+  test('a reply the platform refused is sent again by a retry, once', async () => {
+    await sandbox.control.addFault({
+      match: { method: 'POST', path: replyPath() }, times: 1,
+      action: { type: 'status', status: 400, body: { error: { message: '(#100) Invalid parameter', type: 'OAuthException', code: 100, fbtrace_id: 'x' } } },
+    });
+    const send = () => api.app.inject({ method: 'POST', url: `/api/social/comments/${commentId}/reply`, headers: owner.headers, payload: { text: 'refused once' } });
+    const first = await send();
+    expect(first.statusCode, first.body).toBe(502);
+    expect(await repliesWith('refused once')).toHaveLength(0);
+    const retry = await send();
+    expect(retry.statusCode, retry.body).toBe(200);
+    expect(await send().then((r) => r.json())).toEqual(retry.json());
+    expect(await repliesWith('refused once')).toHaveLength(1);
   });
 
   test('another user gets 404; bad bodies get 400 naming the field', async () => {

@@ -23,6 +23,7 @@ const accountRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (request) => ({ data: (await listAccounts(db, request.user.id)).map(presentAccount) }));
 
   app.post('/api/social/accounts/:id/refresh', {
+    config: { idempotent: true },
     schema: {
       tags, summary: 'Refresh the account\'s access token now (through the account\'s workflow)',
       params: idParamsSchema,
@@ -49,6 +50,7 @@ const accountRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/api/social/disconnect/:platform', {
+    config: { idempotent: true },
     schema: {
       tags, summary: 'Disconnect an account: revoke at the platform (best effort), delete its tokens. Idempotent',
       params: disconnectParams,

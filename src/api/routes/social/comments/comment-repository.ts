@@ -41,8 +41,10 @@ export async function listPostComments(db: Db, userId: string, postId: string, l
 }
 
 /** The comment, when it arrived on one of the user's accounts. */
-export async function findOwnedComment(db: Db, userId: string, commentId: string): Promise<{ id: string; platform: string } | undefined> {
-  const [row] = await db.select({ id: comments.id, platform: comments.platform }).from(comments)
+export async function findOwnedComment(
+  db: Db, userId: string, commentId: string,
+): Promise<{ id: string; platform: string; updatedAt: Date } | undefined> {
+  const [row] = await db.select({ id: comments.id, platform: comments.platform, updatedAt: comments.updatedAt }).from(comments)
     .innerJoin(socialAccounts, eq(socialAccounts.id, comments.socialAccountId))
     .where(and(eq(comments.id, commentId), eq(socialAccounts.userId, userId))).limit(1);
   return row;

@@ -2,12 +2,13 @@
 // through the commentAction workflow (the API never calls a platform itself) and answer once it finished.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { randomUUID } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { ApiError, invalid, notFound } from '../../../errors.js';
 import type { CommentActionInput, CommentActionResult } from '../../../../activities/comment.activities.js';
 import { errorBodySchema, errorResponses, idParamsSchema } from '../../../schemas/common.js';
+import { runCommentAction } from '../../../../temporal/comment-actions.js';
 import { findOwnedComment, listPostComments, ownsPost, type CommentRow } from './comment-repository.js';
 
 // Under the posts tag: the routes hang off a post (the tag list lives in the swagger plugin).
@@ -53,28 +54,29 @@ const commentRoutes: FastifyPluginAsyncZod = async (app) => {
     return { items: rows.map(present) };
   });
 
-  /** Runs one comment action through its workflow and waits for the platform's answer. */
-  const act = async (userId: string, commentId: string, action: (platform: string) => CommentActionInput): Promise<CommentActionResult> => {
-    const comment = await findOwnedComment(db, userId, commentId);
+  /** Runs one comment action through its workflow (joined or answered by a retry, see runCommentAction) and waits for the platform's answer. */
+  const act = async (request: FastifyRequest, action: CommentActionInput): Promise<CommentActionResult> => {
+    const comment = await findOwnedComment(db, request.user.id, action.commentId);
     if (!comment) throw notFound('comment');
     if (!app.providers.has(comment.platform) || !app.providers.get(comment.platform).comments) {
       throw invalid('id', 'comments_supported', `${comment.platform} comments cannot be answered through Herald`);
     }
     try {
-      return await app.temporal.client.workflow.execute('commentAction', {
-        taskQueue: app.config.TEMPORAL_TASK_QUEUE,
-        workflowId: `comment:${commentId}:${randomUUID()}`,
-        args: [action(comment.platform)],
-      }) as CommentActionResult;
+      return await runCommentAction(app.temporal.client, app.config.TEMPORAL_TASK_QUEUE, {
+        userId: request.user.id, input: action, commentUpdatedAt: comment.updatedAt,
+        ...(request.idempotency ? { idempotencyKey: request.idempotency.key } : {}),
+      });
     } catch (err) {
-      const cause = err instanceof WorkflowFailedError ? err.cause?.cause ?? err.cause : undefined;
-      const message = cause instanceof ApplicationFailure ? cause.message : err instanceof Error ? err.message : String(err);
+      if (!(err instanceof WorkflowFailedError)) throw err;
+      const cause = err.cause?.cause ?? err.cause;
+      const message = cause instanceof ApplicationFailure ? cause.message : err.message;
       throw new ApiError(502, 'platform_error', `the platform refused or failed the action: ${message}`);
     }
   };
   const platformFailed = { 502: errorBodySchema.describe('The platform refused or failed the action') };
 
   app.post('/api/social/comments/:id/reply', {
+    config: { idempotent: true },
     schema: {
       tags, summary: 'Reply to a comment at the platform',
       params: idParamsSchema,
@@ -83,11 +85,12 @@ const commentRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (request) => {
     const { text } = request.body;
-    const result = await act(request.user.id, request.params.id, () => ({ commentId: request.params.id, action: 'reply', text }));
+    const result = await act(request, { commentId: request.params.id, action: 'reply', text });
     return { replyPlatformId: result.replyPlatformId! };
   });
 
   app.post('/api/social/comments/:id/hide', {
+    config: { idempotent: true },
     schema: {
       tags, summary: 'Hide a comment at the platform (or show it again)',
       params: idParamsSchema,
@@ -96,7 +99,7 @@ const commentRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (request) => {
     const { hidden } = request.body;
-    const result = await act(request.user.id, request.params.id, () => ({ commentId: request.params.id, action: 'setHidden', hidden }));
+    const result = await act(request, { commentId: request.params.id, action: 'setHidden', hidden });
     return { hidden: result.hidden! };
   });
 };

@@ -16,6 +16,7 @@ const insightsRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db } = app.database;
 
   app.post('/api/social/accounts/:id/insights/sync', {
+    config: { idempotent: true },
     schema: {
       tags: ['stats'], summary: 'Fetch the account\'s insights and its recent posts\' metrics now',
       params: idParamsSchema,

@@ -34,6 +34,8 @@ const mediaRoutes: FastifyPluginAsyncZod = async (app) => {
   const { MEDIA_MAX_BYTES: maxBytes, MEDIA_ALLOWED_TYPES: allowedTypes } = app.config;
 
   app.post('/api/social/media', {
+    // Claimed by the handler once the file's bytes are hashed: a retried upload stores one file, one row.
+    config: { idempotent: 'streamed-body' },
     // The body is a stream the handler consumes: its schema is documentation only.
     validatorCompiler: zodValidatorCompilerWithoutBody,
     schema: {
@@ -78,6 +80,13 @@ const mediaRoutes: FastifyPluginAsyncZod = async (app) => {
     }
 
     try {
+      // A retry of an upload already stored answers with the first file; its own copy of the bytes is dropped.
+      const contentFingerprint = JSON.stringify([saved.sha256, saved.sizeBytes, part.filename ?? null, contentType]);
+      const firstAnswer = await request.idempotency?.claim(contentFingerprint);
+      if (firstAnswer) {
+        await app.mediaStore.remove(saved.storageKey);
+        return request.idempotency!.replay(reply, firstAnswer);
+      }
       const row = await insertMedia(db, {
         userId: request.user.id, storageKey: saved.storageKey, originalName: part.filename?.slice(0, 255) || null,
         contentType, sizeBytes: saved.sizeBytes, sha256: saved.sha256,

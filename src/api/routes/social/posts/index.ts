@@ -20,6 +20,7 @@ const postRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/api/social/posts', {
+    config: { idempotent: true },
     schema: {
       tags, summary: 'Create a post: a draft, or scheduled when scheduledAt or localTime is given',
       body: createPostBody,
@@ -64,6 +65,7 @@ const postRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/api/social/posts/:id/publish', {
+    config: { idempotent: true },
     schema: {
       tags, summary: 'Publish now (a draft is scheduled for now; a scheduled post is moved to now)',
       params: idParamsSchema,
@@ -72,6 +74,7 @@ const postRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (request, reply) => reply.code(202).send(await service.publishNow(request.user, request.params.id)));
 
   app.post('/api/social/posts/:id/schedule', {
+    config: { idempotent: true },
     schema: {
       tags, summary: 'Schedule a draft, or move a scheduled post, to scheduledAt or localTime',
       params: idParamsSchema,
@@ -81,6 +84,7 @@ const postRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (request, reply) => reply.code(202).send(await service.schedule(request.user, request.params.id, request.body)));
 
   app.post('/api/social/posts/:id/cancel', {
+    config: { idempotent: true },
     schema: {
       tags, summary: 'Cancel a draft or scheduled post (it stays, with status cancelled)',
       params: idParamsSchema,
