@@ -70,6 +70,11 @@ export const oauthStates = pgTable('oauth_states', {
   redirectUri: text('redirect_uri').notNull(),
   dataKey: text('data_key'),
   codeVerifier: text('code_verifier_enc'),
+  /**
+   * SHA-256 of the secret in the cookie given to the browser that began the connection (see browser-binding.ts):
+   * a browser completing the callback must present it. Null for rows from before browsers were bound.
+   */
+  browserBindingHash: text('browser_binding_hash'),
   expiresAt: ts('expires_at').notNull(),
   consumedAt: ts('consumed_at'),
   createdAt: createdAt(),
