@@ -199,8 +199,11 @@ export const quotaHolds = pgTable('quota_holds', {
 }, (t) => [primaryKey({ columns: [t.key, t.holdId] }), index('quota_holds_key_time_idx').on(t.key, t.heldAt)]);
 
 /**
- * Comments on published media, as the platforms report them (webhooks). One row per platform comment, whatever the
- * number of deliveries: writers upsert on (platform, platform_comment_id).
+ * Comments on published media, as the platforms report them (webhooks). One row per platform comment and account it
+ * arrived for, whatever the number of deliveries: writers upsert on (platform, platform_comment_id,
+ * social_account_id). A comment on media Herald published belongs to that target's account; one on other media
+ * to every connected account of that platform account (several Herald users may have connected it), never to one
+ * picked among them.
  */
 export const comments = pgTable('comments', {
   id: uuid('id').primaryKey().defaultRandom(),
@@ -219,7 +222,7 @@ export const comments = pgTable('comments', {
   receivedAt: ts('received_at').notNull().defaultNow(),
   updatedAt: updatedAt(),
 }, (t) => [
-  uniqueIndex('comments_platform_comment_key').on(t.platform, t.platformCommentId),
+  uniqueIndex('comments_platform_comment_account_key').on(t.platform, t.platformCommentId, t.socialAccountId),
   index('comments_target_idx').on(t.targetId, t.commentedAt),
 ]);
 

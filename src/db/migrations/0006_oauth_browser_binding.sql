@@ -1,1 +1,0 @@
-ALTER TABLE "oauth_states" ADD COLUMN "browser_binding_hash" text;
