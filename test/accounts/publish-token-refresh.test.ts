@@ -159,6 +159,29 @@ describe('many publishes on one account hitting a rejected token at once', () =>
   });
 });
 
+describe('an account asked for refreshes more often than one workflow run takes updates', () => {
+  test('past the server\'s 2,000 updates per run every request is answered: the workflow continues as new when told to', async () => {
+    const user = await h.newUser();
+    const { accountId, platformUser, account } = await h.connect(user);
+    const stale = account.expiresAt!.toISOString();
+    const ref = { accountId, userId: user.id, platform: 'testbed' };
+    const commands = h.commands();
+    expect((await commands.refresh(ref, { reason: 'access_token_invalid (first)', staleExpiresAt: stale })).status).toBe('refreshed');
+    const firstRunId = (await h.workflow(accountId).describe()).runId;
+    // 2,100 more requests about the same rejected token (history.maxTotalUpdates is 2,000 per run), eight at a time.
+    const statuses = new Map<string, number>();
+    const REQUESTS = 2_100;
+    for (let sent = 0; sent < REQUESTS; sent += 8) {
+      const batch = await Promise.all(Array.from({ length: Math.min(8, REQUESTS - sent) }, (_, i) =>
+        commands.refresh(ref, { reason: `access_token_invalid (request ${sent + i})`, staleExpiresAt: stale })));
+      for (const r of batch) statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+    }
+    expect(Object.fromEntries(statuses)).toEqual({ already_fresh: REQUESTS });
+    expect(await h.refreshesOf(platformUser)).toBe(1);
+    expect((await h.workflow(accountId).describe()).runId).not.toBe(firstRunId);
+  }, 600_000);
+});
+
 async function rejectionHits(faultId: string): Promise<number> {
   const { body } = await h.sandbox.control.call('GET', '/faults');
   return (body.data as { id: string; hits: number }[]).find((f) => f.id === faultId)?.hits ?? 0;
