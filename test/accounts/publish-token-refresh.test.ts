@@ -1,7 +1,7 @@
 // A platform rejecting the access token mid-publish: publishTarget asks the account's workflow for a refresh (the
 // only writer of tokens), waits for it, and sends again once — and fifty targets hitting it at once cause one
-// refresh, even though the server holds only ten updates in flight per workflow. All on the sandbox's testbed
-// OAuth, a real worker and a real API.
+// refresh, even though the server holds only ten updates in flight per workflow and takes 2,000 per run. All on the
+// sandbox's testbed OAuth, a real worker and a real API.
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { eq, inArray } from 'drizzle-orm';
@@ -77,8 +77,8 @@ describe('many publishes on one account hitting a rejected token at once', () =>
       action: { type: 'status', status: 401, body: { error: { code: 'access_token_invalid', message: 'token expired' } } },
       times: 0,
     });
-    // The token endpoint holds the refresh back until every target has been rejected, so all fifty ask the account
-    // workflow while its refresh is still in flight.
+    // The token endpoint holds the refresh back (503, retried by the account workflow) until every target has been
+    // rejected, so all fifty ask for a refresh while it is still in flight.
     const held = await h.sandbox.control.addFault({
       match: { method: 'POST', path: '/testbed/oauth/token' },
       action: { type: 'status', status: 503, body: { error: 'temporarily_unavailable' } },
