@@ -1,7 +1,8 @@
 // `npm run dev`: the whole stack in one terminal on embedded defaults — Postgres (embedded, data in .data/),
 // migrations, the Temporal dev server (SQLite in .data/, Web UI), the platform sandbox, the worker and the API.
 // Prints every URL and a demo API key; Ctrl-C stops everything; a second run reuses the data.
-// Any component given an external address (DATABASE_URL, TEMPORAL_ADDRESS) is used instead of started.
+// Any component given an external address (DATABASE_URL, TEMPORAL_ADDRESS) is used instead of started. Every port
+// and data path comes from configuration (README), so a second stack can run beside the first.
 import { resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { createHash, randomUUID } from 'node:crypto';
@@ -14,7 +15,7 @@ import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { runMigrations } from '../src/db/migrate.js';
 import { createDatabase } from '../src/db/client.js';
 import { apiKeys, socialAccounts } from '../src/db/schema.js';
-import { ensureTemporalCli, startTemporalDevServer } from '../src/temporal/dev-server.js';
+import { ensureTemporalCli, startDevStackTemporal } from '../src/temporal/dev-server.js';
 import { KeyRing } from '../src/crypto/key-ring.js';
 import { TokenCrypto } from '../src/crypto/envelope.js';
 import { sealAccountTokens } from '../src/crypto/secret-fields.js';
@@ -74,19 +75,13 @@ async function main() {
   const database = createDatabase(databaseUrl, { max: config.DATABASE_POOL_MAX });
   stops.push({ name: 'database pool', stop: () => database.close() });
 
-  let temporalAddress = config.TEMPORAL_ADDRESS;
-  let temporalUi = config.TEMPORAL_UI_URL;
-  if (!startedExternally.temporal) {
-    log.info('starting Temporal dev server');
-    const port = Number(temporalAddress.split(':').pop());
-    const server = await startTemporalDevServer({
-      cliPath: ensureTemporalCli(), port, uiPort: config.TEMPORAL_UI_PORT, dbFile: resolve(config.TEMPORAL_DB_FILE),
-      namespace: config.TEMPORAL_NAMESPACE,
-    });
-    stops.push({ name: 'temporal', stop: () => server.stop() });
-    temporalAddress = server.address;
-    temporalUi = server.uiUrl;
-  }
+  if (!startedExternally.temporal) log.info('starting Temporal dev server');
+  const temporal = await startDevStackTemporal(config, {
+    external: startedExternally.temporal, cliPath: startedExternally.temporal ? undefined : ensureTemporalCli(),
+  });
+  stops.push({ name: 'temporal', stop: () => temporal.stop() });
+  const temporalAddress = temporal.address;
+  const temporalUi = temporal.uiUrl;
 
   const sandbox = await buildSandbox(sandboxOptionsFromConfig(config));
   await sandbox.listen({ host: config.SANDBOX_HOST, port: config.SANDBOX_PORT });

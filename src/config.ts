@@ -40,7 +40,10 @@ export const configSchema = z.object({
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('herald'),
-  TEMPORAL_UI_PORT: port.default(8233),
+  /** gRPC port of the Temporal dev server `npm run dev` starts (when TEMPORAL_ADDRESS is unset). */
+  TEMPORAL_DEV_PORT: port.default(7233),
+  /** Its Web UI port; unset = TEMPORAL_DEV_PORT + 1000, so a second stack moves both by setting one. */
+  TEMPORAL_UI_PORT: port.optional(),
   TEMPORAL_DB_FILE: z.string().default('.data/temporal.sqlite'),
   TEMPORAL_CLI_PATH: z.string().optional(),
   TEMPORAL_UI_URL: z.string().url().optional(),

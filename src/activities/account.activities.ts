@@ -84,8 +84,20 @@ async function persistently<T>(write: () => Promise<T>, attempts = 4): Promise<T
   }
 }
 
+/**
+ * How long requestAccountRefresh keeps asking an account workflow that refuses updates for having too many in
+ * flight: within the calling activity's 5-minute start-to-close timeout (publishTarget's `accounts` proxy).
+ */
+const BUSY_PATIENCE_MS = 4 * 60_000;
+
 export function createAccountActivities({ database: { db }, platforms, crypto, logger, temporalClient }: ActivityDeps) {
   const log = logger.child({ component: 'account-activities' });
+  /**
+   * Refresh requests this worker has sent and not had answered yet, by account and rejected token's expiry: a
+   * burst of publishes on one account sends one update from this process rather than one each, since the server
+   * lets a workflow hold only a few updates in flight (history.maxInFlightUpdates; see AccountCommands).
+   */
+  const refreshRequestsInFlight = new Map<string, Promise<RefreshResult>>();
 
   return {
     async getTokenStatus(accountId: string): Promise<TokenStatus> {
@@ -242,7 +254,8 @@ export function createAccountActivities({ database: { db }, platforms, crypto, l
     /**
      * For other workflows (publishTarget after a platform rejected the access token): asks the account's workflow
      * for a refresh and waits for the answer. Many concurrent callers with the same `staleExpiresAt` cause one
-     * refresh. Fails with type `refresh_failed` when the account workflow could not refresh (platform down).
+     * refresh, and one update from this worker (see `refreshRequestsInFlight`). Fails with type `refresh_failed`
+     * when the account workflow could not refresh (platform down).
      */
     async requestAccountRefresh(input: RequestAccountRefreshInput): Promise<RefreshResult> {
       const [row] = await db.select({ userId: socialAccounts.userId, platform: socialAccounts.platform, status: socialAccounts.status, statusReason: socialAccounts.statusReason })
@@ -251,19 +264,28 @@ export function createAccountActivities({ database: { db }, platforms, crypto, l
       if (!row) return { status: 'disconnected', reason: 'the account no longer exists' };
       if (row.status === 'disconnected') return { status: 'disconnected', ...(row.statusReason ? { reason: row.statusReason } : {}) };
 
-      // The account workflows run on the task queue of the workflow asking: the same deployment's workers.
-      const commands = new AccountCommands(temporalClient, activityInfo().taskQueue);
-      const ctx = Context.current();
-      const beat = setInterval(() => ctx.heartbeat(), 5_000);
-      try {
-        return await commands.refresh(
+      const key = `${input.accountId} ${input.staleExpiresAt ?? ''}`;
+      let answer = refreshRequestsInFlight.get(key);
+      if (!answer) {
+        // The account workflows run on the task queue of the workflow asking: the same deployment's workers.
+        const commands = new AccountCommands(temporalClient, activityInfo().taskQueue);
+        answer = commands.refresh(
           { accountId: input.accountId, userId: row.userId, platform: row.platform },
           {
             reason: input.reason,
             ...(input.staleExpiresAt !== undefined ? { staleExpiresAt: input.staleExpiresAt } : {}),
             ...(input.rejection !== undefined ? { rejection: input.rejection } : {}),
           },
-        );
+          // Shared by every activity waiting on it, so no single caller's cancellation stops it; bounded instead.
+          { busyPatienceMs: BUSY_PATIENCE_MS },
+        ).finally(() => refreshRequestsInFlight.delete(key));
+        refreshRequestsInFlight.set(key, answer);
+      }
+      const ctx = Context.current();
+      const beat = setInterval(() => ctx.heartbeat(), 5_000);
+      try {
+        // `ctx.cancelled` rejects when this activity is cancelled or times out; the shared request goes on.
+        return await Promise.race([answer, ctx.cancelled]);
       } catch (err) {
         if (err instanceof AccountCommandFailed) throw ApplicationFailure.nonRetryable(err.message, 'refresh_failed');
         throw err;

@@ -199,10 +199,13 @@ async function disconnectAccountRow(tx: Tx, accountId: string, reason: string): 
 }
 
 /**
- * A comment on a media: one row in `comments` per platform comment, linked to the target whose platform_post_id is
- * the media id (and to its account), else to the account the event names. Written with ON CONFLICT on
- * (platform, platform_comment_id): a redelivery, or the event applied again after a crash, changes nothing; a later
- * event only fills in what an earlier one did not say (e.g. a mention's text), never overwrites (hidden stays ours).
+ * A comment on a media: one row in `comments` per platform comment and account. On media Herald published, the row
+ * is linked to the target whose platform_post_id is the media id, and to its account. On other media, the event's
+ * platform account may have been connected by several Herald users: the comment is stored for each of their
+ * accounts still connected, never for one picked among them, and not for a disconnected one. Written with ON
+ * CONFLICT on (platform, platform_comment_id, social_account_id): a redelivery, or the event applied again after a
+ * crash, changes nothing; a later event only fills in what an earlier one did not say (e.g. a mention's text),
+ * never overwrites (hidden stays ours).
  */
 async function applyComment(event: ParsedWebhookEvent, ctx: EffectContext): Promise<string> {
   const c = event.comment;
@@ -211,20 +214,23 @@ async function applyComment(event: ParsedWebhookEvent, ctx: EffectContext): Prom
     .from(postTargets)
     .where(and(eq(postTargets.platform, ctx.platform), eq(postTargets.platformPostId, c.mediaId)))
     .limit(1);
-  let accountId = target?.socialAccountId;
-  if (!accountId && event.platformAccountId) {
-    const [account] = await ctx.tx.select({ id: socialAccounts.id }).from(socialAccounts)
-      .where(and(eq(socialAccounts.platform, ctx.platform), eq(socialAccounts.platformAccountId, event.platformAccountId)))
-      .limit(1);
-    accountId = account?.id;
+  let accountIds: string[] = target ? [target.socialAccountId] : [];
+  if (!target && event.platformAccountId) {
+    const accounts = await ctx.tx.select({ id: socialAccounts.id }).from(socialAccounts)
+      .where(and(
+        eq(socialAccounts.platform, ctx.platform),
+        eq(socialAccounts.platformAccountId, event.platformAccountId),
+        ne(socialAccounts.status, 'disconnected'),
+      ));
+    accountIds = accounts.map((a) => a.id);
   }
-  // Not about any account of ours (it was disconnected and deleted, or never connected): nothing to attach it to.
-  if (!accountId) return `no account for comment ${c.commentId} on media ${c.mediaId}`;
+  // Not about any account of ours (it was disconnected, or never connected): nothing to attach it to.
+  if (accountIds.length === 0) return `no account for comment ${c.commentId} on media ${c.mediaId}`;
   const fill = (col: string) => sql`coalesce("comments".${sql.identifier(col)}, excluded.${sql.identifier(col)})`;
-  const inserted = await ctx.tx.transaction((sp) => sp.insert(comments).values({
+  const inserted = await ctx.tx.transaction((sp) => sp.insert(comments).values(accountIds.map((socialAccountId) => ({
     platform: ctx.platform,
     platformCommentId: c.commentId,
-    socialAccountId: accountId,
+    socialAccountId,
     targetId: target?.id ?? null,
     mediaPlatformId: c.mediaId,
     parentPlatformCommentId: c.parentCommentId ?? null,
@@ -232,8 +238,8 @@ async function applyComment(event: ParsedWebhookEvent, ctx: EffectContext): Prom
     authorPlatformId: c.authorPlatformId ?? null,
     text: c.text ?? null,
     commentedAt: c.commentedAt ? new Date(c.commentedAt) : null,
-  }).onConflictDoUpdate({
-    target: [comments.platform, comments.platformCommentId],
+  }))).onConflictDoUpdate({
+    target: [comments.platform, comments.platformCommentId, comments.socialAccountId],
     set: {
       targetId: fill('target_id'),
       parentPlatformCommentId: fill('parent_platform_comment_id'),
@@ -247,5 +253,6 @@ async function applyComment(event: ParsedWebhookEvent, ctx: EffectContext): Prom
     setWhere: sql.join(['target_id', 'parent_platform_comment_id', 'author_username', 'author_platform_id', 'text', 'commented_at']
       .map((col) => sql`("comments".${sql.identifier(col)} is null and excluded.${sql.identifier(col)} is not null)`), sql` or `),
   }).returning({ id: comments.id }));
-  return inserted.length > 0 ? `stored comment ${c.commentId}` : `comment ${c.commentId} already stored`;
+  const stored = inserted.length === 0 ? 'already stored' : accountIds.length === 1 ? 'stored' : `stored for ${inserted.length} of ${accountIds.length} accounts`;
+  return `comment ${c.commentId} ${stored}`;
 }

@@ -70,6 +70,11 @@ export const oauthStates = pgTable('oauth_states', {
   redirectUri: text('redirect_uri').notNull(),
   dataKey: text('data_key'),
   codeVerifier: text('code_verifier_enc'),
+  /**
+   * SHA-256 of the secret in the cookie given to the browser that began the connection (see browser-binding.ts):
+   * a browser completing the callback must present it. Null for rows from before browsers were bound.
+   */
+  browserBindingHash: text('browser_binding_hash'),
   expiresAt: ts('expires_at').notNull(),
   consumedAt: ts('consumed_at'),
   createdAt: createdAt(),
@@ -201,8 +206,11 @@ export const quotaHolds = pgTable('quota_holds', {
 ]);
 
 /**
- * Comments on published media, as the platforms report them (webhooks). One row per platform comment, whatever the
- * number of deliveries: writers upsert on (platform, platform_comment_id).
+ * Comments on published media, as the platforms report them (webhooks). One row per platform comment and account it
+ * arrived for, whatever the number of deliveries: writers upsert on (platform, platform_comment_id,
+ * social_account_id). A comment on media Herald published belongs to that target's account; one on other media
+ * to every connected account of that platform account (several Herald users may have connected it), never to one
+ * picked among them.
  */
 export const comments = pgTable('comments', {
   id: uuid('id').primaryKey().defaultRandom(),
@@ -221,7 +229,7 @@ export const comments = pgTable('comments', {
   receivedAt: ts('received_at').notNull().defaultNow(),
   updatedAt: updatedAt(),
 }, (t) => [
-  uniqueIndex('comments_platform_comment_key').on(t.platform, t.platformCommentId),
+  uniqueIndex('comments_platform_comment_account_key').on(t.platform, t.platformCommentId, t.socialAccountId),
   index('comments_target_idx').on(t.targetId, t.commentedAt),
 ]);
 

@@ -2,6 +2,7 @@
 // of its tokens once connected: start it or tell it the user reconnected (signal-with-start), ask it for a refresh
 // or a disconnect (update-with-start, so an account whose workflow is not running - connected before workflows
 // existed, or disconnected earlier - still gets one), read its state. Only ids and expiry times cross this boundary.
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client,
 } from '@temporalio/client';
@@ -44,6 +45,36 @@ export interface AccountCommandOptions {
 /** An update that reached a run just as it completed: a new run (update-with-start) takes the retry. */
 const completedRun = /already completed|workflow execution.*completed/i;
 
+/**
+ * gRPC RESOURCE_EXHAUSTED. The server answers an update with it when the workflow already holds its cap of
+ * in-flight updates (dynamic config `history.maxInFlightUpdates`, 10 by default): a burst of publishes whose token
+ * was rejected all wait on the one refresh, so the eleventh is refused. The SDK's own gRPC retries give up after
+ * about 40 s, less than a refresh against a struggling token endpoint can take.
+ */
+const GRPC_RESOURCE_EXHAUSTED = 8;
+
+function serverBusy(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if ((e as { code?: unknown }).code === GRPC_RESOURCE_EXHAUSTED) return true;
+  }
+  return false;
+}
+
+/** How long a caller keeps asking a workflow that is busy with other updates, unless told otherwise. */
+const DEFAULT_BUSY_PATIENCE_MS = 60_000;
+const BUSY_BACKOFF_FIRST_MS = 500;
+const BUSY_BACKOFF_MAX_MS = 5_000;
+
+export interface CommandCallOptions {
+  /**
+   * How long to keep retrying while the account's workflow refuses the update for having too many in flight
+   * (default 60 s). The answer then comes from the refresh those updates are waiting for.
+   */
+  busyPatienceMs?: number;
+  /** Stops the retrying early (e.g. the calling activity was cancelled). */
+  signal?: AbortSignal;
+}
+
 export class AccountCommands {
   constructor(
     private readonly client: Client,
@@ -70,9 +101,9 @@ export class AccountCommands {
   }
 
   /** Refresh now, or confirm a newer token exists (see RefreshRequest.staleExpiresAt). */
-  refresh(account: AccountRef, request: RefreshRequest): Promise<RefreshResult> {
+  refresh(account: AccountRef, request: RefreshRequest, call: CommandCallOptions = {}): Promise<RefreshResult> {
     return this.updateWithStart(account, (startWorkflowOperation) =>
-      this.client.workflow.executeUpdateWithStart(refreshTokenUpdate, { args: [request], startWorkflowOperation }));
+      this.client.workflow.executeUpdateWithStart(refreshTokenUpdate, { args: [request], startWorkflowOperation }), call);
   }
 
   /** Revoke (best effort, when asked), delete the tokens, mark the account disconnected; the workflow then ends. */
@@ -114,8 +145,10 @@ export class AccountCommands {
   private async updateWithStart<T>(
     account: AccountRef,
     send: (op: WithStartWorkflowOperation<(input: AccountLifecycleInput) => Promise<AccountWorkflowState>>) => Promise<T>,
+    call: CommandCallOptions = {},
   ): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
+    const busyUntil = Date.now() + (call.busyPatienceMs ?? DEFAULT_BUSY_PATIENCE_MS);
+    for (let completedRunRetries = 0, busyWaits = 0; ;) {
       const op = new WithStartWorkflowOperation<(input: AccountLifecycleInput) => Promise<AccountWorkflowState>>(ACCOUNT_WORKFLOW_TYPE, {
         ...this.startOptions(account),
         workflowIdConflictPolicy: 'USE_EXISTING',
@@ -127,7 +160,14 @@ export class AccountCommands {
           const cause = err.cause instanceof ApplicationFailure ? err.cause : undefined;
           throw new AccountCommandFailed(cause?.message ?? err.message, cause?.type ?? undefined);
         }
-        if (attempt < 3 && err instanceof Error && completedRun.test(err.message)) continue;
+        if (completedRunRetries < 2 && err instanceof Error && completedRun.test(err.message)) { completedRunRetries++; continue; }
+        if (serverBusy(err) && Date.now() < busyUntil && !call.signal?.aborted) {
+          // Full jitter, so a crowd of refused callers does not come back in step.
+          const ceiling = Math.min(BUSY_BACKOFF_MAX_MS, BUSY_BACKOFF_FIRST_MS * 2 ** busyWaits++);
+          // An abort ends the wait early; the loop then gives the last refusal back.
+          await sleep(Math.min(busyUntil - Date.now(), Math.random() * ceiling), undefined, call.signal ? { signal: call.signal } : {}).catch(() => undefined);
+          continue;
+        }
         throw err;
       }
     }
@@ -144,3 +184,4 @@ export function accountCommandOptions(config: {
     insightsIntervalMinutes: config.INSIGHTS_SYNC_INTERVAL_MINUTES,
   };
 }
+

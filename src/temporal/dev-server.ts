@@ -3,6 +3,8 @@
 // command line, so the server is ready for our queries as soon as it listens.
 import { spawn, execFileSync } from 'node:child_process';
 import { createConnection } from 'node:net';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SearchAttributeType } from '@temporalio/common';
 import { allSearchAttributeKeys } from '../workflows/search-attributes.js';
@@ -99,6 +101,41 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<De
       clearTimeout(timer);
     },
   };
+}
+
+/** The settings `npm run dev` runs its Temporal from (see src/config.ts). */
+export interface DevStackTemporalSettings {
+  TEMPORAL_ADDRESS: string;
+  TEMPORAL_NAMESPACE: string;
+  TEMPORAL_DEV_PORT: number;
+  TEMPORAL_UI_PORT?: number | undefined;
+  TEMPORAL_DB_FILE: string;
+  TEMPORAL_UI_URL?: string | undefined;
+}
+
+/**
+ * The Temporal server of `npm run dev`: the one at TEMPORAL_ADDRESS when that was given (`external`; nothing is
+ * started and stop does nothing), else a dev server started on TEMPORAL_DEV_PORT, its Web UI on TEMPORAL_UI_PORT
+ * (default the gRPC port + 1000), its data in TEMPORAL_DB_FILE. Every port comes from configuration, so a second
+ * stack with other ports (and other data paths) runs beside the first.
+ */
+export async function startDevStackTemporal(
+  settings: DevStackTemporalSettings,
+  opts: { external: boolean; cliPath: string | undefined; log?: (line: string) => void },
+): Promise<DevServerHandle> {
+  if (opts.external) {
+    return { address: settings.TEMPORAL_ADDRESS, ...(settings.TEMPORAL_UI_URL ? { uiUrl: settings.TEMPORAL_UI_URL } : {}), stop: async () => {} };
+  }
+  const dbFile = resolve(settings.TEMPORAL_DB_FILE);
+  mkdirSync(dirname(dbFile), { recursive: true });
+  return startTemporalDevServer({
+    cliPath: opts.cliPath,
+    port: settings.TEMPORAL_DEV_PORT,
+    uiPort: settings.TEMPORAL_UI_PORT ?? settings.TEMPORAL_DEV_PORT + 1000,
+    dbFile,
+    namespace: settings.TEMPORAL_NAMESPACE,
+    ...(opts.log ? { log: opts.log } : {}),
+  });
 }
 
 /** Last resort: the SDK's cached download of the dev server (temporal.download), same flags. */

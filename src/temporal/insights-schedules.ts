@@ -1,10 +1,12 @@
 // One Temporal Schedule per connected account, `insights:<accountId>`, starting an insightsSync run every interval
-// (default 1 h; overlapping runs are skipped). Ensure is idempotent (an existing schedule is updated), delete
+// (default 1 h; overlapping runs are skipped), at an offset within the interval derived from the account id, so the
+// accounts' syncs are spread over the interval instead of all calling the platforms at the top of the hour. Ensure is idempotent (an existing schedule is updated), delete
 // ignores a missing schedule, trigger runs a sync now (through the schedule, or directly when there is none).
 import {
   ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, WorkflowExecutionAlreadyStartedError,
   type Client, type ScheduleDescription, type ScheduleUpdateOptions,
 } from '@temporalio/client';
+import { createHash } from 'node:crypto';
 import { msToNumber, type Duration } from '@temporalio/common';
 import {
   INSIGHTS_SYNC_WORKFLOW_TYPE, insightsWorkflowId, type InsightsSyncInput,
@@ -41,14 +43,26 @@ function action(ref: InsightsScheduleRef) {
   };
 }
 
+/**
+ * Where in each interval the account's syncs fall: whole seconds in [0, every), from a hash of the account id, so
+ * the same account keeps its slot across reconnects and worker starts, and accounts spread evenly over the interval.
+ */
+export function insightsOffsetMs(accountId: string, every: Duration): number {
+  const seconds = Math.max(1, Math.floor(msToNumber(every) / 1000));
+  return (createHash('sha256').update(accountId, 'utf8').digest().readUIntBE(0, 6) % seconds) * 1000;
+}
+
 function spec(ref: InsightsScheduleRef) {
-  return { intervals: [{ every: ref.every ?? DEFAULT_INSIGHTS_EVERY }] };
+  const every = ref.every ?? DEFAULT_INSIGHTS_EVERY;
+  return { intervals: [{ every, offset: insightsOffsetMs(ref.accountId, every) }] };
 }
 
 /** Whether a described schedule already runs insightsSync for `ref` as ensureInsightsSchedule would set it up. */
 function upToDate(current: ScheduleDescription, ref: InsightsScheduleRef): boolean {
   const intervals = current.spec.intervals ?? [];
-  return intervals.length === 1 && intervals[0]!.every === msToNumber(ref.every ?? DEFAULT_INSIGHTS_EVERY)
+  const every = ref.every ?? DEFAULT_INSIGHTS_EVERY;
+  return intervals.length === 1 && intervals[0]!.every === msToNumber(every)
+    && (intervals[0]!.offset ?? 0) === insightsOffsetMs(ref.accountId, every)
     && (current.spec.calendars ?? []).length === 0
     && current.action.type === 'startWorkflow' && current.action.workflowType === INSIGHTS_SYNC_WORKFLOW_TYPE
     && current.action.taskQueue === ref.taskQueue
@@ -56,7 +70,7 @@ function upToDate(current: ScheduleDescription, ref: InsightsScheduleRef): boole
 }
 
 /**
- * Creates the account's schedule, or brings an existing one up to date (interval, task queue, unpaused). Reads
+ * Creates the account's schedule, or brings an existing one up to date (interval, offset, task queue, unpaused). Reads
  * first and writes only what differs, so running it for every account at each worker start costs one read each.
  */
 export async function ensureInsightsSchedule(client: Client, ref: InsightsScheduleRef): Promise<'created' | 'updated' | 'unchanged'> {

@@ -229,7 +229,9 @@ export async function accountLifecycle(input: AccountLifecycleInput, resume?: Ac
 
   for (let turn = 1; !isDisconnected(); turn++) {
     const seenPlan = planRevision;
-    const woken = () => reconnects !== reconnectsHandled || disconnecting || isDisconnected();
+    // The server suggests continue-as-new as the run nears its cap on updates (history.maxTotalUpdates, 2,000):
+    // a busy account answering many 'already_fresh' requests moves on to a new run before updates are refused.
+    const woken = () => reconnects !== reconnectsHandled || disconnecting || isDisconnected() || workflowInfo().continueAsNewSuggested;
     if (phase === 'reauth_required') {
       // Only the user can fix this: wait, without any timer, for the reconnect callback's signal or a disconnect.
       await condition(woken);

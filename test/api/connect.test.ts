@@ -13,7 +13,7 @@ import { createAccount } from '../support/fixtures.js';
 import {
   CLIENT_ID, DASHBOARD_URL, PUBLIC_BASE_URL, historyText, sha256Hex, startAccountsHarness, type AccountsHarness,
 } from '../accounts/support/accounts-harness.js';
-import { errorOf, rulesOf } from './support/test-api.js';
+import { createTestApi, createTestUser, errorOf, rulesOf } from './support/test-api.js';
 
 let h: AccountsHarness;
 beforeAll(async () => {
@@ -77,6 +77,104 @@ describe('GET /api/social/connect/:platform', () => {
   });
 });
 
+describe('the state is bound to the browser that began the connection (RFC 9700 §4.7.1)', () => {
+  const cookieAttributes = (setCookie: unknown) => String(setCookie).split(';').map((p) => p.trim());
+
+  test('both begin answers set a per-state, HttpOnly, SameSite=Lax cookie scoped to the callback; only its hash is stored', async () => {
+    const user = await h.newUser();
+    const json = await h.api.app.inject({ method: 'GET', url: '/api/social/connect/testbed', headers: user.headers });
+    const redirect = await h.api.app.inject({ method: 'GET', url: '/api/social/connect/testbed?redirect=true', headers: user.headers });
+    const states = [new URL(json.json().authorizeUrl).searchParams.get('state')!, new URL(redirect.headers.location as string).searchParams.get('state')!];
+    for (const [i, res] of [json, redirect].entries()) {
+      const [pair, ...attributes] = cookieAttributes(res.headers['set-cookie']);
+      const [name, value] = pair!.split('=');
+      expect(name).toBe(`herald_oauth_${sha256Hex(states[i]!).slice(0, 16)}`);
+      expect(value).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(attributes.sort()).toEqual(['HttpOnly', 'Max-Age=600', 'Path=/api/social/callback/testbed', 'SameSite=Lax']);
+      const [row] = await h.api.database.db.select().from(oauthStates).where(eq(oauthStates.stateHash, sha256Hex(states[i]!)));
+      expect(row!.browserBindingHash).toBe(sha256Hex(value!));
+      expect(JSON.stringify(row)).not.toContain(value);
+    }
+  });
+
+  test('a victim whose browser opens an attacker\'s authorize link is refused, and nothing is attached to the attacker', async () => {
+    const attacker = await h.newUser();
+    const victimPlatformUser = `tb-victim-${randomBytes(4).toString('hex')}`;
+    // The attacker begins (and gets the link and the cookie); the victim's browser, without that cookie, consents
+    // at the platform and is sent back to the callback.
+    const { authorizeUrl, state } = await h.begin(attacker, { platformUser: victimPlatformUser });
+    const path = await h.authorize(authorizeUrl);
+    await h.sandbox.control.call('DELETE', '/requests');
+    const res = await h.callback(path, { json: false });
+
+    expect(res.statusCode).toBe(302);
+    const back = new URL(res.headers.location as string);
+    expect(`${back.origin}${back.pathname}`).toBe(DASHBOARD_URL);
+    expect(back.searchParams.get('error')).toBe('invalid_state');
+    expect(back.searchParams.get('message')).toContain('started in another browser');
+    expect((await h.api.app.inject({ method: 'GET', url: '/api/social/accounts', headers: attacker.headers })).json().data).toEqual([]);
+    const attached = await h.api.database.db.select().from(socialAccounts).where(eq(socialAccounts.platformAccountId, victimPlatformUser));
+    expect(attached).toEqual([]);
+    // The code was never exchanged, and the state is spent.
+    expect(await h.sandbox.control.requests('?path=/testbed/oauth/token')).toEqual([]);
+    const [row] = await h.api.database.db.select().from(oauthStates).where(eq(oauthStates.stateHash, sha256Hex(state)));
+    expect(row!.consumedAt).not.toBeNull();
+  });
+
+  test('a wrong cookie value is refused with a 400 naming the rule, for an API client as for a browser', async () => {
+    const user = await h.newUser();
+    for (const json of [true, false]) {
+      const { authorizeUrl, cookie } = await h.begin(user);
+      const forged = `${cookie.split('=')[0]}=${randomBytes(32).toString('base64url')}`;
+      const res = await h.callback(await h.authorize(authorizeUrl), { json, cookie: forged });
+      if (json) {
+        expect(res.statusCode).toBe(400);
+        expect(errorOf(res).code).toBe('invalid_state');
+        expect(rulesOf(res)).toEqual(['state:state_not_bound_to_this_browser']);
+      } else {
+        expect(new URL(res.headers.location as string).searchParams.get('error')).toBe('invalid_state');
+      }
+    }
+    expect((await h.api.app.inject({ method: 'GET', url: '/api/social/accounts', headers: user.headers })).json().data).toEqual([]);
+  });
+
+  test('the browser that began connects, and its cookie is expired by the callback', async () => {
+    const user = await h.newUser();
+    const { authorizeUrl, cookie } = await h.begin(user);
+    const res = await h.callback(await h.authorize(authorizeUrl), { json: false, cookie });
+    expect(new URL(res.headers.location as string).searchParams.get('connected')).toBe('testbed');
+    const attributes = cookieAttributes(res.headers['set-cookie']);
+    expect(attributes).toContain(`${cookie.split('=')[0]}=`);
+    expect(attributes).toContain('Max-Age=0');
+    expect((await h.api.app.inject({ method: 'GET', url: '/api/social/accounts', headers: user.headers })).json().data).toHaveLength(1);
+  });
+
+  test('an API client that only wants the URL, and hands Herald the redirect itself asking for JSON, needs no cookie', async () => {
+    const user = await h.newUser();
+    const { authorizeUrl } = await h.begin(user);
+    const res = await h.callback(await h.authorize(authorizeUrl));
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().accounts).toHaveLength(1);
+  });
+
+  test('the cookie is Secure when Herald is served over https', async () => {
+    const api = await createTestApi({
+      env: { TOKEN_KEYS: `t1:${randomBytes(32).toString('base64')}`, PUBLIC_BASE_URL: 'https://herald.example/base' },
+      providers: [createTestbedProvider({ baseUrl: h.sandbox.testbedUrl })],
+    });
+    try {
+      const user = await createTestUser(api.database.db);
+      const res = await api.app.inject({ method: 'GET', url: '/api/social/connect/testbed', headers: user.headers });
+      expect(res.statusCode, res.body).toBe(200);
+      const attributes = cookieAttributes(res.headers['set-cookie']);
+      expect(attributes).toContain('Secure');
+      expect(attributes).toContain('Path=/base/api/social/callback/testbed');
+    } finally {
+      await api.close();
+    }
+  });
+});
+
 describe('GET /api/social/callback/:platform', () => {
   test('connects the account: sealed tokens, a running workflow, and a listing without token material', async () => {
     const user = await h.newUser();
@@ -125,8 +223,8 @@ describe('GET /api/social/callback/:platform', () => {
 
   test('a browser is sent back to the dashboard with the connected account ids', async () => {
     const user = await h.newUser();
-    const { authorizeUrl } = await h.begin(user);
-    const res = await h.callback(await h.authorize(authorizeUrl), { json: false });
+    const { authorizeUrl, cookie } = await h.begin(user);
+    const res = await h.callback(await h.authorize(authorizeUrl), { json: false, cookie });
     expect(res.statusCode).toBe(302);
     const back = new URL(res.headers.location as string);
     expect(`${back.origin}${back.pathname}`).toBe(DASHBOARD_URL);

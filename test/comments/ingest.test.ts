@@ -5,7 +5,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { comments, postTargets, webhookEvents } from '../../src/db/schema.js';
+import { comments, postTargets, socialAccounts, webhookEvents } from '../../src/db/schema.js';
 import { createInstagramProvider } from '../../src/platforms/instagram/index.js';
 import type { PlatformProvider } from '../../src/platforms/provider.js';
 import { META_SANDBOX_APP_ID, META_SANDBOX_APP_SECRET } from '../../src/sandbox/platforms/meta/index.js';
@@ -142,6 +142,55 @@ describe('ingestion', () => {
     expect((await commentRows(replyId))[0]).toMatchObject({ parentPlatformCommentId: parent, targetId, text: 'agreed' });
     // Media not published by Herald: attached to the account the entry names, no target.
     expect((await commentRows(mentionId))[0]).toMatchObject({ targetId: null, socialAccountId: accountId, mediaPlatformId: otherMedia, text: null });
+  });
+});
+
+describe('a comment on media Herald did not publish', () => {
+  test('goes to every Herald user who connected that platform account, not to one picked among them nor a disconnected one', async () => {
+    // The same Instagram account connected by a teammate too, and by someone who has since disconnected it.
+    const teammate = await createTestUser(t.database.db);
+    const teammateAccount = await createAccount(deps, { userId: teammate.id, platform, platformAccountId: IG });
+    const former = await createTestUser(t.database.db);
+    const formerAccount = await createAccount(deps, { userId: former.id, platform, platformAccountId: IG });
+    await deps.database.db.update(socialAccounts).set({ status: 'disconnected', accessToken: null, refreshToken: null, dataKey: null })
+      .where(eq(socialAccounts.id, formerAccount.id));
+
+    const commentId = newId();
+    const elsewhere = newId();
+    const time = Math.floor(Date.now() / 1000);
+    const raw = metaBody(time, [{ field: 'comments', value: { from: { id: '990009', username: 'fan_nine' }, id: commentId, text: 'hi', media: { id: elsewhere } } }]);
+    expect((await deliver(raw)).statusCode).toBe(200);
+    expect(await processed(`comments:${commentId}:${time}`)).toMatchObject({ error: null });
+
+    const rows = await commentRows(commentId);
+    expect(rows.map((r) => r.socialAccountId).sort()).toEqual([accountId, teammateAccount.id].sort());
+    for (const row of rows) expect(row).toMatchObject({ targetId: null, mediaPlatformId: elsewhere, text: 'hi', authorUsername: 'fan_nine' });
+
+    // Each user acts only on the copy that arrived for their own account; the former owner on none.
+    const ownersCopy = rows.find((r) => r.socialAccountId === accountId)!;
+    for (const who of [teammate, former]) {
+      const res = await t.app.inject({ method: 'POST', url: `/api/social/comments/${ownersCopy.id}/hide`, headers: who.headers, payload: { hidden: true } });
+      expect(res.statusCode).toBe(404);
+    }
+    const teammatesCopy = rows.find((r) => r.socialAccountId === teammateAccount.id)!;
+    const res = await t.app.inject({ method: 'POST', url: `/api/social/comments/${teammatesCopy.id}/hide`, headers: former.headers, payload: { hidden: true } });
+    expect(res.statusCode).toBe(404);
+
+    // Delivered again: still one row per account.
+    expect((await deliver(raw)).statusCode).toBe(200);
+    await deps.database.db.update(webhookEvents).set({ processedAt: null, attempts: 0 }).where(and(eq(webhookEvents.provider, platform), eq(webhookEvents.externalId, `comments:${commentId}:${time}`)));
+    await tw.client.workflow.getHandle(webhookIngestWorkflowId(platform)).signal('webhooksArrived');
+    expect(await processed(`comments:${commentId}:${time}`)).toMatchObject({ error: null });
+    expect(await commentRows(commentId)).toEqual(expect.arrayContaining(rows));
+    expect(await commentRows(commentId)).toHaveLength(2);
+
+    // The teammate disconnects: later comments on other media no longer reach their account.
+    await deps.database.db.update(socialAccounts).set({ status: 'disconnected' }).where(eq(socialAccounts.id, teammateAccount.id));
+    const later = newId();
+    const laterTime = time + 1;
+    expect((await deliver(metaBody(laterTime, [{ field: 'comments', value: { id: later, text: 'later', from: { id: '1', username: 'u' }, media: { id: elsewhere } } }]))).statusCode).toBe(200);
+    await processed(`comments:${later}:${laterTime}`);
+    expect((await commentRows(later)).map((r) => r.socialAccountId)).toEqual([accountId]);
   });
 });
 

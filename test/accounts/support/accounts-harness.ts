@@ -46,11 +46,15 @@ export interface AccountsHarness {
   deps: ReturnType<typeof testDeps>;
   crypto: TokenCrypto;
   commands(options?: AccountCommandOptions): AccountCommands;
-  /** Starts a connection: the authorize URL (with `login_hint` picking the testbed user) and its state. */
-  begin(user: TestUser, opts?: { platformUser?: string; deny?: boolean }): Promise<{ authorizeUrl: URL; state: string }>;
+  /**
+   * Starts a connection: the authorize URL (with `login_hint` picking the testbed user), its state, and the cookie
+   * (`name=value`) binding it to the browser that began it.
+   */
+  begin(user: TestUser, opts?: { platformUser?: string; deny?: boolean }): Promise<{ authorizeUrl: URL; state: string; cookie: string }>;
   /** Follows the authorize URL at the sandbox; returns the callback path (and query) it redirects to. */
   authorize(authorizeUrl: URL): Promise<string>;
-  callback(path: string, opts?: { json?: boolean }): Promise<LightMyRequestResponse>;
+  /** The platform's redirect back, as an API client asking for JSON (default) or a browser; `cookie` as a browser keeps it. */
+  callback(path: string, opts?: { json?: boolean; cookie?: string }): Promise<LightMyRequestResponse>;
   /** The whole flow for `user`; asserts success and returns the one account connected. */
   connect(user: TestUser, opts?: { platformUser?: string }): Promise<Connected>;
   account(accountId: string): Promise<SocialAccount>;
@@ -90,7 +94,8 @@ export async function startAccountsHarness(opts: AccountsHarnessOptions = {}): P
       const authorizeUrl = new URL(res.json().authorizeUrl);
       authorizeUrl.searchParams.set('login_hint', o.platformUser ?? `tb-${randomUUID()}`);
       if (o.deny) authorizeUrl.searchParams.set('deny', '1');
-      return { authorizeUrl, state: authorizeUrl.searchParams.get('state')! };
+      const setCookie = String(res.headers['set-cookie']);
+      return { authorizeUrl, state: authorizeUrl.searchParams.get('state')!, cookie: setCookie.split(';')[0]! };
     },
 
     async authorize(authorizeUrl) {
@@ -102,7 +107,10 @@ export async function startAccountsHarness(opts: AccountsHarnessOptions = {}): P
     },
 
     callback(path, o = {}) {
-      return api.app.inject({ method: 'GET', url: path, headers: o.json === false ? { accept: 'text/html' } : { accept: 'application/json' } });
+      return api.app.inject({
+        method: 'GET', url: path,
+        headers: { accept: o.json === false ? 'text/html' : 'application/json', ...(o.cookie ? { cookie: o.cookie } : {}) },
+      });
     },
 
     async connect(user, o = {}) {

@@ -1,7 +1,9 @@
 // Connecting accounts, for every provider with `oauth` (authorization code flow, PKCE when the provider uses it):
 //   begin     - a single-use state bound to the user and platform (stored as its SHA-256, with the sealed PKCE
-//               verifier), and the platform's authorize URL;
-//   complete  - the platform's redirect back: consume the state atomically, exchange the code (same redirect_uri),
+//               verifier) and to the browser that asked (the hash of a secret the route puts in a cookie), and the
+//               platform's authorize URL;
+//   complete  - the platform's redirect back: consume the state atomically, check that a browser coming back is the
+//               one that began (RFC 9700 §4.7.1), exchange the code (same redirect_uri),
 //               read the profiles, upsert one account per profile with its sealed tokens, then start each account's
 //               workflow or tell the running one that the user reconnected.
 import type { FastifyBaseLogger } from 'fastify';
@@ -17,7 +19,7 @@ import type { AuthenticatedUser } from '../../../auth/api-keys.js';
 import { ApiError, invalid, unavailable } from '../../../errors.js';
 import { findOwnedAccountViews, type AccountRow } from '../accounts/account-repository.js';
 import { saveConnectedAccounts } from './connected-accounts.js';
-import { hashOAuthState, newCodeVerifier, newOAuthState, s256Challenge } from './oauth-secrets.js';
+import { hashOAuthState, newBrowserBinding, newCodeVerifier, newOAuthState, s256Challenge } from './oauth-secrets.js';
 import {
   consumeOAuthState, purgeExpiredOAuthStates, saveOAuthState, whyStateUnusable, type UnusableStateReason,
 } from './oauth-state-repository.js';
@@ -38,6 +40,26 @@ export interface CallbackQuery {
   error_description?: string | undefined;
 }
 
+/** Who is completing the callback, as the route sees it. */
+export interface CallbackCaller {
+  /**
+   * A browser sent here by the platform (it asked for HTML), as opposed to an API client handing Herald the
+   * platform's redirect itself and asking for JSON. A victim's browser following an attacker's link is the former.
+   */
+  browser: boolean;
+  /** The binding secret from the state's cookie, when the request carried it. */
+  binding: string | undefined;
+}
+
+export interface BegunConnection {
+  authorizeUrl: string;
+  expiresAt: string;
+  /** For the begin route's cookie only: the secret a browser must bring back to the callback. */
+  browserBinding: { stateHash: string; secret: string; maxAgeSeconds: number };
+}
+
+export const NOT_BOUND_TO_THIS_BROWSER = 'state_not_bound_to_this_browser';
+
 const stateProblems: Record<UnusableStateReason, string> = {
   unknown: 'state is unknown: start the connection again',
   already_used: 'state was already used: start the connection again',
@@ -56,7 +78,7 @@ export class ConnectService {
     return `${this.deps.config.PUBLIC_BASE_URL.replace(/\/+$/, '')}/api/social/callback/${encodeURIComponent(platform)}`;
   }
 
-  async begin(user: AuthenticatedUser, platform: string): Promise<{ authorizeUrl: string; expiresAt: string }> {
+  async begin(user: AuthenticatedUser, platform: string): Promise<BegunConnection> {
     const { oauth } = this.oauthProvider(platform);
     const crypto = this.deps.crypto();
     const state = newOAuthState();
@@ -65,18 +87,24 @@ export class ConnectService {
     const expiresAt = new Date(Date.now() + this.deps.config.OAUTH_STATE_TTL_SECONDS * 1000);
     const verifier = oauth.usesPkce ? newCodeVerifier() : undefined;
     const sealed = verifier ? sealOAuthVerifier(crypto, stateHash, verifier) : undefined;
+    const binding = newBrowserBinding();
     await saveOAuthState(this.deps.db, {
       stateHash, userId: user.id, platform, redirectUri, expiresAt,
+      browserBindingHash: hashOAuthState(binding),
       dataKey: sealed?.dataKey ?? null,
       codeVerifier: sealed?.codeVerifier ?? null,
     });
     // Housekeeping off the request's path: a failure here must not fail the connect.
     purgeExpiredOAuthStates(this.deps.db).catch((err) => this.deps.log.warn({ err }, 'purging expired OAuth states failed'));
     const authorizeUrl = oauth.authorizeUrl({ state, redirectUri, ...(verifier ? { codeChallenge: s256Challenge(verifier) } : {}) });
-    return { authorizeUrl, expiresAt: expiresAt.toISOString() };
+    return {
+      authorizeUrl,
+      expiresAt: expiresAt.toISOString(),
+      browserBinding: { stateHash, secret: binding, maxAgeSeconds: this.deps.config.OAUTH_STATE_TTL_SECONDS },
+    };
   }
 
-  async complete(platform: string, query: CallbackQuery): Promise<{ userId: string; accounts: AccountRow[] }> {
+  async complete(platform: string, query: CallbackQuery, caller: CallbackCaller): Promise<{ userId: string; accounts: AccountRow[] }> {
     const { provider, oauth } = this.oauthProvider(platform);
     const { db } = this.deps;
 
@@ -97,6 +125,14 @@ export class ConnectService {
     if (!consumed) {
       const why = await whyStateUnusable(db, stateHash, platform);
       throw new ApiError(400, 'invalid_state', stateProblems[why], [{ field: 'state', rule: why, message: stateProblems[why] }]);
+    }
+    // A browser must be the one that began (its cookie matches); an API client relaying the redirect may come without
+    // the cookie, but not with another state's. The state stays spent: the code was issued to someone else's flow.
+    if (consumed.browserBindingHash !== null && (caller.browser || caller.binding !== undefined)
+      && (caller.binding === undefined || hashOAuthState(caller.binding) !== consumed.browserBindingHash)) {
+      const message = 'this connection was started in another browser: start the connection again from this one';
+      this.deps.log.warn({ platform, userId: consumed.userId }, 'OAuth callback refused: the state is not bound to this browser');
+      throw new ApiError(400, 'invalid_state', message, [{ field: 'state', rule: NOT_BOUND_TO_THIS_BROWSER, message }]);
     }
     const crypto = this.deps.crypto();
     const codeVerifier = consumed.codeVerifier !== null ? openOAuthVerifier(crypto, consumed) : undefined;

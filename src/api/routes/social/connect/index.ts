@@ -1,15 +1,19 @@
 // Connecting social accounts through the platform's OAuth:
-//   GET /api/social/connect/:platform    (API key)  the authorize URL to send the user to, or a 302 to it
+//   GET /api/social/connect/:platform    (API key)  the authorize URL to send the user to, or a 302 to it; either
+//        answer sets the cookie that binds the state to this browser (browser-binding.ts)
 //   GET /api/social/callback/:platform   (no key: the single-use state identifies the user) where the platform sends
 //        the user back; answers JSON to clients that ask for it, else redirects the browser to the dashboard with
-//        `?connected=<platform>&accounts=<ids>` or `?error=<code>&message=...`.
+//        `?connected=<platform>&accounts=<ids>` or `?error=<code>&message=...`. A browser must bring the state's
+//        cookie; an API client asking for JSON may come without it.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AccountCommands, accountCommandOptions } from '../../../../temporal/account-commands.js';
 import { toErrorReply } from '../../../plugins/app/error-handler.js';
 import { errorBodySchema, errorResponses } from '../../../schemas/common.js';
 import { accountSchema, presentAccount } from '../accounts/account-schemas.js';
+import { bindingCookieName, readCookie, serializeBindingCookie, serializeExpiredBindingCookie } from './browser-binding.js';
 import { ConnectService } from './connect-service.js';
+import { hashOAuthState } from './oauth-secrets.js';
 import { tokenCryptoFor } from './token-crypto.js';
 
 const tags = ['accounts'];
@@ -57,6 +61,12 @@ const connectRoutes: FastifyPluginAsyncZod = async (app) => {
     log: app.log,
   });
 
+  /** The cookie's scope: the platform's callback as browsers address it, over https when Herald is. */
+  const cookieScope = (platform: string) => {
+    const callback = new URL(service.redirectUri(platform));
+    return { path: callback.pathname, secure: callback.protocol === 'https:' };
+  };
+
   const dashboard = (params: Record<string, string>) => {
     const url = new URL(app.config.DASHBOARD_URL);
     for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
@@ -78,7 +88,14 @@ const connectRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
   }, async (request, reply) => {
-    const started = await service.begin(request.user, request.params.platform);
+    const { platform } = request.params;
+    const { browserBinding, ...started } = await service.begin(request.user, platform);
+    reply.header('set-cookie', serializeBindingCookie({
+      name: bindingCookieName(browserBinding.stateHash),
+      value: browserBinding.secret,
+      maxAgeSeconds: browserBinding.maxAgeSeconds,
+      ...cookieScope(platform),
+    }));
     const redirect = request.query.redirect === 'true' || request.query.redirect === '1';
     if (redirect) return reply.redirect(started.authorizeUrl, 302);
     return started;
@@ -103,12 +120,18 @@ const connectRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (request, reply) => {
     const { platform } = request.params;
-    if (prefersJson(request.headers.accept)) {
-      const { accounts } = await service.complete(platform, request.query);
+    const json = prefersJson(request.headers.accept);
+    const cookieName = request.query.state ? bindingCookieName(hashOAuthState(request.query.state)) : undefined;
+    const binding = cookieName ? readCookie(request.headers.cookie, cookieName) : undefined;
+    // Spent or refused, the state is done with: the browser may forget its cookie.
+    if (cookieName && binding !== undefined) reply.header('set-cookie', serializeExpiredBindingCookie({ name: cookieName, ...cookieScope(platform) }));
+    const caller = { browser: !json, binding };
+    if (json) {
+      const { accounts } = await service.complete(platform, request.query, caller);
       return { accounts: accounts.map(presentAccount) };
     }
     try {
-      const { accounts } = await service.complete(platform, request.query);
+      const { accounts } = await service.complete(platform, request.query, caller);
       return reply.redirect(dashboard({ connected: platform, accounts: accounts.map((a) => a.id).join(',') }), 302);
     } catch (err) {
       const { body, unexpected, statusCode } = toErrorReply(err);

@@ -13,3 +13,9 @@ export const newCodeVerifier = (): string => randomBytes(32).toString('base64url
 
 /** S256 challenge, base64url. A provider needing another encoding (e.g. hex) re-encodes these digest bytes. */
 export const s256Challenge = (verifier: string): string => createHash('sha256').update(verifier, 'ascii').digest('base64url');
+
+/**
+ * The secret that binds an authorization request to the browser that began it (RFC 9700 §4.7.1): sent to that
+ * browser in a cookie, stored hashed (hashOAuthState) with the state, and compared at the callback.
+ */
+export const newBrowserBinding = (): string => randomBytes(32).toString('base64url');
