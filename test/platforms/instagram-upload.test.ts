@@ -138,7 +138,7 @@ describe('uploaded videos', () => {
       { name: 'container', kind: 'prepare', status: 'preparing' },
       { name: 'upload', kind: 'transfer', status: 'uploading' },
       { name: 'containerStatus', kind: 'await', status: 'processing' },
-      { name: 'publish', kind: 'commit', status: 'submitting' },
+      { name: 'publish', kind: 'commit', status: 'submitting', absence: expect.objectContaining({ kind: 'settle_window' }) },
       { name: 'permalink', kind: 'prepare', status: 'processing' },
     ]);
     const outcome = await runPlan(provider.publish, ctx);

@@ -90,7 +90,7 @@ describe('plan', () => {
   test('text-only and URL media skip the upload step; stored files need it', () => {
     expect(provider.publish.plan({ options: {}, media: [] })).toEqual([
       { name: 'validate', kind: 'prepare', status: 'preparing' },
-      { name: 'create', kind: 'commit', status: 'submitting' },
+      { name: 'create', kind: 'commit', status: 'submitting', absence: expect.objectContaining({ kind: 'settle_window' }) },
       { name: 'status', kind: 'await', status: 'processing' },
     ]);
     expect(provider.publish.plan({ options: {}, media: [{ contentType: 'image/jpeg', url: 'https://cdn.example/a.jpg' }] }).map((s) => s.name))

@@ -178,7 +178,13 @@ export function createInstagramPublish(graph: MetaGraph, options: ResolvedInstag
         { name: 'container', kind: 'prepare', status: 'preparing' },
         ...(type === 'REELS' ? upload : []),
         { name: 'containerStatus', kind: 'await', status: 'processing' },
-        { name: 'publish', kind: 'commit', status: 'submitting' },
+        {
+          name: 'publish', kind: 'commit', status: 'submitting',
+          absence: {
+            kind: 'settle_window', ...options.settleWindow,
+            basis: 'Meta documents no deadline and no idempotency key for media_publish: a slow call may still publish the container',
+          },
+        },
         { name: 'permalink', kind: 'prepare', status: 'processing' },
       ];
     },
