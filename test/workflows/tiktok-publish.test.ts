@@ -17,6 +17,7 @@ const CLIENT_KEY = 'herald-tiktok-publish-key';
 const CLIENT_SECRET = 'herald-tiktok-publish-secret';
 const VERIFIED = 'https://media.herald.test/';
 const MiB = 1024 * 1024;
+const CLIENT_TIMEOUT_MS = 1500;
 
 let sandbox: RunningSandbox;
 let api: TestApi;
@@ -34,6 +35,8 @@ beforeAll(async () => {
     providers: (base) => [createTiktokProvider({
       clientKey: CLIENT_KEY, clientSecret: CLIENT_SECRET, authBaseUrl: `${base}/tiktok`, apiBaseUrl: `${base}/tiktok`,
       verifiedUrlPrefixes: [VERIFIED], chunkSizeBytes: 5 * MiB, pollIntervalMs: 500,
+      // Scaled down from production (30 s) so a platform slower than the client fits in a test.
+      requestTimeoutMs: CLIENT_TIMEOUT_MS,
     })],
     env: { MEDIA_MAX_BYTES: String(64 * MiB) },
     // The worker reads the files the API stored; a 50 ms grace time makes stopping it a crash for running uploads.
@@ -132,6 +135,46 @@ describe('TikTok through Herald', () => {
     expect(target.status).toBe('needs_review');
     expect(target.errorMessage).toMatch(/PULL_FROM_URL/);
     expect(await publishesTitled(marker)).toHaveLength(1);
+    const inits = (await sandbox.control.requests('?platform=tiktok&method=POST&path=/tiktok/v2/post/publish/video/init/'))
+      .filter((r) => JSON.stringify(r.body).includes(marker));
+    expect(inits).toHaveLength(1);
+  });
+
+  test('a FILE_UPLOAD init slower than the client timeout lands after Herald sent again: its upload task never posts, one video with the recorded id', async () => {
+    // Its own account: the per-token init limit (6 a minute) is shared with the tests above.
+    const owner = await createTestUser(api.database.db);
+    const ownAccount = await connectThroughApi(api, owner, 'tiktok');
+    const mediaId = await uploadVideo(owner, 3 * MiB);
+    const marker = `slow-init-${mediaId}`;
+    await sandbox.control.addFault({ match: { method: 'POST', path: '/tiktok/v2/post/publish/video/init/', bodyIncludes: marker }, action: { type: 'delay', ms: CLIENT_TIMEOUT_MS + 2500 } });
+    const postId = await schedule(owner, ownAccount, { content: `slow ${marker}`, media: [{ mediaId }] });
+    const { post, target } = await outcome(postId);
+    expect(post.status).toBe('published');
+    // The first init lands (late) as an upload task nobody holds the upload_url of.
+    await expect.poll(async () => (await publishesTitled(marker)).length, { timeout: 10_000 }).toBe(2);
+    const found = await publishesTitled(marker);
+    const completed = found.filter((p) => p.status === 'PUBLISH_COMPLETE');
+    expect(completed).toHaveLength(1);
+    expect(target.publishId).toBe(completed[0]!.publish_id);
+    const orphan = found.find((p) => p.publish_id !== target.publishId)!;
+    expect(orphan).toMatchObject({ status: 'PROCESSING_UPLOAD' });
+    expect(orphan.uploaded_bytes ?? 0).toBe(0);
+    const inits = (await sandbox.control.requests('?platform=tiktok&method=POST&path=/tiktok/v2/post/publish/video/init/'))
+      .filter((r) => JSON.stringify(r.body).includes(marker));
+    expect(inits.map((r) => r.outcome)).toEqual(['aborted', 'answered']);
+  });
+
+  test('a PULL_FROM_URL init slower than the client timeout is never sent again: needs_review, and the one publish that lands is the only one', async () => {
+    const owner = await createTestUser(api.database.db);
+    const ownAccount = await connectThroughApi(api, owner, 'tiktok');
+    const marker = `slow-pull-${Date.now()}`;
+    await sandbox.control.addFault({ match: { method: 'POST', path: '/tiktok/v2/post/publish/video/init/', bodyIncludes: marker }, action: { type: 'delay', ms: CLIENT_TIMEOUT_MS + 2500 } });
+    const postId = await schedule(owner, ownAccount, { content: `slow ${marker}`, media: [{ url: `${VERIFIED}clips/${marker}.mp4` }] });
+    const { target } = await outcome(postId);
+    expect(target.status).toBe('needs_review');
+    expect(target.errorMessage).toMatch(/PULL_FROM_URL/);
+    // The slow init does land, and TikTok posts it by itself: exactly one publish.
+    await expect.poll(async () => (await publishesTitled(marker)).map((p) => p.status), { timeout: 15_000 }).toEqual(['PUBLISH_COMPLETE']);
     const inits = (await sandbox.control.requests('?platform=tiktok&method=POST&path=/tiktok/v2/post/publish/video/init/'))
       .filter((r) => JSON.stringify(r.body).includes(marker));
     expect(inits).toHaveLength(1);
