@@ -218,6 +218,16 @@ export interface QuotaGate {
   release(key: string, holdId: string): Promise<void>;
 }
 
+/**
+ * Capabilities the platform hands out for this target and a later step needs (e.g. TikTok's upload_url): kept sealed
+ * in Postgres by target, never in PublishState (workflow history). Names are the provider's own.
+ */
+export interface TargetSecrets {
+  get(name: string): Promise<string | undefined>;
+  put(name: string, value: string): Promise<void>;
+  delete(name: string): Promise<void>;
+}
+
 export interface PublishContext {
   targetId: string;
   postId: string;
@@ -234,6 +244,7 @@ export interface PublishContext {
   heartbeat(progress: Json): void;
   signal: AbortSignal;
   quota: QuotaGate;
+  secrets: TargetSecrets;
 }
 
 export interface PublishProvider {

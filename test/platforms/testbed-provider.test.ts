@@ -8,6 +8,7 @@ import {
 } from '../../src/platforms/provider.js';
 import { startSandbox, waitFor, type RunningSandbox } from '../sandbox/helpers.js';
 import { memoryQuota } from '../support/memory-quota.js';
+import { memorySecrets } from '../support/memory-secrets.js';
 import { writeRandomFile, type RandomFile } from '../support/random-file.js';
 
 const MB = 1024 * 1024;
@@ -53,7 +54,7 @@ function makeCtx(over: Partial<PublishContext> = {}): TestContext {
     progress: undefined,
     heartbeat: (p) => { beats.push(p); },
     signal: new AbortController().signal,
-    quota: memoryQuota(),
+    quota: memoryQuota(), secrets: memorySecrets(),
     beats,
     ...over,
   };

@@ -12,6 +12,7 @@ import { createTestbedProvider } from '../../src/platforms/testbed/index.js';
 import { startSandbox, type RunningSandbox } from '../sandbox/helpers.js';
 import { createAccount, createScheduledPost, createUser, testDeps } from '../support/fixtures.js';
 import { startTestWorker, type TestWorker } from '../support/test-worker.js';
+import { historyText } from '../support/workflow-history.js';
 
 const CLIENT_TIMEOUT_MS = 1500;
 const SETTLE_WINDOW_MS = 6000;
@@ -142,13 +143,14 @@ describe('publishing to the testbed platform through the sandbox', () => {
     const recorded = await sandbox.control.requests('?method=POST&path=/testbed/v1/posts');
     expect(recorded.length).toBeGreaterThan(0);
     for (const workflowId of [publishPostWorkflowId(postId), `post:${postId}:target:${target.id}`]) {
-      const history = await client.workflow.getHandle(workflowId).fetchHistory();
-      const text = JSON.stringify(history, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : v));
+      const text = await historyText(client, workflowId);
       expect(text.length).toBeGreaterThan(1000);
       expect(text).toContain(target.id);
       expect(text).not.toContain(accessToken);
       expect(text).not.toContain(accessToken.slice(15));
     }
+    // Payloads are read decoded: the publish id the platform answered (inside an activity result) is found.
+    expect(await historyText(client, `post:${postId}:target:${target.id}`)).toContain(target.publishId!);
   });
 
   test('a platform-side processing failure fails the target with its reason', async () => {
