@@ -157,6 +157,8 @@ export async function publishTarget(input: PublishTargetInput, resume?: PublishT
     const proof = step.absence ?? PLAN_WITHOUT_ABSENCE;
     if (proof.kind === 'unprovable') return { type: 'unknown', evidence: `${sent}; ${proof.basis}` };
     const failedAt = Date.now();
+    const windowEnd = proof.kind === 'settle_window' ? failedAt + proof.windowMs : failedAt;
+    const recheckMs = proof.kind === 'settle_window' ? proof.recheckEveryMs : 0;
     const lookups: string[] = [];
     const evidence = () => `${sent}; lookups after the failure: ${lookups.join('; ')}`;
     for (;;) {
@@ -165,6 +167,7 @@ export async function publishTarget(input: PublishTargetInput, resume?: PublishT
       try {
         rec = await withRateLimits(() => quick.reconcilePublishStep({ targetId, step, state, failure: f }));
       } catch (reconcileErr) {
+        if (reconcileErr instanceof TargetEnded) throw reconcileErr;
         const r = classifyFailure(reconcileErr);
         lookups.push(`${at} lookup failed (${r.code}: ${r.message})`);
       }
@@ -174,9 +177,10 @@ export async function publishTarget(input: PublishTargetInput, resume?: PublishT
         return { type: 'unknown', evidence: evidence() };
       }
       if (rec) lookups.push(`${at} not found`);
-      const remaining = proof.kind === 'settle_window' ? failedAt + proof.windowMs - Date.now() : 0;
+      const remaining = windowEnd - Date.now();
+      // After the window, "not found" is proof; a lookup that could not answer leaves the outcome unknown.
       if (remaining <= 0) return rec ? { type: 'absent' } : { type: 'unknown', evidence: evidence() };
-      await sleep(Math.min(proof.kind === 'settle_window' ? proof.recheckEveryMs : remaining, remaining));
+      await sleep(Math.min(recheckMs, remaining));
     }
   };
 
