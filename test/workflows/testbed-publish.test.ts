@@ -108,13 +108,17 @@ describe('publishing to the testbed platform through the sandbox', () => {
   test('a publish slower than the client timeout lands after a lookup found nothing: the target waits for it, one post, never sent again', async () => {
     const marker = `slow-${randomUUID()}`;
     // The platform applies the post well after Herald gave up on the request, but within the settle window.
-    await sandbox.control.addFault({ match: { method: 'POST', path: '/testbed/v1/posts', bodyIncludes: marker }, action: { type: 'delay', ms: CLIENT_TIMEOUT_MS + 2500 } });
-    const { state, target, platformPosts } = await publishNow({ content: `hello ${marker}` });
+    const delayMs = CLIENT_TIMEOUT_MS + 2500;
+    await sandbox.control.addFault({ match: { method: 'POST', path: '/testbed/v1/posts', bodyIncludes: marker }, action: { type: 'delay', ms: delayMs } });
+    const { state, target } = await publishNow({ content: `hello ${marker}` });
     expect(state.outcome).toBe('published');
-    expect(platformPosts).toHaveLength(1);
-    expect(target).toMatchObject({ status: 'published', publishId: platformPosts[0]!.id, platformPostId: platformPosts[0]!.id });
 
     const sends = (await sandbox.control.requests('?method=POST&path=/testbed/v1/posts')).filter((r) => JSON.stringify(r.body).includes(marker));
+    // Count the platform's posts only once every send has had its effect (the delayed one lands delayMs after it arrived).
+    await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(sends[0]!.at) + delayMs + 1000 - Date.now())));
+    const platformPosts = ((await sandbox.control.state()).posts as { client_ref: string; id: string; created_at: string }[]).filter((p) => p.client_ref === target.id);
+    expect(platformPosts).toHaveLength(1);
+    expect(target).toMatchObject({ status: 'published', publishId: platformPosts[0]!.id, platformPostId: platformPosts[0]!.id });
     expect(sends.map((r) => r.outcome)).toEqual(['aborted']);
     // A lookup between the client giving up and the post landing saw nothing; a later one found the post.
     const lookups = target.attempts.filter((a) => a.outcome === 'reconciled');
