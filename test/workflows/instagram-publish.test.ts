@@ -94,14 +94,18 @@ test('a media_publish slower than the client timeout publishes after a lookup sa
   expect(target.attempts.filter((a) => a.outcome === 'intent')).toHaveLength(1);
 });
 
+/** Refuses the account's recent-media listing for good (no retry can help), `times` times. */
+const refuseMediaListing = (igUser: string, times: number) => sandbox.control.addFault({
+  match: { method: 'GET', path: `/meta/v25.0/${igUser}/media` },
+  action: { type: 'status', status: 400, body: { error: { message: '(#10) Application does not have permission for this action', type: 'OAuthException', code: 10, fbtrace_id: 'x' } } },
+  times,
+});
+
 test('a PUBLISHED container is applied even when the recent-media lookup fails; the media id is found afterwards', async () => {
   const { igUser, publishPath, publish } = await connectedAccount();
   await sandbox.control.addFault({ match: { method: 'POST', path: publishPath }, action: { type: 'drop_after_effect', mode: 'reset' } });
-  // The first recent-media lookup (reconcile's) is refused for good: no retry can help it.
-  await sandbox.control.addFault({
-    match: { method: 'GET', path: `/meta/v25.0/${igUser}/media` },
-    action: { type: 'status', status: 400, body: { error: { message: '(#10) Application does not have permission for this action', type: 'OAuthException', code: 10, fbtrace_id: 'x' } } },
-  });
+  // Reconcile's recent-media lookup is refused; the permalink step's works.
+  await refuseMediaListing(igUser, 1);
 
   const { post, target, media } = await publish(`ig-nolookup-${randomUUID()}`);
   expect(post.status).toBe('published');
@@ -111,5 +115,17 @@ test('a PUBLISHED container is applied even when the recent-media lookup fails; 
   const since = Date.parse(target.attempts[0]!.at);
   const lookups = (await sandbox.control.requests(`?method=GET&path=/meta/v25.0/${igUser}/media`)).filter((r) => Date.parse(r.at) >= since);
   expect(lookups.map((r) => r.status)).toEqual([400, 200]);
+  expect(await publishCallsOf(publishPath, target.containerId!)).toHaveLength(1);
+});
+
+test('a PUBLISHED container whose media can never be looked up: the target is published without a media id, not failed', async () => {
+  const { igUser, publishPath, publish } = await connectedAccount();
+  await sandbox.control.addFault({ match: { method: 'POST', path: publishPath }, action: { type: 'drop_after_effect', mode: 'reset' } });
+  await refuseMediaListing(igUser, 2);
+
+  const { post, target, media } = await publish(`ig-nomedia-${randomUUID()}`);
+  expect(post.status).toBe('published');
+  expect(media).toHaveLength(1);
+  expect(target).toMatchObject({ status: 'published', platformPostId: null });
   expect(await publishCallsOf(publishPath, target.containerId!)).toHaveLength(1);
 });

@@ -134,9 +134,17 @@ export function createInstagramPublish(graph: MetaGraph, options: ResolvedInstag
 
     async permalink(ctx) {
       const id = ctx.state.platformPostId;
-      // A lost media_publish answer reconciled from a PUBLISHED container: which media it became is looked up here
-      // (a failed lookup is retried like any read; the post is live either way).
-      if (!id) return { type: 'published', state: withMedia(ctx.state, await findPublishedMedia(ctx)) };
+      // A lost media_publish answer reconciled from a PUBLISHED container: which media it became is looked up here.
+      // The post is live either way: a lookup that may work later is retried like any read, one refused for good
+      // leaves the target published without a media id.
+      if (!id) {
+        try {
+          return { type: 'published', state: withMedia(ctx.state, await findPublishedMedia(ctx)) };
+        } catch (err) {
+          if (!(err instanceof PublishError) || err.kind !== 'permanent') throw err;
+          return { type: 'published', state: { ...ctx.state, data: { ...ctx.state.data, mediaLookupError: `${err.code}: ${err.message}` } } };
+        }
+      }
       const a = await get<MediaAnswer>(ctx, `/${id}`, 'media lookup', { fields: 'id,permalink' });
       return { type: 'published', state: { ...ctx.state, ...(typeof a.permalink === 'string' ? { permalink: a.permalink } : {}) } };
     },
