@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { createTiktokProvider } from '../src/platforms/tiktok/index.js';
-import type { PublishContext, QuotaGate } from '../src/platforms/provider.js';
+import type { PublishContext, QuotaGate, TargetSecrets } from '../src/platforms/provider.js';
 import { TIKTOK_SANDBOX_CLIENT_KEY, TIKTOK_SANDBOX_CLIENT_SECRET } from '../src/sandbox/platforms/tiktok/index.js';
 
 const MiB = 1024 * 1024;
@@ -83,6 +83,10 @@ function startSandboxProcess(): Promise<{ baseUrl: string; stop(): Promise<numbe
 }
 
 const alwaysGrant: QuotaGate = { acquire: async () => ({ ok: true }), release: async () => undefined };
+const secretValues = new Map<string, string>();
+const inMemorySecrets: TargetSecrets = {
+  get: async (name) => secretValues.get(name), put: async (name, value) => { secretValues.set(name, value); }, delete: async (name) => { secretValues.delete(name); },
+};
 
 const filePath = join(tmpdir(), `herald-tiktok-bench-${process.pid}.bin`);
 await makeFile(filePath);
@@ -105,7 +109,7 @@ try {
     state: { data: {} }, progress: undefined,
     heartbeat: () => { chunksSent += 1; },
     signal: new AbortController().signal,
-    quota: alwaysGrant,
+    quota: alwaysGrant, secrets: inMemorySecrets,
   };
 
   global.gc?.();

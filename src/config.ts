@@ -94,6 +94,14 @@ export const configSchema = z.object({
    * reauth_required this many days before the token expires, so the user reconnects before publishing stops.
    */
   REAUTH_NOTICE_DAYS: positiveInt.default(7),
+  /**
+   * After a publish call whose answer was lost, a "not found" counts as proof only once this long has passed: the
+   * platform may still apply the first request. For platforms whose docs state no server-side deadline (testbed,
+   * Instagram's media_publish); must exceed how long the platform can take to apply a request.
+   */
+  COMMIT_SETTLE_WINDOW_SECONDS: positiveInt.default(300),
+  /** How often the lost call is looked up again during the settle window. */
+  COMMIT_SETTLE_RECHECK_SECONDS: positiveInt.default(15),
   /** How often each account's insightsSync schedule runs. */
   INSIGHTS_SYNC_INTERVAL_MINUTES: positiveInt.default(60),
   OAUTH_STATE_TTL_SECONDS: positiveInt.default(600),

@@ -14,6 +14,7 @@ import {
 import type { ClassifiedFailure } from '../workflows/step-failures.js';
 import type { ActivityDeps } from './deps.js';
 import { createQuotaStore } from './quota-store.js';
+import { createTargetSecrets } from './target-secrets.js';
 
 export interface StepInput {
   targetId: string;
@@ -44,6 +45,7 @@ export function toApplicationFailure(err: PublishError, extra: Record<string, st
 
 export function createPublishActivities({ database: { db }, platforms, crypto, mediaStore, mediaUrls }: ActivityDeps) {
   const quota = createQuotaStore(db);
+  const secretsOf = createTargetSecrets(db, crypto);
   async function loadTarget(targetId: string) {
     const [row] = await db.select({ target: postTargets, post: posts, account: socialAccounts })
       .from(postTargets)
@@ -118,6 +120,7 @@ export function createPublishActivities({ database: { db }, platforms, crypto, m
       heartbeat: (progress) => { lastProgress = progress; activity.heartbeat(progress); },
       signal: activity.cancellationSignal,
       quota,
+      secrets: secretsOf(target.id),
     };
     return {
       ctx, platform: target.platform, stop: () => clearInterval(timer),

@@ -103,3 +103,25 @@ export function openOAuthVerifier(crypto: TokenCrypto, row: SealedOAuthStateRow)
   const { codeVerifier } = row;
   return withDataKey(crypto.openDataKey(row.dataKey, ref), (k) => crypto.decryptField(k, ref, CODE_VERIFIER_COLUMN, codeVerifier));
 }
+
+export const TARGET_SECRETS_TABLE = 'target_secrets';
+export const TARGET_SECRET_VALUE_COLUMN = 'value';
+
+/**
+ * A target_secrets row is named by its target and name; the authenticated data binds the value to both (the name
+ * base64url-encoded: names are the provider's own and may hold ':', which row ids may not).
+ */
+const targetSecretRef = (targetId: string, name: string): RowRef =>
+  ({ table: TARGET_SECRETS_TABLE, id: `${targetId}/${Buffer.from(name, 'utf8').toString('base64url')}` });
+
+/** Encrypts one target secret under a new data key (each write is a new value, e.g. a fresh upload URL). */
+export function sealTargetSecret(crypto: TokenCrypto, targetId: string, name: string, value: string): { dataKey: string; valueEnc: string } {
+  const ref = targetSecretRef(targetId, name);
+  const { wrapped, key } = crypto.createDataKey(ref);
+  return withDataKey(key, (k) => ({ dataKey: wrapped, valueEnc: crypto.encryptField(k, ref, TARGET_SECRET_VALUE_COLUMN, value) }));
+}
+
+export function openTargetSecret(crypto: TokenCrypto, row: { targetId: string; name: string; dataKey: string; valueEnc: string }): string {
+  const ref = targetSecretRef(row.targetId, row.name);
+  return withDataKey(crypto.openDataKey(row.dataKey, ref), (k) => crypto.decryptField(k, ref, TARGET_SECRET_VALUE_COLUMN, row.valueEnc));
+}

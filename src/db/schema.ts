@@ -206,6 +206,19 @@ export const quotaHolds = pgTable('quota_holds', {
 ]);
 
 /**
+ * Capabilities a platform hands out for one target and the next step needs (TikTok's upload_url): kept here, sealed
+ * with the envelope crypto under their own data key, instead of in PublishState, which is workflow history. Deleted
+ * when the step that needed them is done, and with the target.
+ */
+export const targetSecrets = pgTable('target_secrets', {
+  targetId: uuid('target_id').notNull().references(() => postTargets.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  dataKey: text('data_key').notNull(),
+  valueEnc: text('value_enc').notNull(),
+  updatedAt: updatedAt(),
+}, (t) => [primaryKey({ columns: [t.targetId, t.name] })]);
+
+/**
  * Comments on published media, as the platforms report them (webhooks). One row per platform comment and account it
  * arrived for, whatever the number of deliveries: writers upsert on (platform, platform_comment_id,
  * social_account_id). A comment on media Herald published belongs to that target's account; one on other media

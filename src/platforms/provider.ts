@@ -109,17 +109,54 @@ export interface OAuthProvider {
 //   prepare  - read-only or harmless to repeat (checks, creator info, limit checks, container creation): retried.
 //   transfer - long byte transfer; heartbeats `progress` and resumes from `ctx.progress` on retry.
 //   commit   - the irreversible call. The workflow records the intent first, calls it once (no blind retry), records
-//              the ids it returns, and after an ambiguous failure calls `reconcile` before anything is sent again.
+//              the ids it returns, and after an ambiguous failure calls `reconcile` before anything is sent again,
+//              and sends again only once absence is proven as the step's `absence` (AbsenceProof) says.
 //   await    - polled on durable timers (and woken early by webhook signals) until published or failed.
 
 export type PublishStepKind = 'prepare' | 'transfer' | 'commit' | 'await';
 
-export interface PublishStepSpec {
+/**
+ * How a commit step's absence can be proven after an ambiguous send (its answer lost: timeout, reset, 5xx). A lookup
+ * right after the failure is not proof by itself: the platform may still be working on the first request, and its
+ * effect may land seconds later. Each provider states, per commit step, when `reconcile`'s `not_applied` may be
+ * believed:
+ *   immediate     - at once, because a second send cannot duplicate: the platform deduplicates the send itself (an
+ *                   idempotency key), or a lost send cannot take effect on its own (an upload task that never gets
+ *                   bytes never posts). `basis` says which.
+ *   settle_window - only once `windowMs` have passed since the failed send ended: until then the workflow waits on
+ *                   durable timers and asks `reconcile` again every `recheckEveryMs`; `applied` at any re-check
+ *                   carries on with what landed. `windowMs` must exceed the platform's server-side deadline for the
+ *                   call (from its docs; configurable where the docs are silent). After the window, `not_applied`
+ *                   is proof and the call is sent again; a lookup that still cannot answer parks the target in
+ *                   needs_review with every lookup's result.
+ *   unprovable    - nothing can tell (no lookup, and the lost send may still post): an ambiguous failure parks the
+ *                   target in needs_review at once, with `basis` as the evidence. Never sent again.
+ */
+export type AbsenceProof =
+  | { kind: 'immediate'; basis: string }
+  | { kind: 'settle_window'; windowMs: number; recheckEveryMs: number; basis: string }
+  | { kind: 'unprovable'; basis: string };
+
+/** Settle window for platforms whose docs state no server-side deadline (COMMIT_SETTLE_WINDOW_SECONDS). */
+export interface SettleWindowOptions {
+  windowMs: number;
+  recheckEveryMs: number;
+}
+
+export const DEFAULT_SETTLE_WINDOW: SettleWindowOptions = { windowMs: 300_000, recheckEveryMs: 15_000 };
+
+interface StepSpecBase {
   name: string;
-  kind: PublishStepKind;
   /** Target status shown (Postgres and the PublishStatus search attribute) while this step runs. */
   status: TargetStatus;
 }
+
+export type PublishStepSpec =
+  | (StepSpecBase & { kind: Exclude<PublishStepKind, 'commit'> })
+  /** A commit step says how its absence is proven after an ambiguous send. */
+  | (StepSpecBase & { kind: 'commit'; absence: AbsenceProof });
+
+export type CommitStepSpec = Extract<PublishStepSpec, { kind: 'commit' }>;
 
 /** Everything the steps pass on to each other. Lives in workflow history: never put secrets here. */
 export interface PublishState {
@@ -142,7 +179,7 @@ export type StepOutcome =
 export type ReconcileOutcome =
   /** The irreversible call did take effect; carry on with the ids found. */
   | { type: 'applied'; state: PublishState }
-  /** It provably did not take effect: safe to send again. */
+  /** Not there now. Proof of absence (safe to send again) only as the step's AbsenceProof says. */
   | { type: 'not_applied' }
   /** Cannot tell: the target goes to needs_review with this evidence, and nothing is re-sent. */
   | { type: 'unknown'; evidence: string };
@@ -181,6 +218,16 @@ export interface QuotaGate {
   release(key: string, holdId: string): Promise<void>;
 }
 
+/**
+ * Capabilities the platform hands out for this target and a later step needs (e.g. TikTok's upload_url): kept sealed
+ * in Postgres by target, never in PublishState (workflow history). Names are the provider's own.
+ */
+export interface TargetSecrets {
+  get(name: string): Promise<string | undefined>;
+  put(name: string, value: string): Promise<void>;
+  delete(name: string): Promise<void>;
+}
+
 export interface PublishContext {
   targetId: string;
   postId: string;
@@ -197,6 +244,7 @@ export interface PublishContext {
   heartbeat(progress: Json): void;
   signal: AbortSignal;
   quota: QuotaGate;
+  secrets: TargetSecrets;
 }
 
 export interface PublishProvider {
@@ -204,8 +252,8 @@ export interface PublishProvider {
   runStep(step: string, ctx: PublishContext): Promise<StepOutcome>;
   /**
    * Only for commit steps: did the call whose answer was lost take effect? Throw a transient or rate_limited
-   * PublishError when the lookup itself failed and may succeed later; the workflow retries it, and parks the target
-   * in needs_review if it never does.
+   * PublishError when the lookup itself failed and may succeed later; the workflow retries it (and looks again
+   * while the step's settle window lasts), and parks the target in needs_review if it never answers.
    */
   reconcile(step: string, ctx: PublishContext): Promise<ReconcileOutcome>;
 }

@@ -32,10 +32,12 @@ export class ProviderRegistry {
 
 export function createProviderRegistry(config: Config): ProviderRegistry {
   const providers: PlatformProvider[] = [];
+  const settleWindow = { windowMs: config.COMMIT_SETTLE_WINDOW_SECONDS * 1000, recheckEveryMs: config.COMMIT_SETTLE_RECHECK_SECONDS * 1000 };
   if (config.TESTBED_PROVIDER_ENABLED) {
     providers.push(createTestbedProvider({
       baseUrl: config.testbedBaseUrl, clientId: config.TESTBED_CLIENT_ID, clientSecret: config.TESTBED_CLIENT_SECRET,
       webhookSecret: config.TESTBED_WEBHOOK_SECRET, webhookToleranceSeconds: config.WEBHOOK_TIMESTAMP_TOLERANCE_SECONDS,
+      settleWindow,
     }));
   }
   if (config.TIKTOK_CLIENT_KEY && config.TIKTOK_CLIENT_SECRET) {
@@ -61,6 +63,7 @@ export function createProviderRegistry(config: Config): ProviderRegistry {
       tokenRenewal: config.META_TOKEN_RENEWAL,
       webhookVerifyToken: config.META_WEBHOOK_VERIFY_TOKEN,
       publishingLimit: config.INSTAGRAM_PUBLISHING_LIMIT,
+      settleWindow,
     }));
   }
   return new ProviderRegistry(providers);

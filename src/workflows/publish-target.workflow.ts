@@ -5,7 +5,7 @@ import {
   condition, continueAsNew, proxyActivities, proxyLocalActivities, setHandler, sleep, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities/index.js';
-import type { PublishState, PublishStepSpec, StepOutcome } from '../platforms/provider.js';
+import type { AbsenceProof, CommitStepSpec, PublishState, PublishStepSpec, ReconcileOutcome, StepOutcome } from '../platforms/provider.js';
 import { platformEventSignal, type PublishTargetInput } from './messages.js';
 import { PublishStatusKey, PublishStatusSinceKey } from './search-attributes.js';
 import { classifyFailure, type ClassifiedFailure } from './step-failures.js';
@@ -44,8 +44,13 @@ const commitOnce = proxyActivities<Activities>({
   retry: { maximumAttempts: 1 },
 });
 
+/** Rate-limit waits per step before the target fails (each wait grows the history; README "Rate limits"). */
 const MAX_RATE_LIMIT_WAITS = 100;
 const MAX_SENDS = 3;
+/** A plan recorded before commit steps declared their AbsenceProof (a workflow running across the upgrade). */
+const PLAN_WITHOUT_ABSENCE: AbsenceProof = {
+  kind: 'settle_window', windowMs: 5 * 60_000, recheckEveryMs: 15_000, basis: 'plan recorded without an absence proof: the default settle window',
+};
 const AWAIT_DEADLINE_MS = 24 * 60 * 60 * 1000;
 
 export interface TargetResult {
@@ -103,16 +108,28 @@ export async function publishTarget(input: PublishTargetInput, resume?: PublishT
     }
   };
 
+  /**
+   * Waits as long as the platform (or a quota shared by all workers) asks. Each wait adds to the workflow's history,
+   * so one step waits at most MAX_RATE_LIMIT_WAITS times; the next rate-limit answer fails the target with the
+   * platform's code (README: "Rate limits").
+   */
+  const waitOutRateLimit = async (f: ClassifiedFailure, waitsSoFar: number): Promise<void> => {
+    if (waitsSoFar >= MAX_RATE_LIMIT_WAITS) {
+      throw new TargetEnded(await end('failed', state, { ...f, kind: 'permanent', message: `still rate limited after ${MAX_RATE_LIMIT_WAITS} waits: ${f.message}` }));
+    }
+    await sleep(Math.max(1000, f.retryAfterMs ?? 60_000));
+  };
+
   /** Runs a step activity, waiting out platform rate limits and retrying once after a token refresh. */
   const withRateLimits = async <T>(call: () => Promise<T>): Promise<T> => {
     let refreshed = false;
-    for (let waits = 0; ; waits++) {
+    for (let waits = 0; ; ) {
       try {
         return await call();
       } catch (err) {
         const f = classifyFailure(err);
-        if (f.kind === 'rate_limited' && waits < MAX_RATE_LIMIT_WAITS) {
-          await sleep(Math.max(1000, f.retryAfterMs ?? 60_000));
+        if (f.kind === 'rate_limited') {
+          await waitOutRateLimit(f, waits++);
           continue;
         }
         if (f.kind === 'auth' && !refreshed) {
@@ -126,10 +143,51 @@ export async function publishTarget(input: PublishTargetInput, resume?: PublishT
 
   let state: PublishState = resume?.state ?? { data: {} };
   let lastEvidence = '';
+
+  /**
+   * After an ambiguous send: did it land? `applied` carries on with what landed; `absent` is proof that it did not
+   * (safe to send again); `unknown` goes to needs_review with the evidence of every lookup. A lookup that finds
+   * nothing right after the failure is believed only as the step's AbsenceProof allows: under a settle window the
+   * target waits on durable timers and looks again until the window has passed. The window is counted from when
+   * the failed send ended (any request it made began earlier), so it covers a platform deadline counted from the
+   * request.
+   */
+  const settle = async (step: CommitStepSpec, f: ClassifiedFailure): Promise<{ type: 'applied'; state: PublishState } | { type: 'absent' } | { type: 'unknown'; evidence: string }> => {
+    const sent = `${f.code}: ${f.message}`;
+    const proof = step.absence ?? PLAN_WITHOUT_ABSENCE;
+    if (proof.kind === 'unprovable') return { type: 'unknown', evidence: `${sent}; ${proof.basis}` };
+    const failedAt = Date.now();
+    const windowEnd = proof.kind === 'settle_window' ? failedAt + proof.windowMs : failedAt;
+    const recheckMs = proof.kind === 'settle_window' ? proof.recheckEveryMs : 0;
+    const lookups: string[] = [];
+    const evidence = () => `${sent}; lookups after the failure: ${lookups.join('; ')}`;
+    for (;;) {
+      const at = `+${((Date.now() - failedAt) / 1000).toFixed(1)} s`;
+      let rec: ReconcileOutcome | undefined;
+      try {
+        rec = await withRateLimits(() => quick.reconcilePublishStep({ targetId, step, state, failure: f }));
+      } catch (reconcileErr) {
+        if (reconcileErr instanceof TargetEnded) throw reconcileErr;
+        const r = classifyFailure(reconcileErr);
+        lookups.push(`${at} lookup failed (${r.code}: ${r.message})`);
+      }
+      if (rec?.type === 'applied') return rec;
+      if (rec?.type === 'unknown') {
+        lookups.push(`${at} ${rec.evidence}`);
+        return { type: 'unknown', evidence: evidence() };
+      }
+      if (rec) lookups.push(`${at} not found`);
+      const remaining = windowEnd - Date.now();
+      // After the window, "not found" is proof; a lookup that could not answer leaves the outcome unknown.
+      if (remaining <= 0) return rec ? { type: 'absent' } : { type: 'unknown', evidence: evidence() };
+      await sleep(Math.min(recheckMs, remaining));
+    }
+  };
+
   // ------------------------------------------------------------------------------------------------------------
   // The commit protocol. Returns undefined when the outcome cannot be known (target goes to needs_review).
 
-  const commit = async (step: PublishStepSpec): Promise<StepOutcome | undefined> => {
+  const commit = async (step: CommitStepSpec): Promise<StepOutcome | undefined> => {
     for (let sends = 1, rateWaits = 0, transientRetries = 0, refreshed = false; ; ) {
       try {
         return await commitOnce.runPublishStep({ targetId, step, state });
@@ -141,9 +199,9 @@ export async function publishTarget(input: PublishTargetInput, resume?: PublishT
           if (await refreshAfterRejection(f)) continue;
         }
         if (f.kind === 'permanent' || f.kind === 'auth') throw new TargetEnded(await end('failed', state, f));
-        if (f.kind === 'rate_limited' && rateWaits++ < MAX_RATE_LIMIT_WAITS) {
+        if (f.kind === 'rate_limited') {
           // A 429 is a refusal: nothing was applied.
-          await sleep(Math.max(1000, f.retryAfterMs ?? 60_000));
+          await waitOutRateLimit(f, rateWaits++);
           continue;
         }
         if (f.kind === 'transient' && transientRetries++ < 5) {
@@ -152,16 +210,9 @@ export async function publishTarget(input: PublishTargetInput, resume?: PublishT
           continue;
         }
         // Ambiguous: ask the platform before anything is sent again.
-        let rec;
-        try {
-          rec = await withRateLimits(() => quick.reconcilePublishStep({ targetId, step, state, failure: f }));
-        } catch (reconcileErr) {
-          const r = classifyFailure(reconcileErr);
-          lastEvidence = `${f.code}: ${f.message}; reconcile failed: ${r.code}: ${r.message}`;
-          return undefined;
-        }
-        if (rec.type === 'applied') return { type: 'continue', state: rec.state };
-        if (rec.type === 'unknown') { lastEvidence = `${f.code}: ${f.message}; reconcile: ${rec.evidence}`; return undefined; }
+        const settled = await settle(step, f);
+        if (settled.type === 'applied') return { type: 'continue', state: settled.state };
+        if (settled.type === 'unknown') { lastEvidence = settled.evidence; return undefined; }
         if (++sends > MAX_SENDS) throw new TargetEnded(await end('failed', state, { ...f, kind: 'permanent', message: `gave up after ${MAX_SENDS} sends: ${f.message}` }));
       }
     }

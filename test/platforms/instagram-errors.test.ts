@@ -6,6 +6,7 @@ import type { PublishContext } from '../../src/platforms/provider.js';
 import { DEFAULT_META_USER } from '../../src/sandbox/platforms/meta/index.js';
 import { startSandbox } from '../sandbox/helpers.js';
 import { memoryQuota } from '../support/memory-quota.js';
+import { memorySecrets } from '../support/memory-secrets.js';
 import { instagramAt } from '../support/instagram.js';
 
 const waits = { rateLimitWaitMs: 1000, publishingWindowMs: 86_400_000 };
@@ -82,7 +83,7 @@ test('a real 80002 from the sandbox becomes rate_limited with the BUC wait', asy
     const ctx: PublishContext = {
       targetId: 't', postId: 'p', account: { id: 'a', platformAccountId: DEFAULT_META_USER.pages[0]!.instagram!.id, accessToken: tokens.accessToken, metadata: {} },
       text: 'x', hashtags: [], media: [], options: {}, state: { data: {} }, progress: undefined, heartbeat: () => {},
-      signal: new AbortController().signal, quota: memoryQuota(),
+      signal: new AbortController().signal, quota: memoryQuota(), secrets: memorySecrets(),
     };
     // exchangeCode's /me/permissions used the one allowed call.
     const err = await p.publish.runStep('limit', ctx).catch((e) => e);

@@ -8,6 +8,7 @@ import {
 import { DEFAULT_META_USER, META_SANDBOX_APP_ID } from '../../src/sandbox/platforms/meta/index.js';
 import { startSandbox, withSandbox, type RunningSandbox } from '../sandbox/helpers.js';
 import { memoryQuota } from '../support/memory-quota.js';
+import { memorySecrets } from '../support/memory-secrets.js';
 import { instagramAt } from '../support/instagram.js';
 
 const REDIRECT = 'https://herald.example/api/social/connect/instagram/callback';
@@ -49,7 +50,7 @@ function makeCtx(over: Partial<PublishContext> = {}): PublishContext {
     targetId: `target-${++seq}`, postId: 'post-1',
     account: { id: 'acc-1', platformAccountId: IG, accessToken: token, metadata: {} },
     text: `Hello from Herald ${seq} #herald`, hashtags: ['herald'], media: [image()], options: {},
-    state: { data: {} }, progress: undefined, heartbeat: () => {}, signal: new AbortController().signal, quota: memoryQuota(),
+    state: { data: {} }, progress: undefined, heartbeat: () => {}, signal: new AbortController().signal, quota: memoryQuota(), secrets: memorySecrets(),
     ...over,
   };
 }

@@ -17,6 +17,7 @@ import {
 import { DEFAULT_META_USER, META_SANDBOX_APP_ID, META_SANDBOX_APP_SECRET } from '../../src/sandbox/platforms/meta/index.js';
 import { startSandbox, waitFor, type RunningSandbox } from '../sandbox/helpers.js';
 import { memoryQuota } from '../support/memory-quota.js';
+import { memorySecrets } from '../support/memory-secrets.js';
 
 const REDIRECT = 'https://herald.example/api/social/connect/instagram/callback';
 const IG = DEFAULT_META_USER.pages[0]!.instagram!.id;
@@ -93,7 +94,7 @@ function makeCtx(over: Partial<PublishContext> = {}): TestContext {
     targetId: `target-${++seq}`, postId: 'post-1',
     account: { id: 'acc-1', platformAccountId: IG, accessToken: token, metadata: {} },
     text: `Uploaded ${seq} #herald`, hashtags: ['herald'], media: [stored()], options: {},
-    state: { data: {} }, progress: undefined, heartbeat: (p) => { beats.push(p); }, signal: new AbortController().signal, quota: memoryQuota(),
+    state: { data: {} }, progress: undefined, heartbeat: (p) => { beats.push(p); }, signal: new AbortController().signal, quota: memoryQuota(), secrets: memorySecrets(),
     beats, ...over,
   } as TestContext;
 }
@@ -138,7 +139,7 @@ describe('uploaded videos', () => {
       { name: 'container', kind: 'prepare', status: 'preparing' },
       { name: 'upload', kind: 'transfer', status: 'uploading' },
       { name: 'containerStatus', kind: 'await', status: 'processing' },
-      { name: 'publish', kind: 'commit', status: 'submitting' },
+      { name: 'publish', kind: 'commit', status: 'submitting', absence: expect.objectContaining({ kind: 'settle_window' }) },
       { name: 'permalink', kind: 'prepare', status: 'processing' },
     ]);
     const outcome = await runPlan(provider.publish, ctx);

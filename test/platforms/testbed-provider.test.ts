@@ -8,6 +8,7 @@ import {
 } from '../../src/platforms/provider.js';
 import { startSandbox, waitFor, type RunningSandbox } from '../sandbox/helpers.js';
 import { memoryQuota } from '../support/memory-quota.js';
+import { memorySecrets } from '../support/memory-secrets.js';
 import { writeRandomFile, type RandomFile } from '../support/random-file.js';
 
 const MB = 1024 * 1024;
@@ -53,7 +54,7 @@ function makeCtx(over: Partial<PublishContext> = {}): TestContext {
     progress: undefined,
     heartbeat: (p) => { beats.push(p); },
     signal: new AbortController().signal,
-    quota: memoryQuota(),
+    quota: memoryQuota(), secrets: memorySecrets(),
     beats,
     ...over,
   };
@@ -90,7 +91,7 @@ describe('plan', () => {
   test('text-only and URL media skip the upload step; stored files need it', () => {
     expect(provider.publish.plan({ options: {}, media: [] })).toEqual([
       { name: 'validate', kind: 'prepare', status: 'preparing' },
-      { name: 'create', kind: 'commit', status: 'submitting' },
+      { name: 'create', kind: 'commit', status: 'submitting', absence: expect.objectContaining({ kind: 'settle_window' }) },
       { name: 'status', kind: 'await', status: 'processing' },
     ]);
     expect(provider.publish.plan({ options: {}, media: [{ contentType: 'image/jpeg', url: 'https://cdn.example/a.jpg' }] }).map((s) => s.name))

@@ -12,6 +12,7 @@ import type { SandboxOptions } from '../../src/sandbox/app.js';
 import { freePort, startSandbox, waitFor, type RunningSandbox } from '../sandbox/helpers.js';
 import { CLIENT_KEY, CLIENT_SECRET, DEFAULT_OPEN_ID, mintToken, MiB, sleep } from '../sandbox/tiktok-helpers.js';
 import { memoryQuota } from '../support/memory-quota.js';
+import { memorySecrets } from '../support/memory-secrets.js';
 import { writeRandomFile, type RandomFile } from '../support/random-file.js';
 
 const VERIFIED = 'https://media.herald.example/tiktok/';
@@ -77,7 +78,7 @@ function makeCtx(over: Partial<PublishContext> = {}): TestContext {
     progress: undefined,
     heartbeat: (p) => { beats.push(p); },
     signal: new AbortController().signal,
-    quota: memoryQuota(),
+    quota: memoryQuota(), secrets: memorySecrets(),
     beats,
     ...over,
   } as TestContext;
@@ -163,8 +164,8 @@ describe('direct post, FILE_UPLOAD', () => {
     expect(err.kind).toBe('transient');
     expect(ctx.beats.at(-1)).toEqual({ nextChunk: 2, publishId: ctx.state.publishId });
 
-    // The retry, as Temporal would run it: same state, progress from the last heartbeat.
-    const retry = makeCtx({ targetId: ctx.targetId, state: ctx.state, progress: ctx.beats.at(-1) });
+    // The retry, as Temporal would run it: same state, progress from the last heartbeat, the target's secrets.
+    const retry = makeCtx({ targetId: ctx.targetId, state: ctx.state, progress: ctx.beats.at(-1), secrets: ctx.secrets });
     const out = await run('upload', retry);
     expect(out.type).toBe('continue');
     const ranges = (await putRequests()).map((r) => r.headers['content-range']);
@@ -201,11 +202,11 @@ describe('direct post, FILE_UPLOAD', () => {
     await run('creatorInfo', a);
     await run('init', a);
     // Another attempt re-initialised (publish B) and uploaded everything, then died before returning.
-    const b = makeCtx({ targetId: a.targetId, state: structuredClone(a.state) });
+    const b = makeCtx({ targetId: a.targetId, state: structuredClone(a.state), secrets: a.secrets });
     await run('init', b);
     await run('upload', b);
     const before = (await putRequests()).length;
-    const retry = makeCtx({ targetId: a.targetId, state: a.state, progress: { nextChunk: CHUNKS, publishId: b.state.publishId! } });
+    const retry = makeCtx({ targetId: a.targetId, state: a.state, progress: { nextChunk: CHUNKS, publishId: b.state.publishId! }, secrets: a.secrets });
     const out = await run('upload', retry);
     expect(out.state.publishId).toBe(b.state.publishId);
     expect((await putRequests()).length).toBe(before);

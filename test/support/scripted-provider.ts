@@ -40,7 +40,8 @@ export class ScriptedProvider implements PlatformProvider {
   readonly publish = {
     plan: (): PublishStepSpec[] => [
       { name: 'check', kind: 'prepare', status: 'preparing' },
-      { name: 'create', kind: 'commit', status: 'submitting' },
+      // The scripted platform applies a create before it answers: a lookup after the failure sees it.
+      { name: 'create', kind: 'commit', status: 'submitting', absence: { kind: 'immediate', basis: 'the scripted platform applies a call before answering' } },
       { name: 'status', kind: 'await', status: 'processing' },
     ],
     runStep: async (step: string, ctx: PublishContext): Promise<StepOutcome> => {

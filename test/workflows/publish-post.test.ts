@@ -154,7 +154,7 @@ describe('publishPost', () => {
 
   test.each([
     { what: 'an outcome reconcile cannot establish', script: { loseResponses: 1, reconcileUnknown: true }, error: /socket hang up.*status endpoint unavailable/ },
-    { what: 'a reconcile lookup that never succeeds', script: { loseResponses: 1, reconcileFails: true }, error: /reconcile failed: lookup_forbidden/ },
+    { what: 'a reconcile lookup that never succeeds', script: { loseResponses: 1, reconcileFails: true }, error: /socket hang up.*lookup failed \(lookup_forbidden/ },
   ])('$what parks the target in needs_review without re-sending', async ({ script, error }) => {
     const user = await createUser(db);
     const account = await createAccount(deps, { userId: user.id, platform: provider.id });

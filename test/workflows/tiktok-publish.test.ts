@@ -3,7 +3,7 @@
 // worker stops mid-upload, and for PULL_FROM_URL, whose lost init must never be re-sent blindly.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { posts, postTargets, webhookEvents } from '../../src/db/schema.js';
+import { posts, postTargets, targetSecrets, webhookEvents } from '../../src/db/schema.js';
 import { createTiktokProvider } from '../../src/platforms/tiktok/index.js';
 import { publishPostWorkflowId, publishTargetWorkflowId } from '../../src/workflows/messages.js';
 import { createTestUser, type TestApi, type TestUser } from '../api/support/test-api.js';
@@ -11,12 +11,14 @@ import { multipart, sampleFiles } from '../api/support/multipart.js';
 import type { RunningSandbox } from '../sandbox/helpers.js';
 import type { TestWorker } from '../support/test-worker.js';
 import { connectThroughApi } from '../support/connect.js';
+import { historyText } from '../support/workflow-history.js';
 import { startPlatformStack, type PlatformStack } from '../support/platform-stack.js';
 
 const CLIENT_KEY = 'herald-tiktok-publish-key';
 const CLIENT_SECRET = 'herald-tiktok-publish-secret';
 const VERIFIED = 'https://media.herald.test/';
 const MiB = 1024 * 1024;
+const CLIENT_TIMEOUT_MS = 1500;
 
 let sandbox: RunningSandbox;
 let api: TestApi;
@@ -34,6 +36,8 @@ beforeAll(async () => {
     providers: (base) => [createTiktokProvider({
       clientKey: CLIENT_KEY, clientSecret: CLIENT_SECRET, authBaseUrl: `${base}/tiktok`, apiBaseUrl: `${base}/tiktok`,
       verifiedUrlPrefixes: [VERIFIED], chunkSizeBytes: 5 * MiB, pollIntervalMs: 500,
+      // Scaled down from production (30 s) so a platform slower than the client fits in a test.
+      requestTimeoutMs: CLIENT_TIMEOUT_MS,
     })],
     env: { MEDIA_MAX_BYTES: String(64 * MiB) },
     // The worker reads the files the API stored; a 50 ms grace time makes stopping it a crash for running uploads.
@@ -86,7 +90,7 @@ describe('TikTok through Herald', () => {
     // Only a public post gets a public post id (after moderation).
     const postId = await schedule(user, accountId, { content: `first video ${marker}`, media: [{ mediaId }] }, 'PUBLIC_TO_EVERYONE');
     const { post, target } = await outcome(postId);
-    expect(post.status).toBe('published');
+    expect(post.status, JSON.stringify(target)).toBe('published');
     const [publish, ...others] = await publishesTitled(marker);
     expect(others).toHaveLength(0);
     expect(publish).toMatchObject({ source: 'FILE_UPLOAD', status: 'PUBLISH_COMPLETE', uploaded_bytes: 12 * MiB + 321 });
@@ -96,8 +100,38 @@ describe('TikTok through Herald', () => {
     const puts = await sandbox.control.requests('?platform=tiktok&method=PUT');
     const ranges = puts.map((r) => r.headers['content-range']).filter((r: string) => r.endsWith(`/${12 * MiB + 321}`));
     expect(ranges).toEqual([`bytes 0-${5 * MiB - 1}/${12 * MiB + 321}`, `bytes ${5 * MiB}-${12 * MiB + 320}/${12 * MiB + 321}`]);
-    const history = await worker.client.workflow.getHandle(publishTargetWorkflowId(postId, target.id)).fetchHistory();
-    expect(JSON.stringify(history)).not.toContain('upload_token');
+    // The upload_url (a capability: whoever holds it can upload) never entered workflow history, and its sealed copy
+    // in Postgres is gone once the upload is done.
+    const text = await historyText(worker.client, publishTargetWorkflowId(postId, target.id));
+    expect(text).toContain(publish!.publish_id);
+    expect(text).not.toContain('upload_token');
+    expect(text).not.toContain('/upload/video/');
+    const inits = (await sandbox.control.requests('?platform=tiktok&method=POST&path=/tiktok/v2/post/publish/video/init/')).filter((r) => JSON.stringify(r.body).includes(marker));
+    expect(inits).toHaveLength(1);
+    expect(await api.database.db.select().from(targetSecrets).where(eq(targetSecrets.targetId, target.id))).toEqual([]);
+  });
+
+  test('between init and upload the upload_url is kept sealed in Postgres by target, not in workflow history', async () => {
+    const owner = await createTestUser(api.database.db);
+    const ownAccount = await connectThroughApi(api, owner, 'tiktok');
+    const mediaId = await uploadVideo(owner, 3 * MiB);
+    const marker = `sealed-${mediaId}`;
+    // Hold the first chunk long enough to look at Postgres and the history while the upload is under way.
+    await sandbox.control.addFault({ match: { method: 'PUT', path: '/tiktok/*' }, action: { type: 'delay', ms: 3000 } });
+    const postId = await schedule(owner, ownAccount, { content: `sealed ${marker}`, media: [{ mediaId }] });
+    await expect.poll(async () => (await sandbox.control.requests('?platform=tiktok&method=PUT')).filter((r) => r.outcome === 'in_flight').length, { timeout: 15_000 }).toBe(1);
+    const [target] = await api.database.db.select().from(postTargets).where(eq(postTargets.postId, postId));
+    const [secret, ...more] = await api.database.db.select().from(targetSecrets).where(eq(targetSecrets.targetId, target!.id));
+    expect(more).toHaveLength(0);
+    expect(secret!.name).toBe(`uploadUrl:${target!.publishId}`);
+    expect(secret!.valueEnc).not.toContain('upload_token');
+    const text = await historyText(worker.client, publishTargetWorkflowId(postId, target!.id));
+    expect(text).toContain(target!.publishId!);
+    expect(text).toContain('uploadUrlExpiresAt');
+    expect(text).not.toContain('upload_token');
+    const { post } = await outcome(postId);
+    expect(post.status).toBe('published');
+    expect(await publishesTitled(marker)).toHaveLength(1);
   });
 
   test('a verified URL is pulled by TikTok (PULL_FROM_URL), no bytes sent by Herald', async () => {
@@ -132,6 +166,46 @@ describe('TikTok through Herald', () => {
     expect(target.status).toBe('needs_review');
     expect(target.errorMessage).toMatch(/PULL_FROM_URL/);
     expect(await publishesTitled(marker)).toHaveLength(1);
+    const inits = (await sandbox.control.requests('?platform=tiktok&method=POST&path=/tiktok/v2/post/publish/video/init/'))
+      .filter((r) => JSON.stringify(r.body).includes(marker));
+    expect(inits).toHaveLength(1);
+  });
+
+  test('a FILE_UPLOAD init slower than the client timeout lands after Herald sent again: its upload task never posts, one video with the recorded id', async () => {
+    // Its own account: the per-token init limit (6 a minute) is shared with the tests above.
+    const owner = await createTestUser(api.database.db);
+    const ownAccount = await connectThroughApi(api, owner, 'tiktok');
+    const mediaId = await uploadVideo(owner, 3 * MiB);
+    const marker = `slow-init-${mediaId}`;
+    await sandbox.control.addFault({ match: { method: 'POST', path: '/tiktok/v2/post/publish/video/init/', bodyIncludes: marker }, action: { type: 'delay', ms: CLIENT_TIMEOUT_MS + 2500 } });
+    const postId = await schedule(owner, ownAccount, { content: `slow ${marker}`, media: [{ mediaId }] });
+    const { post, target } = await outcome(postId);
+    expect(post.status).toBe('published');
+    // The first init lands (late) as an upload task nobody holds the upload_url of.
+    await expect.poll(async () => (await publishesTitled(marker)).length, { timeout: 10_000 }).toBe(2);
+    const found = await publishesTitled(marker);
+    const completed = found.filter((p) => p.status === 'PUBLISH_COMPLETE');
+    expect(completed).toHaveLength(1);
+    expect(target.publishId).toBe(completed[0]!.publish_id);
+    const orphan = found.find((p) => p.publish_id !== target.publishId)!;
+    expect(orphan).toMatchObject({ status: 'PROCESSING_UPLOAD' });
+    expect(orphan.uploaded_bytes ?? 0).toBe(0);
+    const inits = (await sandbox.control.requests('?platform=tiktok&method=POST&path=/tiktok/v2/post/publish/video/init/'))
+      .filter((r) => JSON.stringify(r.body).includes(marker));
+    expect(inits.map((r) => r.outcome)).toEqual(['aborted', 'answered']);
+  });
+
+  test('a PULL_FROM_URL init slower than the client timeout is never sent again: needs_review, and the one publish that lands is the only one', async () => {
+    const owner = await createTestUser(api.database.db);
+    const ownAccount = await connectThroughApi(api, owner, 'tiktok');
+    const marker = `slow-pull-${Date.now()}`;
+    await sandbox.control.addFault({ match: { method: 'POST', path: '/tiktok/v2/post/publish/video/init/', bodyIncludes: marker }, action: { type: 'delay', ms: CLIENT_TIMEOUT_MS + 2500 } });
+    const postId = await schedule(owner, ownAccount, { content: `slow ${marker}`, media: [{ url: `${VERIFIED}clips/${marker}.mp4` }] });
+    const { target } = await outcome(postId);
+    expect(target.status).toBe('needs_review');
+    expect(target.errorMessage).toMatch(/PULL_FROM_URL/);
+    // The slow init does land, and TikTok posts it by itself: exactly one publish.
+    await expect.poll(async () => (await publishesTitled(marker)).map((p) => p.status), { timeout: 15_000 }).toEqual(['PUBLISH_COMPLETE']);
     const inits = (await sandbox.control.requests('?platform=tiktok&method=POST&path=/tiktok/v2/post/publish/video/init/'))
       .filter((r) => JSON.stringify(r.body).includes(marker));
     expect(inits).toHaveLength(1);

@@ -1,5 +1,7 @@
 // Settings of the Instagram provider (Instagram API with Facebook Login, contract §3-§4). Points the contract marks
 // UNCONFIRMED are options, defaulting to its suggestion.
+import { DEFAULT_SETTLE_WINDOW, type SettleWindowOptions } from '../provider.js';
+
 export interface InstagramProviderOptions {
   appId: string;
   appSecret: string;
@@ -35,6 +37,11 @@ export interface InstagramProviderOptions {
   resumeUploads?: boolean;
   /** Heartbeat at most this often while upload bytes flow. Default 1 s. */
   uploadHeartbeatMs?: number;
+  /**
+   * How long a lost media_publish may still publish (COMMIT_SETTLE_WINDOW_SECONDS): Meta documents neither a
+   * deadline for the call nor an idempotency key, so a FINISHED container proves nothing until this has passed.
+   */
+  settleWindow?: SettleWindowOptions;
 }
 
 export const INSTAGRAM_SCOPES = [
@@ -62,5 +69,6 @@ export function resolveInstagramOptions(o: InstagramProviderOptions): ResolvedIn
     requestTimeoutMs: o.requestTimeoutMs ?? 30_000,
     resumeUploads: o.resumeUploads ?? true,
     uploadHeartbeatMs: o.uploadHeartbeatMs ?? 1000,
+    settleWindow: o.settleWindow ?? DEFAULT_SETTLE_WINDOW,
   };
 }

@@ -134,7 +134,17 @@ export function createInstagramPublish(graph: MetaGraph, options: ResolvedInstag
 
     async permalink(ctx) {
       const id = ctx.state.platformPostId;
-      if (!id) return { type: 'published', state: ctx.state };
+      // A lost media_publish answer reconciled from a PUBLISHED container: which media it became is looked up here.
+      // The post is live either way: a lookup that may work later is retried like any read, one refused for good
+      // leaves the target published without a media id.
+      if (!id) {
+        try {
+          return { type: 'published', state: withMedia(ctx.state, await findPublishedMedia(ctx)) };
+        } catch (err) {
+          if (!(err instanceof PublishError) || err.kind !== 'permanent') throw err;
+          return { type: 'published', state: { ...ctx.state, data: { ...ctx.state.data, mediaLookupError: `${err.code}: ${err.message}` } } };
+        }
+      }
       const a = await get<MediaAnswer>(ctx, `/${id}`, 'media lookup', { fields: 'id,permalink' });
       return { type: 'published', state: { ...ctx.state, ...(typeof a.permalink === 'string' ? { permalink: a.permalink } : {}) } };
     },
@@ -178,7 +188,13 @@ export function createInstagramPublish(graph: MetaGraph, options: ResolvedInstag
         { name: 'container', kind: 'prepare', status: 'preparing' },
         ...(type === 'REELS' ? upload : []),
         { name: 'containerStatus', kind: 'await', status: 'processing' },
-        { name: 'publish', kind: 'commit', status: 'submitting' },
+        {
+          name: 'publish', kind: 'commit', status: 'submitting',
+          absence: {
+            kind: 'settle_window', ...options.settleWindow,
+            basis: 'Meta documents no deadline and no idempotency key for media_publish: a slow call may still publish the container',
+          },
+        },
         { name: 'permalink', kind: 'prepare', status: 'processing' },
       ];
     },
@@ -194,15 +210,28 @@ export function createInstagramPublish(graph: MetaGraph, options: ResolvedInstag
       const s = await statusOf(ctx, requireContainer(ctx.state));
       if (s.code === 'FINISHED') return { type: 'not_applied' };
       if (s.code === 'PUBLISHED') {
-        const media = await findPublishedMedia(ctx);
-        if (media && typeof media.id === 'string') {
-          return { type: 'applied', state: { ...ctx.state, platformPostId: media.id, ...(typeof media.permalink === 'string' ? { permalink: media.permalink } : {}) } };
+        // The container reading PUBLISHED is the proof that media_publish took effect. Which media it became is a
+        // second lookup; when that fails or finds nothing now, the post is still applied and the permalink step
+        // looks again.
+        let media: MediaAnswer | undefined;
+        let lookup = 'was not found among recent media';
+        try {
+          media = await findPublishedMedia(ctx);
+        } catch (err) {
+          lookup = `lookup failed (${err instanceof PublishError ? `${err.code}: ${err.message}` : String(err)})`;
         }
-        return { type: 'applied', state: { ...ctx.state, data: { ...ctx.state.data, reconcileEvidence: `container ${ctx.state.containerId} is PUBLISHED; its media was not found among recent media` } } };
+        if (media && typeof media.id === 'string') return { type: 'applied', state: withMedia(ctx.state, media) };
+        return { type: 'applied', state: { ...ctx.state, data: { ...ctx.state.data, reconcileEvidence: `container ${ctx.state.containerId} is PUBLISHED; its media ${lookup}` } } };
       }
       return { type: 'unknown', evidence: `container ${ctx.state.containerId} status_code ${s.code}${s.text ? ` (${s.text})` : ''}` };
     },
   };
+}
+
+/** The state with the media a published container became (unchanged when it was not found). */
+function withMedia(state: PublishState, media: MediaAnswer | undefined): PublishState {
+  if (!media || typeof media.id !== 'string') return state;
+  return { ...state, platformPostId: media.id, ...(typeof media.permalink === 'string' ? { permalink: media.permalink } : {}) };
 }
 
 function requireContainer(state: PublishState): string {

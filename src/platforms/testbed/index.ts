@@ -1,7 +1,7 @@
 // The testbed provider: Herald's client for the fictional "testbed" platform simulated by the sandbox
 // (src/sandbox/platforms/testbed). It exercises every part of the provider model - OAuth with PKCE, chunked
 // resumable upload, a commit step with reconcile by client_ref, polling, signed webhooks - without a real platform.
-import type { PlatformProvider } from '../provider.js';
+import { DEFAULT_SETTLE_WINDOW, type PlatformProvider, type SettleWindowOptions } from '../provider.js';
 import { DEFAULT_TIMEOUT_MS, TestbedHttp } from './http.js';
 import { createTestbedInsights } from './insights.js';
 import { createTestbedOAuth } from './oauth.js';
@@ -29,6 +29,8 @@ export interface TestbedProviderOptions {
   requestTimeoutMs?: number;
   /** Per-chunk timeout for uploads; default 5 min. */
   chunkTimeoutMs?: number;
+  /** How long a lost POST /v1/posts may still land (COMMIT_SETTLE_WINDOW_SECONDS); default 5 min, re-checked every 15 s. */
+  settleWindow?: SettleWindowOptions;
 }
 
 export function createTestbedProvider(opts: TestbedProviderOptions): PlatformProvider {
@@ -48,6 +50,7 @@ export function createTestbedProvider(opts: TestbedProviderOptions): PlatformPro
       chunkSizeBytes: opts.chunkSizeBytes ?? 8 * 1024 * 1024,
       pollIntervalMs: opts.pollIntervalMs ?? 1000,
       chunkTimeoutMs: opts.chunkTimeoutMs ?? 5 * 60_000,
+      settleWindow: opts.settleWindow ?? DEFAULT_SETTLE_WINDOW,
     }),
     insights: createTestbedInsights(),
     webhooks: createTestbedWebhooks({

@@ -5,9 +5,11 @@
 //                       from that progress, but takes the exact offset from the server (GET /v1/uploads/:id), since
 //                       the last chunk may have landed after the last heartbeat. An expired upload starts afresh.
 //   create   (commit)   POST /v1/posts with client_ref = target id, so reconcile can find the post if the answer
-//                       is lost. The post id (a 19-digit number) is only ever handled as a string.
+//                       is lost. The post id (a 19-digit number) is only ever handled as a string. The testbed does
+//                       not deduplicate on client_ref and states no deadline for a request, so a lookup that finds
+//                       nothing proves absence only after the settle window (a slow request may still land).
 //   status   (await)    GET /v1/posts/:id until published or failed.
-import { PublishError, type Json, type MediaSource, type PublishContext, type PublishProvider, type PublishState, type PublishStepSpec, type ReconcileOutcome, type StepOutcome } from '../provider.js';
+import { PublishError, type Json, type MediaSource, type PublishContext, type PublishProvider, type PublishState, type PublishStepSpec, type ReconcileOutcome, type SettleWindowOptions, type StepOutcome } from '../provider.js';
 import { TestbedHttpError, type TestbedHttp } from './http.js';
 
 export interface TestbedPublishConfig {
@@ -15,6 +17,7 @@ export interface TestbedPublishConfig {
   pollIntervalMs: number;
   /** Per-chunk request timeout (a chunk of several MB can take longer than an API call). */
   chunkTimeoutMs: number;
+  settleWindow: SettleWindowOptions;
 }
 
 interface UploadProgress {
@@ -192,7 +195,13 @@ export function createTestbedPublish(http: TestbedHttp, config: TestbedPublishCo
       return [
         { name: 'validate', kind: 'prepare', status: 'preparing' },
         ...(needsUpload ? [{ name: 'upload', kind: 'transfer', status: 'uploading' } satisfies PublishStepSpec] : []),
-        { name: 'create', kind: 'commit', status: 'submitting' },
+        {
+          name: 'create', kind: 'commit', status: 'submitting',
+          absence: {
+            kind: 'settle_window', ...config.settleWindow,
+            basis: 'the testbed neither deduplicates on client_ref nor states a deadline for POST /v1/posts: a slow request may still create the post',
+          },
+        },
         { name: 'status', kind: 'await', status: 'processing' },
       ];
     },

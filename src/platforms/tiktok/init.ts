@@ -5,12 +5,12 @@
 //   tiktok:inbox-pending:<account>  5 pending per 24 h, inbox only, held under the target id until the share is
 //                                   posted or fails (TikTok: at most 5 pending shares in any 24 h).
 // A miss is rate_limited with the quota's wait. The answer's publish_id goes to `state.publishId`; for
-// FILE_UPLOAD, the chunk plan and upload_url go to `state.data` for the upload step.
+// FILE_UPLOAD, the chunk plan goes to `state.data` and the upload_url to the target's secrets for the upload step.
 import { randomUUID } from 'node:crypto';
 import { PublishError, type Json, type MediaSource, type PublishContext, type PublishState, type StepOutcome } from '../provider.js';
 import { planChunks, type ChunkPlan } from './chunk-plan.js';
 import { idString } from './json.js';
-import { creatorFacts } from './publish-state.js';
+import { creatorFacts, uploadUrlSecret } from './publish-state.js';
 import { inboxPendingQuotaKey, initQuotaKey, shapeFor, targetOptions, type StepDeps } from './step-context.js';
 import type { PublishShape, TiktokTargetOptions } from './target-options.js';
 
@@ -136,7 +136,12 @@ export async function initPublish(deps: StepDeps, ctx: PublishContext, commit: b
   return { publishId, ...(uploadUrl ? { uploadUrl } : {}), ...(plan ? { chunkPlan: plan } : {}) };
 }
 
-/** The state a (re-)initialised publish continues with. */
+/** Keeps a (re-)initialised publish's upload_url for the upload step, sealed by target (never in the state). */
+export async function keepUploadUrl(ctx: PublishContext, r: InitResult): Promise<void> {
+  if (r.uploadUrl) await ctx.secrets.put(uploadUrlSecret(r.publishId), r.uploadUrl);
+}
+
+/** The state a (re-)initialised publish continues with (the upload_url itself goes to `keepUploadUrl`). */
 export function stateAfterInit(state: PublishState, shape: PublishShape, r: InitResult, now = Date.now()): PublishState {
   return {
     ...state,
@@ -145,7 +150,7 @@ export function stateAfterInit(state: PublishState, shape: PublishShape, r: Init
       ...state.data,
       ...shape,
       ...(r.chunkPlan ? { videoSize: r.chunkPlan.videoSize, chunkSize: r.chunkPlan.chunkSize, totalChunkCount: r.chunkPlan.totalChunkCount } : {}),
-      ...(r.uploadUrl ? { uploadUrl: r.uploadUrl, uploadUrlExpiresAt: new Date(now + UPLOAD_URL_TTL_MS).toISOString() } : {}),
+      ...(r.uploadUrl ? { uploadUrlExpiresAt: new Date(now + UPLOAD_URL_TTL_MS).toISOString() } : {}),
     },
   };
 }
@@ -153,5 +158,6 @@ export function stateAfterInit(state: PublishState, shape: PublishShape, r: Init
 export async function initStep(deps: StepDeps, ctx: PublishContext): Promise<StepOutcome> {
   const shape = shapeFor(ctx, deps);
   const result = await initPublish(deps, ctx, true);
+  await keepUploadUrl(ctx, result);
   return { type: 'continue', state: stateAfterInit(ctx.state, shape, result) };
 }

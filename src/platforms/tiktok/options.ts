@@ -34,6 +34,11 @@ export interface TiktokProviderOptions {
   requestTimeoutMs?: number;
   /** Per-chunk timeout of uploads; default 5 min. */
   chunkTimeoutMs?: number;
+  /**
+   * Status polls per access token, shared by every worker (§1.13: 30 requests per minute per token). Counted over
+   * 61 s by default, so a request's transit time cannot put a 31st into TikTok's 60 s window.
+   */
+  statusBudget?: { limit: number; windowMs: number };
 }
 
 export type ResolvedTiktokProviderOptions = Required<TiktokProviderOptions>;
@@ -57,5 +62,6 @@ export function resolveTiktokProviderOptions(o: TiktokProviderOptions): Resolved
     publicPostIdWaitMs: o.publicPostIdWaitMs ?? 300_000,
     requestTimeoutMs: o.requestTimeoutMs ?? 30_000,
     chunkTimeoutMs: o.chunkTimeoutMs ?? 300_000,
+    statusBudget: o.statusBudget ?? { limit: 30, windowMs: 61_000 },
   };
 }

@@ -1,7 +1,8 @@
-// What the TikTok steps keep in PublishState.data (Temporal history: no tokens). The upload_url is there between
-// init and upload because TikTok offers no way to ask for it again; it is a capability URL for one unfinished
-// upload, dead after 1 h, and the upload step drops it from the state it returns.
-import { PublishError, type Json, type PublishState } from '../provider.js';
+// What the TikTok steps keep in PublishState.data (Temporal history: no tokens, no capabilities). The upload_url,
+// which TikTok hands out once and offers no way to ask for again, is a capability URL for one unfinished upload
+// (dead after 1 h): it goes from init to upload through PublishContext.secrets (sealed in Postgres by target), and
+// only its expiry is in the state. The upload step deletes it when done.
+import { PublishError, type Json, type PublishState, type TargetSecrets } from '../provider.js';
 import type { ChunkPlan } from './chunk-plan.js';
 import type { PublishShape } from './target-options.js';
 
@@ -48,10 +49,14 @@ export interface UploadSession {
   expiresAt: number | undefined;
 }
 
-export function uploadSessionOf(state: PublishState): UploadSession {
+/** Name of a publish's upload_url in PublishContext.secrets (by publish id: a re-init's URL never stands in for another's). */
+export const uploadUrlSecret = (publishId: string) => `uploadUrl:${publishId}`;
+
+/** The publish to upload to: ids and expiry from the state, the upload_url from the target's secrets. */
+export async function uploadSessionOf(state: PublishState, secrets: TargetSecrets): Promise<UploadSession> {
   if (!state.publishId) throw new PublishError('permanent', 'missing_publish_id', 'the upload step ran without a publish id');
   const at = str(state.data.uploadUrlExpiresAt);
-  return { publishId: state.publishId, uploadUrl: str(state.data.uploadUrl), expiresAt: at ? Date.parse(at) : undefined };
+  return { publishId: state.publishId, uploadUrl: await secrets.get(uploadUrlSecret(state.publishId)), expiresAt: at ? Date.parse(at) : undefined };
 }
 
 export function shapeOf(state: PublishState): Partial<PublishShape> {
@@ -63,8 +68,8 @@ export function shapeOf(state: PublishState): Partial<PublishShape> {
   return out;
 }
 
-/** State after the upload: the upload_url and its expiry are of no further use and leave the state. */
+/** State after the upload: the upload_url's expiry is of no further use and leaves the state. */
 export function withoutUploadUrl(state: PublishState, publishId: string): PublishState {
-  const { uploadUrl: _url, uploadUrlExpiresAt: _at, ...data } = state.data;
+  const { uploadUrlExpiresAt: _at, ...data } = state.data;
   return { ...state, publishId, data };
 }

@@ -5,7 +5,7 @@
 //   status      (await)                       status.ts: until published (inbox: delivered) or failed
 // The irreversible call is `init`: for PULL_FROM_URL it starts TikTok's download and posting; for FILE_UPLOAD it
 // only opens an upload task, and posting starts when the last chunk lands.
-import type { PublishContext, PublishProvider, PublishStepSpec, ReconcileOutcome, StepOutcome } from '../provider.js';
+import type { AbsenceProof, PublishContext, PublishProvider, PublishStepSpec, ReconcileOutcome, StepOutcome } from '../provider.js';
 import { PublishError } from '../provider.js';
 import { creatorInfoStep } from './creator-info.js';
 import { initStep } from './init.js';
@@ -15,13 +15,24 @@ import { shapeFor, targetOptions, type StepDeps } from './step-context.js';
 import { publishShape } from './target-options.js';
 import { uploadStep } from './upload.js';
 
+/**
+ * How a lost init answer is judged (see reconcile below). TikTok documents no idempotency key and no lookup of
+ * publishes by a client reference, so no waiting can prove anything: either the lost init is harmless by itself
+ * (FILE_UPLOAD) or nothing can tell (PULL_FROM_URL).
+ */
+function initAbsence(source: 'FILE_UPLOAD' | 'PULL_FROM_URL'): AbsenceProof {
+  return source === 'FILE_UPLOAD'
+    ? { kind: 'immediate', basis: 'a FILE_UPLOAD init only opens an upload task; TikTok posts nothing until the last chunk reaches its upload_url, which only the lost answer carried' }
+    : { kind: 'unprovable', basis: 'a PULL_FROM_URL init makes TikTok download and post the media by itself, and TikTok offers no lookup by client reference' };
+}
+
 export function createTiktokPublish(deps: StepDeps): PublishProvider {
   return {
     plan(target): PublishStepSpec[] {
       const shape = publishShape(targetOptions(target), target.media, deps.options.verifiedUrlPrefixes);
       return [
         ...(shape.mode === 'direct' ? [{ name: 'creatorInfo', kind: 'prepare', status: 'preparing' } satisfies PublishStepSpec] : []),
-        { name: 'init', kind: 'commit', status: 'submitting' },
+        { name: 'init', kind: 'commit', status: 'submitting', absence: initAbsence(shape.source) },
         ...(shape.source === 'FILE_UPLOAD' ? [{ name: 'upload', kind: 'transfer', status: 'uploading' } satisfies PublishStepSpec] : []),
         { name: 'status', kind: 'await', status: 'processing' },
       ];

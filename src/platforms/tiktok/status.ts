@@ -15,10 +15,15 @@
 //                                              calls retryable (`internal`, `video_pull_failed`, `photo_pull_failed`)
 //                                              the message says that publishing the post again may succeed.
 // The inbox-pending quota hold is released once TikTok reports the share posted or failed.
+// Every status request first takes a slot of the account's status budget (`tiktok:status:<account>`, shared by all
+// workers through the QuotaGate: TikTok allows 30 a minute per token, and several targets of one account poll at
+// once). With the budget spent, the status step does not call TikTok: it answers pending until a slot frees (a
+// webhook still wakes the target earlier); the upload step's status reads answer rate_limited with the same wait.
+import { randomUUID } from 'node:crypto';
 import { PublishError, type Json, type PublishContext, type PublishState, type StepOutcome } from '../provider.js';
 import { idString } from './json.js';
 import { creatorFacts, shapeOf } from './publish-state.js';
-import { inboxPendingQuotaKey, targetOptions, type StepDeps } from './step-context.js';
+import { inboxPendingQuotaKey, statusQuotaKey, targetOptions, type StepDeps } from './step-context.js';
 
 export interface PublishStatus {
   status: string;
@@ -32,6 +37,11 @@ export interface PublishStatus {
 const RETRYABLE_FAIL_REASONS = new Set(['internal', 'video_pull_failed', 'photo_pull_failed']);
 
 export async function fetchStatus(deps: StepDeps, ctx: PublishContext, publishId: string): Promise<PublishStatus> {
+  const { limit, windowMs } = deps.options.statusBudget;
+  const slot = await ctx.quota.acquire(statusQuotaKey(ctx.account.id), { limit, windowMs, holdId: `${ctx.targetId}:${randomUUID()}` });
+  if (!slot.ok) {
+    throw new PublishError('rate_limited', 'status_quota', `TikTok allows ${limit} status requests per minute per account, all spent`, slot.retryAfterMs);
+  }
   const data = await deps.http.api<{ status?: Json; fail_reason?: Json; publicaly_available_post_id?: Json; uploaded_bytes?: Json; downloaded_bytes?: Json }>({
     method: 'POST', path: '/v2/post/publish/status/fetch/', token: ctx.account.accessToken, json: { publish_id: publishId }, signal: ctx.signal,
   });
@@ -69,7 +79,16 @@ export async function statusStep(deps: StepDeps, ctx: PublishContext): Promise<S
   const pending = (state: PublishState, platformStatus: string): StepOutcome =>
     ({ type: 'pending', state, pollAfterMs: deps.options.pollIntervalMs, platformStatus });
 
-  const st = await fetchStatus(deps, ctx, publishId);
+  let st: PublishStatus;
+  try {
+    st = await fetchStatus(deps, ctx, publishId);
+  } catch (err) {
+    // The account's status budget is spent (by this and its other targets): wait for a slot like for a poll.
+    if (err instanceof PublishError && err.code === 'status_quota') {
+      return { type: 'pending', state: ctx.state, pollAfterMs: Math.max(deps.options.pollIntervalMs, err.retryAfterMs ?? 0), platformStatus: 'waiting for the status budget' };
+    }
+    throw err;
+  }
   switch (st.status) {
     case 'SEND_TO_USER_INBOX':
       if (mode !== 'inbox') return pending(ctx.state, st.status);

@@ -26,3 +26,4 @@ export function shapeFor(ctx: Pick<PublishContext, 'options' | 'media'>, deps: S
 /** Quota keys shared by every worker (ctx.quota is backed by Postgres). */
 export const initQuotaKey = (accountId: string) => `tiktok:init:${accountId}`;
 export const inboxPendingQuotaKey = (accountId: string) => `tiktok:inbox-pending:${accountId}`;
+export const statusQuotaKey = (accountId: string) => `tiktok:status:${accountId}`;

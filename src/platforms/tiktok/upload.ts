@@ -9,13 +9,14 @@
 // Re-initialising: a 403 (upload_url expired, 1 h) or 404 (task gone) means this publish can never receive its
 // bytes. A FILE_UPLOAD publish without all its bytes never posts, so a fresh init is safe: it yields a new
 // publish_id and upload_url, and the upload starts over. If an earlier attempt re-initialised and died, its
-// publish id is in the heartbeat but its upload_url is not (it stays out of history): when that publish already has
-// every byte it is the one that will post, and the step continues with it; otherwise it is abandoned likewise.
+// publish id is in the heartbeat (its upload_url never is: upload URLs live in the target's sealed secrets): when
+// that publish already has every byte it is the one that will post, and the step continues with it; otherwise it
+// is abandoned likewise.
 import { PublishError, type Json, type PublishContext, type StepOutcome } from '../provider.js';
 import { chunkAfter, chunkRange, type ChunkPlan } from './chunk-plan.js';
 import { TiktokHttpError } from './http.js';
-import { initPublish, stateAfterInit } from './init.js';
-import { chunkPlanOf, uploadSessionOf, withoutUploadUrl, type UploadSession } from './publish-state.js';
+import { initPublish, keepUploadUrl, stateAfterInit } from './init.js';
+import { chunkPlanOf, uploadSessionOf, uploadUrlSecret, withoutUploadUrl, type UploadSession } from './publish-state.js';
 import { failureFor, fetchStatus, type PublishStatus } from './status.js';
 import { shapeFor, type StepDeps } from './step-context.js';
 
@@ -50,7 +51,7 @@ export async function uploadStep(deps: StepDeps, ctx: PublishContext): Promise<S
   const shape = shapeFor(ctx, deps);
   let state = ctx.state;
   let plan = chunkPlanOf(state);
-  let session: UploadSession = uploadSessionOf(state);
+  let session: UploadSession = await uploadSessionOf(state, ctx.secrets);
   let next = 0;
   let reinits = 0;
 
@@ -58,13 +59,18 @@ export async function uploadStep(deps: StepDeps, ctx: PublishContext): Promise<S
     if (reinits >= MAX_REINITS) throw new PublishError('transient', 'upload_reinit_limit', `gave up re-initialising the upload after ${MAX_REINITS} fresh inits in one attempt`);
     reinits += 1;
     const result = await initPublish(deps, ctx, false);
+    await keepUploadUrl(ctx, result);
     state = stateAfterInit(state, shape, result);
     plan = chunkPlanOf(state);
-    session = uploadSessionOf(state);
+    session = await uploadSessionOf(state, ctx.secrets);
     next = 0;
     ctx.heartbeat({ nextChunk: 0, publishId: session.publishId });
   };
-  const done = (publishId: string): StepOutcome => ({ type: 'continue', state: withoutUploadUrl(state, publishId) });
+  const done = async (publishId: string): Promise<StepOutcome> => {
+    // The upload URLs are of no further use: out of Postgres too.
+    await Promise.all([...new Set([ctx.state.publishId, session.publishId, publishId])].flatMap((id) => (id ? [ctx.secrets.delete(uploadUrlSecret(id))] : [])));
+    return { type: 'continue', state: withoutUploadUrl(state, publishId) };
+  };
   /** Status of a publish that may not exist (anymore): a permanent answer such as invalid_publish_id means gone. */
   const statusOrUndefined = (publishId: string) => fetchStatus(deps, ctx, publishId).catch((err: unknown) => {
     if (err instanceof TiktokHttpError && err.kind === 'permanent') return undefined;

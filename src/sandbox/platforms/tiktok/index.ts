@@ -30,15 +30,16 @@ export function tiktokPlatform(opts: TiktokSandboxOptions = {}): SandboxPlatform
     const webhooks = new TiktokWebhooks(options, services);
     const lifecycle = new PublishLifecycle(options, store, webhooks);
     const limits = options.rateLimits;
+    const windowMs = options.rateLimitWindowMs;
     const limiters = {
-      userInfo: new SlidingWindowLimiter(limits.userInfo),
-      creatorInfo: new SlidingWindowLimiter(limits.creatorInfo),
-      directInit: new SlidingWindowLimiter(limits.init),
-      inboxInit: new SlidingWindowLimiter(limits.init),
-      contentInit: new SlidingWindowLimiter(limits.init),
-      status: new SlidingWindowLimiter(limits.status),
-      cancel: new SlidingWindowLimiter(limits.cancel),
-      videoQuery: new SlidingWindowLimiter(600),
+      userInfo: new SlidingWindowLimiter(limits.userInfo, windowMs),
+      creatorInfo: new SlidingWindowLimiter(limits.creatorInfo, windowMs),
+      directInit: new SlidingWindowLimiter(limits.init, windowMs),
+      inboxInit: new SlidingWindowLimiter(limits.init, windowMs),
+      contentInit: new SlidingWindowLimiter(limits.init, windowMs),
+      status: new SlidingWindowLimiter(limits.status, windowMs),
+      cancel: new SlidingWindowLimiter(limits.cancel, windowMs),
+      videoQuery: new SlidingWindowLimiter(600, windowMs),
     };
     const uploadUrl = (request: FastifyRequest, uploadId: string, uploadToken: string) =>
       `${services.publicBaseUrl(request)}${PREFIX}/upload/video/?upload_id=${encodeURIComponent(uploadId)}&upload_token=${encodeURIComponent(uploadToken)}`;

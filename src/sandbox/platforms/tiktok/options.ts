@@ -70,6 +70,8 @@ export interface TiktokSandboxOptions {
   userInfoMissingScopeError?: 'scope_permission_missed' | 'scope_not_authorized';
   /** Per-token limits per minute (sliding window) [DOC]. */
   rateLimits?: Partial<{ userInfo: number; creatorInfo: number; init: number; status: number; cancel: number }>;
+  /** The sliding window those limits count over; default 60 000 ms as documented (tests scale it down). */
+  rateLimitWindowMs?: number;
   /** The app has not passed TikTok's audit: only private accounts, SELF_ONLY, at most 5 posting users a day [DOC]. */
   unauditedClient?: boolean;
   /** Direct posts per creator per 24 h before `spam_risk_too_many_posts` ("typically around 15") [DOC]. */
@@ -125,6 +127,7 @@ export interface ResolvedTiktokOptions {
   revokeWebhookReason: number;
   userInfoMissingScopeError: 'scope_permission_missed' | 'scope_not_authorized';
   rateLimits: { userInfo: number; creatorInfo: number; init: number; status: number; cancel: number };
+  rateLimitWindowMs: number;
   unauditedClient: boolean;
   directPostsPerDay: number;
   pendingInboxShareCap: number;
@@ -189,6 +192,7 @@ export function resolveTiktokOptions(o: TiktokSandboxOptions = {}): ResolvedTikt
     revokeWebhookReason: o.revokeWebhookReason ?? 5,
     userInfoMissingScopeError: o.userInfoMissingScopeError ?? 'scope_permission_missed',
     rateLimits: { userInfo: 600, creatorInfo: 20, init: 6, status: 30, cancel: 30, ...o.rateLimits },
+    rateLimitWindowMs: o.rateLimitWindowMs ?? 60_000,
     unauditedClient: unaudited,
     directPostsPerDay: o.directPostsPerDay ?? 15,
     pendingInboxShareCap: o.pendingInboxShareCap ?? 5,
