@@ -3,8 +3,9 @@
 // find a leaked value inside one.
 import type { Client } from '@temporalio/client';
 
-export async function historyText(client: Client, workflowId: string): Promise<string> {
-  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+/** The history of the run `handle` points at, payloads decoded. */
+export async function historyTextOf(handle: { fetchHistory(): Promise<unknown> }): Promise<string> {
+  const history = await handle.fetchHistory();
   return JSON.stringify(history, function (key, value) {
     const raw = (this as Record<string, unknown>)[key];
     if (raw instanceof Uint8Array) return Buffer.from(raw).toString('utf8');
@@ -12,3 +13,6 @@ export async function historyText(client: Client, workflowId: string): Promise<s
     return value;
   });
 }
+
+export const historyText = (client: Client, workflowId: string): Promise<string> =>
+  historyTextOf(client.workflow.getHandle(workflowId));

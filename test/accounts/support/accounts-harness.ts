@@ -156,7 +156,4 @@ export async function startAccountsHarness(opts: AccountsHarnessOptions = {}): P
 export const sha256Hex = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** A workflow history as text, payloads decoded, for "no secret in here" assertions. */
-export async function historyText(handle: { fetchHistory(): Promise<unknown> }): Promise<string> {
-  const history = await handle.fetchHistory();
-  return JSON.stringify(history, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : v));
-}
+export { historyTextOf as historyText } from '../../support/workflow-history.js';
