@@ -33,6 +33,8 @@ const scheduleFields = {
   scheduledAt: isoDateTime.optional().describe('When to publish: ISO 8601 with offset or Z. Exclusive with localTime'),
   localTime: localTime.optional(),
   timezone: ianaTimeZone.optional().describe('IANA zone of localTime, stored with the post (default: the user\'s zone)'),
+  fold: z.enum(['earlier', 'later']).optional()
+    .describe('For a localTime that occurs twice (clocks going back): the first or the second occurrence. Without it such a time is refused (rule `ambiguous_local_time`)'),
 };
 
 const contentFields = {
