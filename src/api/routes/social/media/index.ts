@@ -26,8 +26,12 @@ const present = (m: Media): z.infer<typeof mediaSchema> => ({
   id: m.id, contentType: m.contentType, sizeBytes: m.sizeBytes, sha256: m.sha256, originalName: m.originalName, createdAt: m.createdAt.toISOString(),
 });
 
-/** Documents the multipart body; the parts are read from the stream by the handler, not validated up front. */
-const uploadBody = z.object({ file: z.file().describe('The image or video. Its part Content-Type must be one of MEDIA_ALLOWED_TYPES, or application/octet-stream to have the type recognised from the content') });
+/** Documents the multipart body (the accepted types and size of this deployment); the parts are read from the stream by the handler, not validated up front. */
+const uploadBody = (allowedTypes: readonly string[], maxBytes: number) => z.object({
+  file: z.file().describe(`The image or video, at most ${maxBytes} bytes. Its part Content-Type must be one of `
+    + `${allowedTypes.join(', ')} (MEDIA_ALLOWED_TYPES), or application/octet-stream to have the type recognised from `
+    + 'its first bytes; the bytes must match the type. Exactly one file per request.'),
+});
 
 const tooLarge = (maxBytes: number) =>
   new ApiError(413, 'payload_too_large', `the file is larger than ${maxBytes} bytes`, [{ field: 'file', rule: 'max_bytes', message: `at most ${maxBytes} bytes` }]);
@@ -42,7 +46,7 @@ const mediaRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags: ['media'], summary: 'Upload an image or video (multipart/form-data, one field `file`)',
       consumes: ['multipart/form-data'],
-      body: uploadBody,
+      body: uploadBody(allowedTypes, maxBytes),
       response: { 201: mediaSchema.describe('The stored file'), ...errorResponses(400, 401, 413, 415, 429) },
     },
   }, async (request, reply) => {

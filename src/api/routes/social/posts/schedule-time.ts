@@ -4,6 +4,7 @@
 // repeated when clocks go back) are refused unless the request says which occurrence it means (`fold`).
 import { DateTime, IANAZone } from 'luxon';
 import type { ValidationIssue } from '../../../../platforms/provider.js';
+import { inYearRange, YEAR_RANGE } from '../../../schemas/common.js';
 
 /** Which occurrence of a wall clock time that happens twice: before or after the clocks go back. */
 export type Fold = 'earlier' | 'later';
@@ -89,6 +90,10 @@ function occurrencesOf(wallClock: string, zoneName: string): DateTime[] {
 }
 
 function inFuture(field: string, at: Date, now: Date): ScheduleResolution {
+  // A local time late on 9999-12-31 west of UTC is already in year 10000.
+  if (!inYearRange(at)) {
+    return { at: undefined, issues: [{ field, rule: 'year_range', message: `must fall in the years ${YEAR_RANGE.min}..${YEAR_RANGE.max} (UTC)` }] };
+  }
   if (at.getTime() <= now.getTime()) {
     return { at: undefined, issues: [{ field, rule: 'in_future', message: `must be in the future (it is ${at.toISOString()}, now is ${now.toISOString()})` }] };
   }
