@@ -41,6 +41,8 @@ async function parametersConfig(): Promise<string> {
     ['^/api/social/accounts/', account.id], ['^/api/admin/users/', user.id],
   ];
   return [
+    // No crash cache in the working tree: each run starts from the seed alone.
+    '[cache]\nenabled = false\n',
     ...ids.map(([path, id]) => `[[operations]]\ninclude-path-regex = '${path}'\nparameters = { "path.id" = "${id}" }\n`),
     `[[operations]]\ninclude-path-regex = '\\{platform\\}'\nparameters = { "path.platform" = "fakebook" }\n`,
   ].join('\n');

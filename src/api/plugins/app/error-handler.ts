@@ -1,7 +1,9 @@
 // The one error handler of the app, and its not-found handler. Whatever was thrown (an ApiError from a handler, a
 // validation failure, an HTTP error from Fastify or a plugin, a dependency going down, a bug) leaves as
 // `{ error: { code, message, details } }` with no stack trace. Unexpected errors are logged in full here and
-// answered with a generic message.
+// answered with a generic message. The not-found handler answers 405 with `Allow` for a served path and another
+// method; frameworkErrorReply and clientErrorReply (Fastify options set in app.ts) give the same shape to what is
+// refused before routing (bad path encoding, over-long parameters 414, oversized headers 431).
 import fp from 'fastify-plugin';
 import { ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { STATUS_CODES } from 'node:http';
