@@ -62,16 +62,18 @@ describe('405 Method Not Allowed', () => {
     expect(collection.statusCode).toBe(405);
     expect(collection.headers.allow).toBe('GET, HEAD, OPTIONS, POST');
 
-    const health = await t.app.inject({ method: 'POST', url: '/health' });
+    // Like any unmatched request, with a key: a route's `public` flag cannot apply to a method it does not serve.
+    const health = await t.app.inject({ method: 'POST', url: '/health', headers: user.headers });
     expect(health.statusCode).toBe(405);
     expect(health.headers.allow).toBe('GET, HEAD, OPTIONS');
   });
 
-  test('an unknown path stays 404, and /api still asks for a key before answering 405', async () => {
+  test('an unknown path stays 404, and a key is asked for before answering 405', async () => {
     const unknown = await t.app.inject({ method: 'GET', url: '/api/social/nothing-here', headers: user.headers });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.headers.allow).toBeUndefined();
     const anonymous = await t.app.inject({ method: 'PATCH', url: `/api/social/posts/${randomUUID()}` });
     expect(anonymous.statusCode).toBe(401);
+    expect((await t.app.inject({ method: 'POST', url: '/health' })).statusCode).toBe(401);
   });
 });

@@ -40,13 +40,6 @@ const expectedRoutes = [
 ];
 
 describe('OpenAPI document', () => {
-  test('validates against the official OpenAPI JSON schema', async () => {
-    const doc = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json();
-    const result = await new Validator().validate(doc);
-    expect(result.errors ?? []).toEqual([]);
-    expect(result.valid).toBe(true);
-  });
-
   test('is OpenAPI 3.x titled Herald, with the bearer security schemes', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/docs/json' });
     expect(res.statusCode).toBe(200);
@@ -198,5 +191,14 @@ describe('OpenAPI document', () => {
     expect(query.sort()).toEqual(['cursor', 'from', 'limit', 'platform', 'status', 'to']);
     const upload = doc.paths['/api/social/media'].post.requestBody.content['multipart/form-data'].schema;
     expect(upload.properties.file).toMatchObject({ type: 'string', format: 'binary' });
+  });
+
+  // Last: validating against the official schema keeps the event loop busy for about a second, and the app's load
+  // shedding (under-pressure) then answers 503 to the requests of whatever test comes right after.
+  test('validates against the official OpenAPI JSON schema', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json();
+    const result = await new Validator().validate(doc);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
   });
 });
