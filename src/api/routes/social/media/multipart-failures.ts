@@ -1,6 +1,6 @@
-// What a broken multipart upload means for the client. The multipart parser (busboy, through @fastify/multipart)
-// throws a missing boundary or reports a body cut short as plain errors, which would otherwise leave as a 500: they are
-// the client's mistakes and become 400s naming the rule.
+// What a broken multipart upload means for the client. The boundary is checked on the Content-Type before parsing;
+// the parser (busboy, through @fastify/multipart) reports a body cut short as a plain error, which would otherwise
+// leave as a 500. Both are the client's mistakes and become 400s naming the rule.
 import { ApiError, invalid } from '../../../errors.js';
 
 const truncatedErrors = [/unexpected end of multipart data/i, /terminated early due to unexpected end/i];
