@@ -21,11 +21,12 @@ import underPressure from './plugins/external/under-pressure.js';
 
 import auth from './plugins/app/auth.js';
 import database from './plugins/app/database.js';
-import errorHandler from './plugins/app/error-handler.js';
+import errorHandler, { clientErrorReply, frameworkErrorReply } from './plugins/app/error-handler.js';
 import idempotency from './plugins/app/idempotency.js';
 import mediaStore from './plugins/app/media-store.js';
 import metrics from './plugins/app/metrics.js';
 import platforms from './plugins/app/platforms.js';
+import requestText from './plugins/app/request-text.js';
 import temporal from './plugins/app/temporal.js';
 
 import adminUserRoutes from './routes/admin/users.js';
@@ -57,6 +58,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logger: deps.logger ?? loggerOptions(deps.config.LOG_LEVEL, 'api'),
     // 1 MiB of JSON is far more than a post; uploads are multipart streams and not bound by this.
     bodyLimit: 1024 * 1024,
+    // Errors raised before a route runs answer in the API's error shape too.
+    frameworkErrors: frameworkErrorReply,
+    clientErrorHandler: clientErrorReply,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -68,6 +72,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(platforms, { providers: deps.providers });
   await app.register(mediaStore, { mediaStore: deps.mediaStore });
   await app.register(errorHandler);
+  await app.register(requestText);
   // Before the routes and the OpenAPI plugin: it adds the Idempotency-Key header to the routes that opt in.
   await app.register(idempotency);
 

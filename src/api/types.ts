@@ -24,7 +24,7 @@ declare module 'fastify' {
     metrics: ApiMetrics;
   }
   interface FastifyRequest {
-    /** The caller, set by the auth plugin on every API-key route (`/api/**` outside admin, callbacks and webhooks). */
+    /** The caller, set by the auth plugin on every API-key route (every route neither public nor admin). */
     user: AuthenticatedUser;
     /** Id of the API key the caller used; null on routes without API-key auth. */
     apiKeyId: string | null;
@@ -32,7 +32,10 @@ declare module 'fastify' {
     idempotency: IdempotentRequest | null;
   }
   interface FastifyContextConfig {
-    /** Route-level opt-out of API-key auth for `/api/**` routes that authenticate otherwise (OAuth callbacks). */
+    /**
+     * The route needs no credentials (plugins/app/auth.ts): probes, docs, and routes that authenticate otherwise
+     * (OAuth state, webhook or URL signatures). Every route without it is private.
+     */
     public?: boolean;
     /**
      * Routes that create or act honour an Idempotency-Key (plugins/app/idempotency.ts). `true`: claimed before the

@@ -84,10 +84,14 @@ export class LocalMediaStore {
     await mkdir(join(this.root, userId), { recursive: true });
 
     const measure = new MeasuringStream(opts.maxBytes);
+    const out = createWriteStream(partPath, { flags: 'wx' });
     try {
-      await pipeline([source, ...(opts.inspect ?? []), measure, createWriteStream(partPath, { flags: 'wx' })]);
+      await pipeline([source, ...(opts.inspect ?? []), measure, out]);
       await rename(partPath, finalPath);
     } catch (err) {
+      // The file is opened asynchronously: a source failing at once (a request cut short) can destroy the stream
+      // before its open completes, and the open would then create the file after the removal below.
+      if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
       await rm(partPath, { force: true });
       throw err;
     }

@@ -146,6 +146,67 @@ describe('admin routes', () => {
   });
 });
 
+describe('routes are private unless they declare themselves public', () => {
+  const keyRequired = 'an Authorization: Bearer header is required';
+
+  test('a new route outside /api without `public` needs an API key; with `public: true` it does not', async () => {
+    const extended = await createTestApi({
+      env: { MEDIA_URL_SECRET: 'media-url-secret-for-tests-0123456789' },
+      extend: (app) => {
+        app.get('/internal/report', async (request) => ({ user: request.user.id }));
+        app.get('/internal/banner', { config: { public: true } }, async () => ({ open: true }));
+      },
+    });
+    try {
+      const anonymous = await extended.app.inject({ method: 'GET', url: '/internal/report' });
+      expect(anonymous.statusCode).toBe(401);
+      expect(errorOf(anonymous).message).toBe(keyRequired);
+      const user = await createTestUser(extended.database.db);
+      const withKey = await extended.app.inject({ method: 'GET', url: '/internal/report', headers: user.headers });
+      expect(withKey.json()).toEqual({ user: user.id });
+      expect((await extended.app.inject({ method: 'GET', url: '/internal/banner' })).json()).toEqual({ open: true });
+      // Unknown paths outside /api too: 401 before 404.
+      expect((await extended.app.inject({ method: 'GET', url: '/nothing-here' })).statusCode).toBe(401);
+      expect((await extended.app.inject({ method: 'GET', url: '/nothing-here', headers: user.headers })).statusCode).toBe(404);
+    } finally {
+      await extended.close();
+    }
+  });
+
+  test('exactly the operations the OpenAPI document marks `security: []` answer without credentials', async () => {
+    const open = await createTestApi({ env: { MEDIA_URL_SECRET: 'media-url-secret-for-tests-0123456789' } });
+    try {
+      const doc = (await open.app.inject({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, Record<string, { security?: unknown[] }>> };
+      const publicOps: string[] = [];
+      for (const [path, ops] of Object.entries(doc.paths)) {
+        for (const [method, op] of Object.entries(ops)) {
+          if (method === 'head') continue;
+          const url = path.replace('{id}', randomUUID()).replace('{platform}', 'fakebook').replace('{file}', `${randomUUID()}.png`);
+          const res = await open.app.inject({ method: method.toUpperCase() as 'GET', url });
+          const refused = res.statusCode === 401 && errorOf(res).message === keyRequired;
+          const admin = path.startsWith('/api/admin/') && res.statusCode === 401;
+          if (!refused && !admin) publicOps.push(`${method.toUpperCase()} ${path}`);
+          const documentedPublic = Array.isArray(op.security) && op.security.length === 0;
+          expect(refused || admin, `${method} ${path}`).toBe(!documentedPublic);
+        }
+      }
+      expect(publicOps.sort()).toEqual([
+        'GET /api/social/callback/{platform}', 'GET /api/webhooks/{platform}', 'GET /health', 'GET /media/{file}', 'GET /metrics',
+        'GET /ready', 'POST /api/webhooks/{platform}',
+      ]);
+      // The documentation itself, and CORS preflights, which browsers send without credentials.
+      expect((await open.app.inject({ method: 'GET', url: '/docs/json' })).statusCode).toBe(200);
+      expect((await open.app.inject({ method: 'GET', url: '/docs' })).statusCode).not.toBe(401);
+      const preflight = await open.app.inject({
+        method: 'OPTIONS', url: '/api/social/posts', headers: { origin: 'https://app.example', 'access-control-request-method': 'POST' },
+      });
+      expect(preflight.statusCode).not.toBe(401);
+    } finally {
+      await open.close();
+    }
+  });
+});
+
 describe('createUserWithApiKey', () => {
   test('a second call for the same email adds a key to the existing user', async () => {
     const email = `dev-${randomUUID()}@example.test`;

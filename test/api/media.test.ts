@@ -100,26 +100,26 @@ describe('POST /api/social/media', () => {
 
   test('content that does not match the declared type is 400 file:content_mismatch, partial file removed', async () => {
     const before = await filesOnDisk();
-    const rowsBefore = (await t.database.db.select().from(media)).length;
+    const rowsBefore = (await t.database.db.select().from(media).where(eq(media.userId, user.id))).length;
     for (const [type, file] of [['image/png', sampleFiles.jpeg(500)], ['video/mp4', sampleFiles.png(500)], ['image/webp', Buffer.from('RIFF')]] as const) {
       const res = await upload(user, file, type);
       expect(res.statusCode, type).toBe(400);
       expect(rulesOf(res), type).toEqual(['file:content_mismatch']);
     }
     expect(await filesOnDisk()).toEqual(before);
-    expect(await t.database.db.select().from(media)).toHaveLength(rowsBefore);
+    expect(await t.database.db.select().from(media).where(eq(media.userId, user.id))).toHaveLength(rowsBefore);
   });
 
   test('a file over MEDIA_MAX_BYTES is 413 file:max_bytes, partial file removed', async () => {
     const before = await filesOnDisk();
-    const rowsBefore = (await t.database.db.select().from(media)).length;
+    const rowsBefore = (await t.database.db.select().from(media).where(eq(media.userId, user.id))).length;
     for (const size of [MAX + 1, MAX * 20]) {
       const res = await upload(user, sampleFiles.png(size), 'image/png');
       expect(res.statusCode, String(size)).toBe(413);
       expect(errorOf(res)).toMatchObject({ code: 'payload_too_large', details: [{ field: 'file', rule: 'max_bytes' }] });
     }
     expect(await filesOnDisk()).toEqual(before);
-    expect(await t.database.db.select().from(media)).toHaveLength(rowsBefore);
+    expect(await t.database.db.select().from(media).where(eq(media.userId, user.id))).toHaveLength(rowsBefore);
   });
 
   test('a request that is not multipart is 415; a form without a file field is 400 file:required', async () => {
@@ -132,6 +132,70 @@ describe('POST /api/social/media', () => {
     const noFile = multipart([{ name: 'caption', value: 'hello' }]);
     const res = await t.app.inject({ method: 'POST', url: '/api/social/media', headers: { ...user.headers, ...noFile.headers }, payload: noFile.payload });
     expect(rulesOf(res)).toEqual(['file:required']);
+  });
+});
+
+describe('POST /api/social/media: broken multipart requests are 400s that store nothing', () => {
+  /** Sends `payload` as-is with this Content-Type; answers with the response and what changed on disk and in the table. */
+  async function send(contentType: string, payload: Buffer) {
+    const before = await filesOnDisk();
+    // This user's rows only: other suites share the database and upload at the same time.
+    const rowsOfUser = async () => (await t.database.db.select().from(media).where(eq(media.userId, user.id))).length;
+    const rowsBefore = await rowsOfUser();
+    const res = await t.app.inject({ method: 'POST', url: '/api/social/media', headers: { ...user.headers, 'content-type': contentType }, payload });
+    const filesAdded = (await filesOnDisk()).filter((f) => !before.includes(f));
+    const rowsAdded = (await rowsOfUser()) - rowsBefore;
+    return { res, filesAdded, rowsAdded };
+  }
+
+  test('a multipart Content-Type without a boundary (or an empty or over-long one) is 400 body:multipart_boundary_missing', async () => {
+    const form = multipart([{ name: 'file', filename: 'a.png', contentType: 'image/png', value: sampleFiles.png() }]);
+    for (const contentType of ['multipart/form-data', 'multipart/form-data; boundary=', `multipart/form-data; boundary=${'x'.repeat(300)}`]) {
+      const { res, filesAdded, rowsAdded } = await send(contentType, form.payload);
+      expect(res.statusCode, contentType).toBe(400);
+      expect(rulesOf(res), contentType).toEqual(['body:multipart_boundary_missing']);
+      expect([filesAdded, rowsAdded], contentType).toEqual([[], 0]);
+    }
+  });
+
+  test('a body cut short (no closing boundary, or cut inside the file) is 400 body:multipart_truncated, partial file removed', async () => {
+    const form = multipart([{ name: 'file', filename: 'a.png', contentType: 'image/png', value: sampleFiles.png(600) }]);
+    const closing = form.payload.lastIndexOf('\r\n--');
+    for (const cutAt of [closing, 300]) {
+      const { res, filesAdded, rowsAdded } = await send(form.headers['content-type'], form.payload.subarray(0, cutAt));
+      expect(res.statusCode, String(cutAt)).toBe(400);
+      expect(rulesOf(res), String(cutAt)).toEqual(['body:multipart_truncated']);
+      expect({ filesAdded, rowsAdded }, String(cutAt)).toEqual({ filesAdded: [], rowsAdded: 0 });
+    }
+  });
+
+  test('two files in one upload are 400 file:one_file_per_upload, and neither is kept', async () => {
+    for (const secondField of ['file', 'other']) {
+      const form = multipart([
+        { name: 'file', filename: 'a.png', contentType: 'image/png', value: sampleFiles.png(200) },
+        { name: secondField, filename: 'b.png', contentType: 'image/png', value: sampleFiles.png(200) },
+      ]);
+      const { res, filesAdded, rowsAdded } = await send(form.headers['content-type'], form.payload);
+      expect(res.statusCode, secondField).toBe(400);
+      expect(rulesOf(res), secondField).toEqual(['file:one_file_per_upload']);
+      expect([filesAdded, rowsAdded], secondField).toEqual([[], 0]);
+    }
+  });
+
+  test('a file name with U+0000 is 400 file:no_nul_character; text fields next to the file are still accepted', async () => {
+    const nul = multipart([{ name: 'file', filename: 'a\u0000.png', contentType: 'image/png', value: sampleFiles.png() }]);
+    const refused = await send(nul.headers['content-type'], nul.payload);
+    expect(refused.res.statusCode).toBe(400);
+    expect(rulesOf(refused.res)).toEqual(['file:no_nul_character']);
+    expect([refused.filesAdded, refused.rowsAdded]).toEqual([[], 0]);
+
+    const withCaption = multipart([
+      { name: 'caption', value: 'hello' },
+      { name: 'file', filename: 'a.png', contentType: 'image/png', value: sampleFiles.png() },
+    ]);
+    const ok = await send(withCaption.headers['content-type'], withCaption.payload);
+    expect(ok.res.statusCode).toBe(201);
+    expect([ok.filesAdded.length, ok.rowsAdded]).toEqual([1, 1]);
   });
 });
 

@@ -85,8 +85,9 @@ describe('/metrics', () => {
 });
 
 describe('error shape', () => {
-  test('unknown routes are 404 not_found', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/nope?token=abc' });
+  test('unknown routes are 404 not_found (to a caller with a key; others get 401 first)', async () => {
+    const user = await createTestUser(t.database.db);
+    const res = await t.app.inject({ method: 'GET', url: '/nope?token=abc', headers: user.headers });
     expect(res.statusCode).toBe(404);
     expect(errorOf(res)).toEqual({ code: 'not_found', message: 'route GET /nope not found', details: [] });
   });

@@ -206,6 +206,49 @@ describe('create: schedule time', () => {
       .toEqual(['localTime:nonexistent_local_time']);
   });
 
+  test('a local time that occurs twice (clocks go back) is refused naming both instants, unless fold picks one', async () => {
+    const { user, account } = await userWithAccount();
+    const base = { content: 'x', targets: [{ accountId: account.id }] };
+    const postsBefore = await t.database.db.select().from(posts).where(eq(posts.userId, user.id));
+    // Paris goes from 03:00 CEST back to 02:00 CET on 2030-10-27: 02:30 happens at 00:30Z and again at 01:30Z.
+    const paris = await createPost(user, { ...base, localTime: '2030-10-27T02:30', timezone: 'Europe/Paris' });
+    expect(paris.statusCode).toBe(400);
+    expect(rulesOf(paris)).toEqual(['localTime:ambiguous_local_time']);
+    const message = errorOf(paris).details[0]!.message;
+    expect(message).toContain('2030-10-27T02:30:00+02:00');
+    expect(message).toContain('2030-10-27T02:30:00+01:00');
+    expect(message).toContain('fold');
+    expect(await t.database.db.select().from(posts).where(eq(posts.userId, user.id))).toEqual(postsBefore);
+
+    const earlier = await createPost(user, { ...base, localTime: '2030-10-27T02:30', timezone: 'Europe/Paris', fold: 'earlier' });
+    expect(earlier.json()).toMatchObject({ status: 'scheduled', scheduledAt: '2030-10-27T00:30:00.000Z' });
+    const later = await createPost(user, { ...base, localTime: '2030-10-27T02:30:15', timezone: 'Europe/Paris', fold: 'later' });
+    expect(later.json()).toMatchObject({ status: 'scheduled', scheduledAt: '2030-10-27T01:30:15.000Z' });
+    const [row] = await t.database.db.select().from(posts).where(eq(posts.id, later.json().id));
+    expect(row!.scheduledAt!.toISOString()).toBe('2030-10-27T01:30:15.000Z');
+
+    // New York repeats 01:00-02:00 on 2030-11-03 (EDT -04:00, then EST -05:00); the hour before is not ambiguous.
+    const ny = await createPost(user, { ...base, localTime: '2030-11-03T01:59', timezone: 'America/New_York' });
+    expect(rulesOf(ny)).toEqual(['localTime:ambiguous_local_time']);
+    expect(errorOf(ny).details[0]!.message).toMatch(/2030-11-03T01:59:00-04:00 or 2030-11-03T01:59:00-05:00/);
+    const before = await createPost(user, { ...base, localTime: '2030-11-03T00:59', timezone: 'America/New_York' });
+    expect(before.json()).toMatchObject({ scheduledAt: '2030-11-03T04:59:00.000Z' });
+    // A fold on an unambiguous time changes nothing; without a localTime it is refused, and so is any other value.
+    const plain = await createPost(user, { ...base, localTime: '2030-11-03T00:59', timezone: 'America/New_York', fold: 'later' });
+    expect(plain.json()).toMatchObject({ scheduledAt: '2030-11-03T04:59:00.000Z' });
+    expect(rulesOf(await createPost(user, { ...base, scheduledAt: inOneHour(), fold: 'later' }))).toEqual(['fold:requires_local_time']);
+    expect(rulesOf(await createPost(user, { ...base, localTime: '2030-10-27T02:30', timezone: 'Europe/Paris', fold: 'first' }))).toEqual(['fold:enum']);
+
+    // The same rule when scheduling a draft.
+    const draft = (await createPost(user, base)).json();
+    const url = `/api/social/posts/${draft.id}/schedule`;
+    const refused = await t.app.inject({ method: 'POST', url, headers: user.headers, payload: { localTime: '2030-10-27T02:30', timezone: 'Europe/Paris' } });
+    expect(rulesOf(refused)).toEqual(['localTime:ambiguous_local_time']);
+    const scheduled = await t.app.inject({ method: 'POST', url, headers: user.headers, payload: { localTime: '2030-10-27T02:30', timezone: 'Europe/Paris', fold: 'later' } });
+    expect(scheduled.statusCode).toBe(202);
+    expect(scheduled.json()).toMatchObject({ scheduledAt: '2030-10-27T01:30:00.000Z' });
+  });
+
   test('schedule problems and account problems come together', async () => {
     const { user } = await userWithAccount();
     const res = await createPost(user, { content: 'x', targets: [{ accountId: randomUUID() }], scheduledAt: '2020-01-01T00:00:00+02:00' });

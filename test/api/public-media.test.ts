@@ -103,7 +103,9 @@ describe('without MEDIA_URL_SECRET', () => {
     const user = await createTestUser(t.database.db);
     const id = await upload(t, user, sampleFiles.jpeg(100), 'image/jpeg');
     const signed = new SignedMediaUrls({ baseUrl: t.config.PUBLIC_BASE_URL, secret: SECRET, ttlSeconds: 60 }).urlFor({ id, contentType: 'image/jpeg' });
-    expect((await t.app.inject({ method: 'GET', url: pathOf(signed) })).statusCode).toBe(404);
+    // Not mounted: like any unknown path, 401 without a key and 404 with one.
+    expect((await t.app.inject({ method: 'GET', url: pathOf(signed) })).statusCode).toBe(401);
+    expect((await t.app.inject({ method: 'GET', url: pathOf(signed), headers: user.headers })).statusCode).toBe(404);
     const account = await createTestAccount(t.database.db, { userId: user.id, platform: 'instagram' });
     const res = await t.app.inject({ method: 'POST', url: '/api/social/posts', headers: user.headers, payload: { content: 'hi', media: [{ mediaId: id }], targets: [{ accountId: account.id }] } });
     expect(res.statusCode).toBe(400);

@@ -40,4 +40,31 @@ export function errorResponses<const S extends readonly ErrorStatus[]>(...status
 
 export const idParamsSchema = z.object({ id: z.uuid() });
 
-export const isoDateTime = z.iso.datetime({ offset: true });
+/**
+ * Years the API accepts in dates and instants (UTC). Postgres has no year 0, and a JS Date past 9999 prints as
+ * `+010000-...`, which Postgres cannot read: both would be 500s. Published in the OpenAPI document as a pattern.
+ */
+export const YEAR_RANGE = { min: 1970, max: 9999 } as const;
+const YEAR_PATTERN = '^(19[7-9]\\d|[2-9]\\d{3})-';
+
+export const inYearRange = (at: Date) => {
+  const year = at.getUTCFullYear();
+  return year >= YEAR_RANGE.min && year <= YEAR_RANGE.max;
+};
+
+const yearRangeRule = (what: string) => ({
+  message: `${what} must be between ${YEAR_RANGE.min}-01-01 and ${YEAR_RANGE.max}-12-31 (UTC)`,
+  params: { rule: 'year_range' },
+  // Only once the format is right: a malformed value is reported once, as such.
+  when: (payload: { issues: readonly unknown[] }) => payload.issues.length === 0,
+});
+
+/** An instant: ISO 8601 with an offset or Z, in YEAR_RANGE once converted to UTC. */
+export const isoDateTime = z.iso.datetime({ offset: true })
+  .refine((s) => inYearRange(new Date(s)), yearRangeRule('the instant'))
+  .meta({ pattern: YEAR_PATTERN, description: `ISO 8601 date-time with an offset or Z, years ${YEAR_RANGE.min}..${YEAR_RANGE.max} (UTC)` });
+
+/** A calendar day `YYYY-MM-DD` in YEAR_RANGE. */
+export const isoDate = z.iso.date()
+  .refine((s) => inYearRange(new Date(`${s}T00:00:00Z`)), yearRangeRule('the day'))
+  .meta({ pattern: YEAR_PATTERN, description: `Calendar day YYYY-MM-DD, years ${YEAR_RANGE.min}..${YEAR_RANGE.max}` });

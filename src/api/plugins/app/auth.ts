@@ -1,10 +1,11 @@
-// Authentication for everything under /api:
-//   /api/admin/**                         Authorization: Bearer <ADMIN_TOKEN>
-//   /api/social/callback/*, /api/webhooks/*  none here (OAuth state / platform signatures authenticate them)
-//   every other /api/** route             Authorization: Bearer <API key>; sets request.user
-// The decision uses the matched route pattern, not the raw URL, so an encoded path (`/api/%61dmin/...`) cannot
-// reach an admin route under the API-key rule. Unmatched /api URLs need an API key too: 401 before 404 keeps the
-// route table from being probed anonymously.
+// Authentication for every route, private unless it says otherwise:
+//   routes with `config: { public: true }`   none here (probes, docs, OAuth callback, webhooks, signed media URLs:
+//                                            each is public on purpose, or authenticated by a state or signature)
+//   /api/admin/**                            Authorization: Bearer <ADMIN_TOKEN>
+//   every other route, in /api or not        Authorization: Bearer <API key>; sets request.user
+// A route added without the flag is therefore never public by accident. The decision uses the matched route pattern,
+// not the raw URL, so an encoded path (`/api/%61dmin/...`) cannot reach an admin route under the API-key rule.
+// Unmatched URLs need an API key too: 401 before 404 keeps the route table from being probed anonymously.
 import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
 import { isAdminToken } from '../../auth/admin-token.js';
@@ -14,14 +15,10 @@ import { unauthorized } from '../../errors.js';
 
 type AuthMode = 'none' | 'admin' | 'api_key';
 
-const unauthenticatedPrefixes = ['/api/social/callback/', '/api/webhooks/'];
-
 function authModeOf(request: FastifyRequest): AuthMode {
+  if (request.routeOptions.config?.public === true) return 'none';
   const pattern = request.routeOptions.url ?? request.url.split('?')[0] ?? '';
-  if (pattern !== '/api' && !pattern.startsWith('/api/')) return 'none';
   if (pattern === '/api/admin' || pattern.startsWith('/api/admin/')) return 'admin';
-  if (request.routeOptions.config?.public) return 'none';
-  if (unauthenticatedPrefixes.some((p) => pattern.startsWith(p))) return 'none';
   return 'api_key';
 }
 

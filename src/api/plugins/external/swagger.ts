@@ -35,6 +35,10 @@ export default fp(async (app) => {
     },
     transform: jsonSchemaTransform,
   });
+  // The API's description and its UI are public (auth.ts): a client reads them before it has a key.
+  app.addHook('onRoute', (route) => {
+    if (route.url === '/docs' || route.url.startsWith('/docs/')) route.config = { ...route.config, public: true };
+  });
   const https = servedOverHttps(app.config.PUBLIC_BASE_URL);
   await app.register(swaggerUi, {
     routePrefix: '/docs',

@@ -37,7 +37,7 @@ async function check(run: () => Promise<unknown>, onError: (err: unknown) => voi
 
 const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/health', {
-    config: { rateLimit: false },
+    config: { public: true, rateLimit: false },
     schema: {
       tags: ['operations'], summary: 'Liveness: the process is up', security: [],
       response: { 200: z.object({ status: z.literal('ok') }).describe('Alive') },
@@ -45,7 +45,7 @@ const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async () => ({ status: 'ok' as const }));
 
   app.get('/ready', {
-    config: { rateLimit: false },
+    config: { public: true, rateLimit: false },
     schema: {
       tags: ['operations'], summary: 'Readiness: Postgres and Temporal reachable', security: [],
       response: { 200: readinessSchema.describe('Ready'), 503: readinessSchema.describe('Not ready: see which component failed') },

@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 const metricsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/metrics', {
-    config: { rateLimit: false },
+    config: { public: true, rateLimit: false },
     schema: {
       tags: ['operations'], summary: 'Prometheus metrics (text exposition format)', security: [],
       produces: ['text/plain'],

@@ -24,9 +24,9 @@ const publicMediaRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/media/:file', {
     // Platforms fetch from many addresses at their own pace; the signature authenticates the request.
-    config: { rateLimit: false },
+    config: { public: true, rateLimit: false },
     schema: {
-      tags: ['media'], summary: 'An uploaded file at a signed, expiring URL (fetched by platforms; no API key)',
+      tags: ['media'], summary: 'An uploaded file at a signed, expiring URL (fetched by platforms; no API key)', security: [],
       params, querystring: query,
       response: { 200: z.any().describe('The file bytes'), ...errorResponses(403, 404) },
     },

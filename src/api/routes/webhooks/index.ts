@@ -50,7 +50,7 @@ const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
   };
 
   app.post('/api/webhooks/:platform', {
-    config: { rateLimit: false },
+    config: { public: true, rateLimit: false },
     schema: {
       tags: ['webhooks'],
       summary: 'Receive a platform\'s signed webhook delivery (called by the platform)',
@@ -95,7 +95,7 @@ const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/api/webhooks/:platform', {
-    config: { rateLimit: false },
+    config: { public: true, rateLimit: false },
     schema: {
       tags: ['webhooks'],
       summary: 'Answer a platform\'s webhook subscription handshake (called by the platform)',

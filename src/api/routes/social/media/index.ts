@@ -2,10 +2,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Media } from '../../../../db/schema.js';
-import { MediaTooLargeError } from '../../../../storage/local-media-store.js';
-import { ApiError, conflict, invalid, notFound } from '../../../errors.js';
+import type { MultipartFile } from '@fastify/multipart';
+import { MediaTooLargeError, type SavedMedia } from '../../../../storage/local-media-store.js';
+import { ApiError, conflict, invalid, notFound, validationFailed } from '../../../errors.js';
 import { errorResponses, idParamsSchema } from '../../../schemas/common.js';
+import { textIssue } from '../../../validation/text-rules.js';
 import { zodValidatorCompilerWithoutBody } from '../../../validation/validator-compiler.js';
+import { boundaryFailure, multipartFailure, oneFilePerUpload } from './multipart-failures.js';
 import { ContentMismatchError, SignatureCheck, UnrecognizedContentError } from './media-signature.js';
 import { guessContentTypeFromName, normalizeContentType } from '../../../../storage/media-types.js';
 import { deleteMedia, findMedia, insertMedia, isMediaInUse } from './media-repository.js';
@@ -23,8 +26,12 @@ const present = (m: Media): z.infer<typeof mediaSchema> => ({
   id: m.id, contentType: m.contentType, sizeBytes: m.sizeBytes, sha256: m.sha256, originalName: m.originalName, createdAt: m.createdAt.toISOString(),
 });
 
-/** Documents the multipart body; the parts are read from the stream by the handler, not validated up front. */
-const uploadBody = z.object({ file: z.file().describe('The image or video. Its part Content-Type must be one of MEDIA_ALLOWED_TYPES, or application/octet-stream to have the type recognised from the content') });
+/** Documents the multipart body (the accepted types and size of this deployment); the parts are read from the stream by the handler, not validated up front. */
+const uploadBody = (allowedTypes: readonly string[], maxBytes: number) => z.object({
+  file: z.file().describe(`The image or video, at most ${maxBytes} bytes. Its part Content-Type must be one of `
+    + `${allowedTypes.join(', ')} (MEDIA_ALLOWED_TYPES), or application/octet-stream to have the type recognised from `
+    + 'its first bytes; the bytes must match the type. Exactly one file per request.'),
+});
 
 const tooLarge = (maxBytes: number) =>
   new ApiError(413, 'payload_too_large', `the file is larger than ${maxBytes} bytes`, [{ field: 'file', rule: 'max_bytes', message: `at most ${maxBytes} bytes` }]);
@@ -41,15 +48,63 @@ const mediaRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags: ['media'], summary: 'Upload an image or video (multipart/form-data, one field `file`)',
       consumes: ['multipart/form-data'],
-      body: uploadBody,
+      body: uploadBody(allowedTypes, maxBytes),
       response: { 201: mediaSchema.describe('The stored file'), ...errorResponses(400, 401, 413, 415, 429) },
     },
   }, async (request, reply) => {
     if (!request.isMultipart()) {
       throw new ApiError(415, 'unsupported_media_type', 'send the file as multipart/form-data in a field named "file"');
     }
-    const part = await request.file();
-    if (!part || part.fieldname !== 'file') throw invalid('file', 'required', 'a file in the form field "file" is required');
+    const badBoundary = boundaryFailure(request.headers['content-type']);
+    if (badBoundary) throw badBoundary;
+    let stored: { saved: SavedMedia; contentType: string; originalName: string | null } | undefined;
+    try {
+      // Every part is read to the end, so a second file is refused instead of silently dropped.
+      for await (const part of request.parts()) {
+        if (part.type !== 'file') continue;
+        if (stored) {
+          part.file.resume();
+          throw oneFilePerUpload();
+        }
+        stored = await storeUpload(request.user.id, part);
+      }
+    } catch (err) {
+      if (stored) await app.mediaStore.remove(stored.saved.storageKey);
+      throw multipartFailure(err) ?? err;
+    }
+    if (!stored) throw invalid('file', 'required', 'a file in the form field "file" is required');
+    const { saved, contentType, originalName } = stored;
+
+    try {
+      // A retry of an upload already stored answers with the first file; its own copy of the bytes is dropped.
+      const contentFingerprint = JSON.stringify([saved.sha256, saved.sizeBytes, originalName, contentType]);
+      const firstAnswer = await request.idempotency?.claim(contentFingerprint);
+      if (firstAnswer) {
+        await app.mediaStore.remove(saved.storageKey);
+        return request.idempotency!.replay(reply, firstAnswer);
+      }
+      const row = await insertMedia(db, {
+        userId: request.user.id, storageKey: saved.storageKey, originalName,
+        contentType, sizeBytes: saved.sizeBytes, sha256: saved.sha256,
+      });
+      return reply.code(201).send(present(row));
+    } catch (err) {
+      await app.mediaStore.remove(saved.storageKey);
+      throw err;
+    }
+  });
+
+  /** Checks one file part and streams it to the store; throws the 4xx that explains a refusal, keeping nothing. */
+  async function storeUpload(userId: string, part: MultipartFile) {
+    if (part.fieldname !== 'file') {
+      part.file.resume();
+      throw invalid('file', 'required', 'a file in the form field "file" is required');
+    }
+    const nameIssue = part.filename ? textIssue(part.filename, 'file', 'the file name') : undefined;
+    if (nameIssue) {
+      part.file.resume();
+      throw validationFailed([nameIssue]);
+    }
     // application/octet-stream is what curl and browsers send for a file they cannot name: recognise it by its bytes.
     const declared = normalizeContentType(part.mimetype);
     const unlabelled = declared === '' || declared === 'application/octet-stream';
@@ -63,7 +118,7 @@ const mediaRoutes: FastifyPluginAsyncZod = async (app) => {
 
     let saved;
     try {
-      saved = await app.mediaStore.save(request.user.id, part.file, { maxBytes, inspect: [check] });
+      saved = await app.mediaStore.save(userId, part.file, { maxBytes, inspect: [check] });
     } catch (err) {
       if (err instanceof MediaTooLargeError) throw tooLarge(maxBytes);
       if (err instanceof ContentMismatchError) throw invalid('file', 'content_mismatch', `${err.message}: its first bytes do not match the declared type`);
@@ -72,31 +127,13 @@ const mediaRoutes: FastifyPluginAsyncZod = async (app) => {
       }
       throw err;
     }
-    const contentType = check.detected!;
     // Backstop: the parser's own limit truncated the stream without an error.
     if (part.file.truncated) {
       await app.mediaStore.remove(saved.storageKey);
       throw tooLarge(maxBytes);
     }
-
-    try {
-      // A retry of an upload already stored answers with the first file; its own copy of the bytes is dropped.
-      const contentFingerprint = JSON.stringify([saved.sha256, saved.sizeBytes, part.filename ?? null, contentType]);
-      const firstAnswer = await request.idempotency?.claim(contentFingerprint);
-      if (firstAnswer) {
-        await app.mediaStore.remove(saved.storageKey);
-        return request.idempotency!.replay(reply, firstAnswer);
-      }
-      const row = await insertMedia(db, {
-        userId: request.user.id, storageKey: saved.storageKey, originalName: part.filename?.slice(0, 255) || null,
-        contentType, sizeBytes: saved.sizeBytes, sha256: saved.sha256,
-      });
-      return reply.code(201).send(present(row));
-    } catch (err) {
-      await app.mediaStore.remove(saved.storageKey);
-      throw err;
-    }
-  });
+    return { saved, contentType: check.detected!, originalName: part.filename?.slice(0, 255) || null };
+  }
 
   app.get('/api/social/media/:id', {
     schema: {

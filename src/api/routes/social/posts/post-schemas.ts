@@ -12,7 +12,8 @@ const rule = (name: string, message: string) => ({ message, params: { rule: name
 const hashtag = z.string()
   .max(100)
   .refine((s) => /^#?[^\s#]+$/u.test(s), rule('hashtag', 'a hashtag is one word without spaces, with or without a leading #'))
-  .transform((s) => s.replace(/^#/, ''));
+  .transform((s) => s.replace(/^#/, ''))
+  .meta({ pattern: '^#?[^\\s#]+$' });
 
 const mediaRef = z.strictObject({
   mediaId: z.uuid().optional().describe('An uploaded file (POST /api/social/media)'),
@@ -27,12 +28,15 @@ const target = z.strictObject({
 
 const localTime = z.string()
   .refine((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(s), rule('local_datetime', 'must be YYYY-MM-DDTHH:mm[:ss], without offset'))
-  .describe('Wall-clock time in `timezone` (or the user\'s zone), e.g. 2030-03-31T09:30');
+  .meta({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2})?$' })
+  .describe('Wall-clock time in `timezone` (or the user\'s zone), e.g. 2030-03-31T09:30. A time skipped by a DST change is refused; one that occurs twice needs `fold`');
 
 const scheduleFields = {
   scheduledAt: isoDateTime.optional().describe('When to publish: ISO 8601 with offset or Z. Exclusive with localTime'),
   localTime: localTime.optional(),
   timezone: ianaTimeZone.optional().describe('IANA zone of localTime, stored with the post (default: the user\'s zone)'),
+  fold: z.enum(['earlier', 'later']).optional()
+    .describe('For a localTime that occurs twice (clocks going back): the first or the second occurrence. Without it such a time is refused (rule `ambiguous_local_time`)'),
 };
 
 const contentFields = {
@@ -69,7 +73,8 @@ export const listPostsQuery = z.strictObject({
   status: z.enum(postStatus.enumValues).optional(),
   platform: z.string().min(1).max(64).optional().describe('Only posts with a target on this platform'),
   limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().max(512).optional().describe('`nextCursor` of the previous page'),
+  cursor: z.string().regex(/^[A-Za-z0-9_-]{1,512}$/).optional()
+    .describe('`nextCursor` of the previous page, as given (opaque base64url); any other value is refused (rule `cursor`)'),
 });
 export type ListPostsQuery = z.infer<typeof listPostsQuery>;
 

@@ -1,12 +1,13 @@
 // Query and response schemas of the stats routes. Ranges are inclusive calendar days (`YYYY-MM-DD`): UTC days for
 // overview, platform, growth and best-posts; days of the requested zone for engagement.
 import { z } from 'zod';
+import { isoDate, YEAR_RANGE } from '../../../schemas/common.js';
 import { ianaTimeZone } from '../../../validation/timezone.js';
 
 export const MAX_RANGE_DAYS = 366;
 const DAY_MS = 86_400_000;
 
-const isoDay = z.iso.date().describe('Calendar day `YYYY-MM-DD` (inclusive)');
+const isoDay = isoDate.describe(`Calendar day \`YYYY-MM-DD\` (inclusive), years ${YEAR_RANGE.min}..${YEAR_RANGE.max}`);
 
 function checkRange(q: { from?: string | undefined; to?: string | undefined }, ctx: z.RefinementCtx) {
   if (!q.from || !q.to) return;
