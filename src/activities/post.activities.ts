@@ -1,7 +1,8 @@
 // Post-level writes made on behalf of the publishPost workflow, the single writer of a scheduled post.
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { ApplicationFailure } from '@temporalio/activity';
-import { posts, postTargets, type PostStatus } from '../db/schema.js';
+import { posts, postTargets } from '../db/schema.js';
+import { sumUpTargets, type FinalPostStatus } from './post-outcome.js';
 import type { PostEdit } from '../workflows/messages.js';
 import type { ActivityDeps } from './deps.js';
 
@@ -61,14 +62,14 @@ export function createPostActivities({ database: { db } }: ActivityDeps) {
       return rows;
     },
 
-    /** Sums the targets up into the post's status, from what the database says they reached. */
-    async finishPost(postId: string): Promise<PostStatus> {
+    /** Sums the targets up into the post's status (see post-outcome.ts), from what the database says they reached. */
+    async finishPost(postId: string): Promise<FinalPostStatus> {
       const rows = await db.select({ status: postTargets.status }).from(postTargets).where(eq(postTargets.postId, postId));
-      const published = rows.filter((r) => r.status === 'published').length;
-      const status: PostStatus = rows.length > 0 && published === rows.length ? 'published' : published > 0 ? 'partially_published' : 'failed';
+      const status = sumUpTargets(rows.map((r) => r.status));
       await db.update(posts).set({
         status,
-        publishedAt: published > 0 ? sql`coalesce(${posts.publishedAt}, now())` : null,
+        publishedAt: rows.some((r) => r.status === 'published') ? sql`coalesce(${posts.publishedAt}, now())` : null,
+        ...(status === 'cancelled' ? { cancelledAt: sql`coalesce(${posts.cancelledAt}, now())` } : {}),
         updatedAt: new Date(),
       }).where(eq(posts.id, postId));
       return status;

@@ -161,7 +161,9 @@ describe('publishPost', () => {
     provider.scripts.set(account.platformAccountId, script);
     const { post, targets } = await createScheduledPost(db, { userId: user.id, accounts: [account], scheduledAt: new Date() });
     await commands.start({ postId: post.id, userId: user.id, scheduledAt: new Date().toISOString() });
-    expect(await result(post.id)).toMatchObject({ outcome: 'failed' });
+    // Never "failed": that would invite the user to publish again, the duplicate this protocol prevents.
+    expect(await result(post.id)).toMatchObject({ outcome: 'needs_attention' });
+    expect((await loadPost(post.id)).status).toBe('needs_attention');
     expect(commitsFor(targets[0]!.id)).toHaveLength(1);
     const [row] = await loadTargets(post.id);
     expect(row!.status).toBe('needs_review');
