@@ -1,7 +1,8 @@
 // Post-level writes made on behalf of the publishPost workflow, the single writer of a scheduled post.
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { ApplicationFailure } from '@temporalio/activity';
-import { posts, postTargets } from '../db/schema.js';
+import { posts, postTargets, type TargetStatus } from '../db/schema.js';
+import { finalTargetStatuses, hasCommitIntent } from './target-progress.js';
 import { sumUpTargets, type FinalPostStatus } from './post-outcome.js';
 import type { PostEdit } from '../workflows/messages.js';
 import type { ActivityDeps } from './deps.js';
@@ -14,9 +15,9 @@ export interface TargetRef {
 
 export function createPostActivities({ database: { db } }: ActivityDeps) {
   return {
-    async persistSchedule(postId: string, scheduledAt: string): Promise<void> {
+    async persistSchedule(postId: string, scheduledAt: string, timezone?: string): Promise<void> {
       await db.update(posts)
-        .set({ scheduledAt: new Date(scheduledAt), status: 'scheduled', updatedAt: new Date() })
+        .set({ scheduledAt: new Date(scheduledAt), ...(timezone !== undefined ? { timezone } : {}), updatedAt: new Date() })
         .where(and(eq(posts.id, postId), eq(posts.status, 'scheduled')));
     },
 
@@ -53,13 +54,60 @@ export function createPostActivities({ database: { db } }: ActivityDeps) {
       });
     },
 
-    /** Marks the post publishing and returns its targets (ids only: the children load the rest themselves). */
-    async beginPublishing(postId: string): Promise<TargetRef[]> {
-      await db.update(posts).set({ status: 'publishing', updatedAt: new Date() })
-        .where(and(eq(posts.id, postId), inArray(posts.status, ['scheduled', 'publishing'])));
+    /**
+     * The only way publishing begins: the row's scheduled -> publishing transition. Returns the targets (ids only:
+     * the children load the rest themselves), or undefined when the row is not scheduled (a draft after an
+     * ambiguous start, cancelled, deleted): then nothing may be sent. `publishing` is accepted too, for the same
+     * post's workflow running again (a retried activity, an operator's reset, the reconciler's restart); children
+     * are deduplicated by workflow id, so that never sends twice.
+     */
+    async beginPublishing(postId: string): Promise<TargetRef[] | undefined> {
+      const moved = await db.update(posts).set({ status: 'publishing', updatedAt: new Date() })
+        .where(and(eq(posts.id, postId), inArray(posts.status, ['scheduled', 'publishing'])))
+        .returning({ id: posts.id });
+      if (moved.length === 0) return undefined;
       const rows = await db.select({ targetId: postTargets.id, platform: postTargets.platform, accountId: postTargets.socialAccountId })
         .from(postTargets).where(eq(postTargets.postId, postId)).orderBy(postTargets.createdAt, postTargets.id);
       return rows;
+    },
+
+    /** The target's final status as recorded, or undefined while it is still on its way. */
+    async recordedTargetOutcome(targetId: string): Promise<TargetStatus | undefined> {
+      const [row] = await db.select({ status: postTargets.status }).from(postTargets).where(eq(postTargets.id, targetId));
+      if (!row) throw ApplicationFailure.nonRetryable(`target ${targetId} not found`, 'not_found');
+      return finalTargetStatuses.includes(row.status) ? row.status : undefined;
+    },
+
+    /**
+     * Gives a target whose workflow ended without recording an outcome (failed, cancelled before it started,
+     * terminated) a truthful final status. A target already final is left alone. One whose commit intent is on
+     * record may have reached the platform: needs_review with the evidence, never failed. Otherwise nothing was
+     * sent: cancelled when a cancel caused it, else failed.
+     */
+    async settleUnfinishedTarget(input: { targetId: string; cancelled: boolean; reason: string }): Promise<TargetStatus> {
+      return db.transaction(async (tx) => {
+        const [row] = await tx.select({ status: postTargets.status, attempts: postTargets.attempts })
+          .from(postTargets).where(eq(postTargets.id, input.targetId)).for('update');
+        if (!row) throw ApplicationFailure.nonRetryable(`target ${input.targetId} not found`, 'not_found');
+        if (finalTargetStatuses.includes(row.status)) return row.status;
+        const committing = hasCommitIntent(row.attempts);
+        const status: TargetStatus = committing ? 'needs_review' : input.cancelled ? 'cancelled' : 'failed';
+        await tx.update(postTargets).set({
+          status,
+          errorCode: committing ? 'outcome_unknown' : input.cancelled ? null : 'workflow_ended',
+          errorMessage: committing ? `the commit step was sent and its workflow ended before recording the outcome: ${input.reason}` : input.cancelled ? null : input.reason,
+          updatedAt: new Date(),
+        }).where(eq(postTargets.id, input.targetId));
+        return status;
+      });
+    },
+
+    /** DELETE of a publishing post, once settled: deleted only when nothing reached (or may have reached) a platform. */
+    async deletePostIfNothingPublished(postId: string): Promise<boolean> {
+      const deleted = await db.delete(posts)
+        .where(and(eq(posts.id, postId), inArray(posts.status, ['cancelled', 'failed'])))
+        .returning({ id: posts.id });
+      return deleted.length > 0;
     },
 
     /** Sums the targets up into the post's status (see post-outcome.ts), from what the database says they reached. */

@@ -165,7 +165,7 @@ describe('publishing', () => {
     // Make the API believe the post still waits, so the request reaches the workflow, whose validator refuses it.
     await t.database.db.update(posts).set({ status: 'scheduled' }).where(eq(posts.id, post.id));
     for (const [method, suffix, payload] of [
-      ['PUT', '', { content: 'too late' }], ['POST', '/cancel', undefined], ['POST', '/schedule', { scheduledAt: inHours(1) }],
+      ['PUT', '', { content: 'too late' }], ['POST', '/schedule', { scheduledAt: inHours(1) }],
     ] as const) {
       const res = await call(user, method, `/api/social/posts/${post.id}${suffix}`, payload);
       expect(res.statusCode, `${method} ${suffix}`).toBe(409);
@@ -177,19 +177,21 @@ describe('publishing', () => {
 });
 
 describe('a scheduled post without a running workflow', () => {
-  test('changes are 409 workflow_missing; deleting it still works', async () => {
+  test('edits and cancel are 409 workflow_missing; scheduling it again starts a workflow; deleting it still works', async () => {
     const { user, accounts: [a] } = await userWithAccounts();
     const [post] = await t.database.db.insert(posts).values({
       userId: user.id, content: 'orphan', status: 'scheduled', scheduledAt: new Date(inHours(1)),
     }).returning();
     await t.database.db.insert(postTargets).values({ postId: post!.id, socialAccountId: a!.id, platform: provider.id });
-    for (const [method, suffix, payload] of [
-      ['PUT', '', { content: 'edit' }], ['POST', '/cancel', undefined], ['POST', '/schedule', { scheduledAt: inHours(2) }],
-    ] as const) {
+    for (const [method, suffix, payload] of [['PUT', '', { content: 'edit' }], ['POST', '/cancel', undefined]] as const) {
       const res = await call(user, method, `/api/social/posts/${post!.id}${suffix}`, payload);
       expect(res.statusCode, `${method} ${suffix}`).toBe(409);
       expect(rulesOf(res)).toEqual(['status:workflow_missing']);
     }
+    const later = inHours(2);
+    const res = await call(user, 'POST', `/api/social/posts/${post!.id}/schedule`, { scheduledAt: later });
+    expect(res.statusCode).toBe(202);
+    expect(await t.postCommands.state(post!.id)).toMatchObject({ phase: 'waiting', scheduledAt: later });
     expect((await call(user, 'DELETE', `/api/social/posts/${post!.id}`)).statusCode).toBe(204);
   });
 });

@@ -106,7 +106,8 @@ describe('publishPost', () => {
     const { post } = await createScheduledPost(db, { userId: user.id, accounts: [account], scheduledAt: new Date() });
     await commands.start({ postId: post.id, userId: user.id, scheduledAt: new Date().toISOString() });
     await expect.poll(async () => (await commands.state(post.id))?.phase, { timeout: 10_000 }).toBe('publishing');
-    await expect(commands.cancel(post.id)).rejects.toBeInstanceOf(PostWorkflowConflict);
+    await expect(commands.edit(post.id, { content: 'too late' })).rejects.toBeInstanceOf(PostWorkflowConflict);
+    await expect(commands.reschedule(post.id, new Date(Date.now() + 60_000))).rejects.toBeInstanceOf(PostWorkflowConflict);
     await result(post.id);
   });
 
