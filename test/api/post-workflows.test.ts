@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { posts, postTargets } from '../../src/db/schema.js';
-import { publishPostWorkflowId } from '../../src/workflows/messages.js';
+import type { Client } from '@temporalio/client';
+import { PostCommands } from '../../src/temporal/post-commands.js';
+import { publishPostWorkflowId, publishTargetWorkflowId } from '../../src/workflows/messages.js';
 import { createAccount, testDeps } from '../support/fixtures.js';
 import { ScriptedProvider } from '../support/scripted-provider.js';
 import { startTestWorker, type TestWorker } from '../support/test-worker.js';
@@ -193,5 +195,179 @@ describe('a scheduled post without a running workflow', () => {
     expect(res.statusCode).toBe(202);
     expect(await t.postCommands.state(post!.id)).toMatchObject({ phase: 'waiting', scheduledAt: later });
     expect((await call(user, 'DELETE', `/api/social/posts/${post!.id}`)).statusCode).toBe(204);
+  });
+});
+
+const targetsOf = (postId: string) => t.database.db.select().from(postTargets).where(eq(postTargets.postId, postId)).orderBy(postTargets.createdAt, postTargets.id);
+
+/** Waits until the post's targets reach the given statuses, by account id. */
+async function waitForTargets(postId: string, statuses: Record<string, string>, timeoutMs = 45_000) {
+  await expect.poll(async () => Object.fromEntries((await targetsOf(postId)).map((r) => [r.socialAccountId, r.status])), { timeout: timeoutMs, interval: 200 })
+    .toEqual(statuses);
+}
+
+/**
+ * Post commands whose schedule call reaches the server and then fails like a client timeout: the caller cannot
+ * know whether the workflow started (it did). Only the first `ambiguousCalls` calls fail so.
+ */
+class AmbiguousPostCommands extends PostCommands {
+  constructor(private readonly temporal: Client, taskQueue: string, private ambiguousCalls = 1) {
+    super(temporal, taskQueue);
+  }
+
+  override async schedule(input: Parameters<PostCommands['schedule']>[0]) {
+    if (this.ambiguousCalls-- <= 0) return super.schedule(input);
+    const sent = super.schedule(input);
+    sent.catch(() => undefined); // its answer is "lost"
+    const workflow = this.temporal.workflow.getHandle(publishPostWorkflowId(input.postId));
+    await expect.poll(async () => (await workflow.describe().catch(() => undefined))?.status.name, { timeout: 10_000 }).toBe('RUNNING');
+    throw Object.assign(new Error('Deadline exceeded'), { code: 4 });
+  }
+}
+
+describe('scheduling always reaches the workflow', () => {
+  test('publish now with an ambiguous start: the user sees a draft, and nothing is ever sent', async () => {
+    const queue = `ambiguous-${randomUUID()}`;
+    const api = await createTestApi({ providers: [provider], taskQueue: queue, postCommands: new AmbiguousPostCommands(t.client, queue) });
+    let worker: TestWorker | undefined;
+    try {
+      const { user, accounts: [a] } = await userWithAccounts();
+      const draft = (await api.app.inject({ method: 'POST', url: '/api/social/posts', headers: user.headers, payload: { content: 'ambiguous', targets: [{ accountId: a!.id }] } })).json();
+      // No worker yet: the workflow exists on the server but has not run a single task when the API gives up.
+      const res = await api.app.inject({ method: 'POST', url: `/api/social/posts/${draft.id}/publish`, headers: user.headers });
+      expect(res.statusCode).toBe(503);
+      expect(rulesOf(res)).toEqual(['id:saved_as_draft']);
+      expect((await call(user, 'GET', `/api/social/posts/${draft.id}`)).json().status).toBe('draft');
+
+      worker = await startTestWorker(deps, { taskQueue: queue });
+      // The workflow runs, is due, and finds its row a draft: it ends without starting any target.
+      expect(await handle(draft.id).result()).toMatchObject({ phase: 'not_scheduled' });
+      const [target] = await targetsOf(draft.id);
+      expect(provider.calls.filter((c) => c.targetId === target!.id)).toEqual([]);
+      expect(provider.postsFor(target!.id)).toEqual([]);
+      expect((await call(user, 'GET', `/api/social/posts/${draft.id}`)).json()).toMatchObject({ status: 'draft', targets: [{ status: 'pending' }] });
+    } finally {
+      await worker?.close();
+      await api.close();
+    }
+  });
+
+  test('a post scheduled again while its earlier workflow still waits: that run takes the new time, and publishes once', async () => {
+    const queue = `ambiguous-${randomUUID()}`;
+    const api = await createTestApi({ providers: [provider], taskQueue: queue, postCommands: new AmbiguousPostCommands(t.client, queue) });
+    const worker = await startTestWorker(deps, { taskQueue: queue });
+    try {
+      const { user, accounts: [a] } = await userWithAccounts();
+      const first = await api.app.inject({
+        method: 'POST', url: '/api/social/posts', headers: user.headers,
+        payload: { content: 'again', targets: [{ accountId: a!.id }], scheduledAt: inHours(1) },
+      });
+      expect(first.statusCode).toBe(503);
+      const id = (await api.database.db.select().from(posts).where(eq(posts.userId, user.id)))[0]!.id;
+      const { runId: firstRunId } = await handle(id).describe();
+
+      const later = inHours(2);
+      const again = await api.app.inject({ method: 'POST', url: `/api/social/posts/${id}/schedule`, headers: user.headers, payload: { scheduledAt: later } });
+      expect(again.statusCode).toBe(202);
+      expect(again.json()).toMatchObject({ status: 'scheduled', scheduledAt: later });
+      // Not "already started, fine": the run that was waiting for the old time now waits for the new one.
+      const described = await handle(id).describe();
+      expect(described.runId).toBe(firstRunId);
+      expect(await api.postCommands.state(id)).toMatchObject({ phase: 'waiting', scheduledAt: later });
+
+      expect((await api.app.inject({ method: 'POST', url: `/api/social/posts/${id}/publish`, headers: user.headers })).statusCode).toBe(202);
+      const published = await waitForStatus(user, id, 'published');
+      expect(provider.postsFor(published.targets[0].id)).toHaveLength(1);
+    } finally {
+      await worker.close();
+      await api.close();
+    }
+  });
+
+  test('an operator resetting a post workflow mid-publish never publishes a target twice', async () => {
+    const { user, accounts: [a, b] } = await userWithAccounts(2);
+    for (const x of [a!, b!]) provider.scripts.set(x.platformAccountId, { processingPolls: 15 });
+    const res = await call(user, 'POST', '/api/social/posts', { content: 'reset me', targets: [{ accountId: a!.id }, { accountId: b!.id }] });
+    const id = res.json().id as string;
+    expect((await call(user, 'POST', `/api/social/posts/${id}/publish`)).statusCode).toBe(202);
+    // Both children have sent their post and wait for the platform's processing.
+    await waitForTargets(id, { [a!.id]: 'processing', [b!.id]: 'processing' });
+    const { runId } = await handle(id).describe();
+
+    // Reset to the workflow task that started the children, as the Web UI's "Reset" does: the new run starts them again.
+    const events = (await handle(id).fetchHistory()).events!;
+    const firstChild = events.findIndex((e) => e.startChildWorkflowExecutionInitiatedEventAttributes);
+    const resetPoint = events.slice(0, firstChild).reverse().find((e) => e.workflowTaskCompletedEventAttributes)!;
+    const reset = await t.client.workflowService.resetWorkflowExecution({
+      namespace: 'default',
+      workflowExecution: { workflowId: publishPostWorkflowId(id), runId },
+      reason: 'operator reset (test)',
+      workflowTaskFinishEventId: resetPoint.eventId,
+      requestId: randomUUID(),
+    });
+    const rerun = t.client.workflow.getHandle(publishPostWorkflowId(id), reset.runId!);
+    expect(await rerun.result()).toMatchObject({ phase: 'finished', outcome: 'published' });
+    const post = (await call(user, 'GET', `/api/social/posts/${id}`)).json();
+    expect(post.status).toBe('published');
+    for (const target of post.targets) {
+      expect(target.status).toBe('published');
+      expect(provider.postsFor(target.id)).toHaveLength(1);
+    }
+  });
+});
+
+describe('cancel, delete and terminate leave truthful states', () => {
+  test('cancel while publishing: a target before its commit ends cancelled, one past it finishes; the post sums them up', async () => {
+    const { user, accounts: [past, before] } = await userWithAccounts(2);
+    provider.scripts.set(past!.platformAccountId, { processingPolls: 25 });
+    provider.scripts.set(before!.platformAccountId, { holdPrepare: true });
+    const id = (await call(user, 'POST', '/api/social/posts', { content: 'stop', targets: [{ accountId: past!.id }, { accountId: before!.id }] })).json().id;
+    await call(user, 'POST', `/api/social/posts/${id}/publish`);
+    await waitForTargets(id, { [past!.id]: 'processing', [before!.id]: 'preparing' });
+
+    const res = await call(user, 'POST', `/api/social/posts/${id}/cancel`);
+    expect(res.statusCode).toBe(202);
+    expect(res.json().status).toBe('publishing');
+
+    const settled = await waitForStatus(user, id, 'partially_published');
+    const byAccount = Object.fromEntries(settled.targets.map((x: { accountId: string }) => [x.accountId, x])) as Record<string, { id: string; status: string }>;
+    expect(byAccount[past!.id]!.status).toBe('published');
+    expect(byAccount[before!.id]!.status).toBe('cancelled');
+    expect(provider.postsFor(byAccount[past!.id]!.id)).toHaveLength(1);
+    expect(provider.calls.filter((c) => c.targetId === byAccount[before!.id]!.id && c.step === 'create')).toEqual([]);
+
+    // What reached a platform is never deleted with the post.
+    const refused = await call(user, 'DELETE', `/api/social/posts/${id}`);
+    expect(refused.statusCode).toBe(409);
+    expect(rulesOf(refused)).toEqual(['status:published_on_platform']);
+  });
+
+  test('DELETE while publishing cancels, and deletes the post once nothing reached a platform', async () => {
+    const { user, accounts: [a] } = await userWithAccounts();
+    provider.scripts.set(a!.platformAccountId, { holdPrepare: true });
+    const id = (await call(user, 'POST', '/api/social/posts', { content: 'gone', targets: [{ accountId: a!.id }] })).json().id;
+    await call(user, 'POST', `/api/social/posts/${id}/publish`);
+    await waitForTargets(id, { [a!.id]: 'preparing' });
+    const [target] = await targetsOf(id);
+
+    const res = await call(user, 'DELETE', `/api/social/posts/${id}`);
+    expect(res.statusCode).toBe(202);
+    expect(await handle(id).result()).toMatchObject({ phase: 'finished', outcome: 'cancelled', deleted: true });
+    expect((await call(user, 'GET', `/api/social/posts/${id}`)).statusCode).toBe(404);
+    expect(provider.postsFor(target!.id)).toEqual([]);
+  });
+
+  test('an operator terminating a target workflow leaves the target failed, not stuck, and the post settled', async () => {
+    const { user, accounts: [a] } = await userWithAccounts();
+    provider.scripts.set(a!.platformAccountId, { holdPrepare: true });
+    const id = (await call(user, 'POST', '/api/social/posts', { content: 'terminated', targets: [{ accountId: a!.id }] })).json().id;
+    await call(user, 'POST', `/api/social/posts/${id}/publish`);
+    await waitForTargets(id, { [a!.id]: 'preparing' });
+    const [target] = await targetsOf(id);
+
+    await t.client.workflow.getHandle(publishTargetWorkflowId(id, target!.id)).terminate('operator (test)');
+    const settled = await waitForStatus(user, id, 'failed');
+    expect(settled.targets[0]).toMatchObject({ status: 'failed', error: { code: 'workflow_ended' } });
+    expect(provider.postsFor(target!.id)).toEqual([]);
   });
 });
