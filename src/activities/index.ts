@@ -5,6 +5,7 @@ import { createAccountActivities } from './account.activities.js';
 import { createInsightsActivities } from './insights.activities.js';
 import { createPostActivities } from './post.activities.js';
 import { createPublishActivities } from './publish.activities.js';
+import { createReconcileActivities } from './reconcile.activities.js';
 import { createWebhookActivities } from './webhook.activities.js';
 
 export type { ActivityDeps } from './deps.js';
@@ -15,6 +16,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createInsightsActivities(deps),
     ...createPostActivities(deps),
     ...createPublishActivities(deps),
+    ...createReconcileActivities(deps),
     ...createCommentActivities(deps),
     ...createWebhookActivities(deps),
   };

@@ -2,7 +2,8 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { ApplicationFailure } from '@temporalio/activity';
 import { posts, postTargets, type TargetStatus } from '../db/schema.js';
-import { finalTargetStatuses, hasCommitIntent } from './target-progress.js';
+import { finalTargetStatuses } from './target-progress.js';
+import { settleUnfinishedTarget, type SettleInput } from './target-settling.js';
 import { sumUpTargets, type FinalPostStatus } from './post-outcome.js';
 import type { PostEdit } from '../workflows/messages.js';
 import type { ActivityDeps } from './deps.js';
@@ -84,22 +85,8 @@ export function createPostActivities({ database: { db } }: ActivityDeps) {
      * record may have reached the platform: needs_review with the evidence, never failed. Otherwise nothing was
      * sent: cancelled when a cancel caused it, else failed.
      */
-    async settleUnfinishedTarget(input: { targetId: string; cancelled: boolean; reason: string }): Promise<TargetStatus> {
-      return db.transaction(async (tx) => {
-        const [row] = await tx.select({ status: postTargets.status, attempts: postTargets.attempts })
-          .from(postTargets).where(eq(postTargets.id, input.targetId)).for('update');
-        if (!row) throw ApplicationFailure.nonRetryable(`target ${input.targetId} not found`, 'not_found');
-        if (finalTargetStatuses.includes(row.status)) return row.status;
-        const committing = hasCommitIntent(row.attempts);
-        const status: TargetStatus = committing ? 'needs_review' : input.cancelled ? 'cancelled' : 'failed';
-        await tx.update(postTargets).set({
-          status,
-          errorCode: committing ? 'outcome_unknown' : input.cancelled ? null : 'workflow_ended',
-          errorMessage: committing ? `the commit step was sent and its workflow ended before recording the outcome: ${input.reason}` : input.cancelled ? null : input.reason,
-          updatedAt: new Date(),
-        }).where(eq(postTargets.id, input.targetId));
-        return status;
-      });
+    async settleUnfinishedTarget(input: SettleInput): Promise<TargetStatus> {
+      return settleUnfinishedTarget(db, input);
     },
 
     /** DELETE of a publishing post, once settled: deleted only when nothing reached (or may have reached) a platform. */

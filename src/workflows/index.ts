@@ -5,3 +5,4 @@ export { publishPost } from './publish-post.workflow.js';
 export { publishTarget } from './publish-target.workflow.js';
 export { webhookIngest } from './webhook-ingest.workflow.js';
 export { commentAction } from './comment-action.workflow.js';
+export { reconcilePosts } from './reconcile-posts.workflow.js';
