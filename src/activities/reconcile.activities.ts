@@ -23,6 +23,8 @@ export interface ReconcileInput {
   graceSeconds?: number;
   /** At most this many posts and this many targets per run (default 500). */
   limit?: number;
+  /** Only this user's posts (an operator looking into one account holder's posts); all posts when absent. */
+  userId?: string;
 }
 
 export type FindingKind = 'post_workflow_missing' | 'post_workflow_closed' | 'target_stuck';
@@ -57,19 +59,18 @@ export function createReconcileActivities({ database: { db }, temporalClient }: 
   /** Ends the post's unfinished targets with the evidence and sums the post up; never hides a loss behind "cancelled". */
   async function markPost(postId: string, from: PostStatus, evidence: string): Promise<void> {
     const targets = await db.select({ id: postTargets.id, status: postTargets.status }).from(postTargets).where(eq(postTargets.postId, postId));
-    let settledHere = false;
     const statuses: TargetStatus[] = [];
     for (const t of targets) {
       if (finalTargetStatuses.includes(t.status)) {
         statuses.push(t.status);
         continue;
       }
-      settledHere = true;
       statuses.push(await settleUnfinishedTarget(db, { targetId: t.id, cancelled: false, reason: evidence, code: 'workflow_lost' }));
     }
     const summed = sumUpTargets(statuses);
-    // Targets cancelled by the parent's close, or ended here, were not the platform's (nor the user's) doing.
-    const status: PostStatus = summed === 'published' || (!settledHere && summed !== 'cancelled') ? summed : 'needs_attention';
+    // Whatever did not publish ended because the workflow was lost (targets cancelled by its close, or ended here),
+    // not by the platform's or the user's decision: the user has to look.
+    const status: PostStatus = summed === 'published' ? 'published' : 'needs_attention';
     await db.update(posts).set({
       status,
       publishedAt: statuses.includes('published') ? sql`coalesce(${posts.publishedAt}, now())` : null,
@@ -85,7 +86,10 @@ export function createReconcileActivities({ database: { db }, temporalClient }: 
       const findings: ReconcileFinding[] = [];
 
       const candidates = await db.select().from(posts)
-        .where(and(inArray(posts.status, ['scheduled', 'publishing']), lt(posts.updatedAt, settledBefore)))
+        .where(and(
+          inArray(posts.status, ['scheduled', 'publishing']), lt(posts.updatedAt, settledBefore),
+          ...(input.userId ? [eq(posts.userId, input.userId)] : []),
+        ))
         .orderBy(posts.updatedAt).limit(limit);
       for (const post of candidates) {
         const status = await workflowStatus(temporalClient, publishPostWorkflowId(post.id));
@@ -107,7 +111,10 @@ export function createReconcileActivities({ database: { db }, temporalClient }: 
       const stuckBefore = new Date(Date.now() - input.stuckAfterMinutes * 60_000);
       const stuck = await db.select({ id: postTargets.id, postId: postTargets.postId, status: postTargets.status, updatedAt: postTargets.updatedAt })
         .from(postTargets).innerJoin(posts, eq(posts.id, postTargets.postId))
-        .where(and(inArray(postTargets.status, runningTargetStatuses), lt(postTargets.updatedAt, stuckBefore), eq(posts.status, 'publishing')))
+        .where(and(
+          inArray(postTargets.status, runningTargetStatuses), lt(postTargets.updatedAt, stuckBefore), eq(posts.status, 'publishing'),
+          ...(input.userId ? [eq(posts.userId, input.userId)] : []),
+        ))
         .orderBy(postTargets.updatedAt).limit(limit);
       for (const t of stuck) {
         const status = await workflowStatus(temporalClient, publishTargetWorkflowId(t.postId, t.id));

@@ -4,7 +4,8 @@ import '../support/quiet-temporal.js';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { posts, postTargets } from '../../src/db/schema.js';
+import { posts, postTargets, reconcilerFindings } from '../../src/db/schema.js';
+import { ensureReconcilerSchedule } from '../../src/temporal/reconciler-schedule.js';
 import type { Client } from '@temporalio/client';
 import { PostCommands } from '../../src/temporal/post-commands.js';
 import { publishPostWorkflowId, publishTargetWorkflowId } from '../../src/workflows/messages.js';
@@ -369,5 +370,64 @@ describe('cancel, delete and terminate leave truthful states', () => {
     const settled = await waitForStatus(user, id, 'failed');
     expect(settled.targets[0]).toMatchObject({ status: 'failed', error: { code: 'workflow_ended' } });
     expect(provider.postsFor(target!.id)).toEqual([]);
+  });
+});
+
+describe('the post reconciler', () => {
+  const reconcile = (userId: string) => t.client.workflow.execute('reconcilePosts', {
+    taskQueue, workflowId: `reconcile-test-${randomUUID()}`,
+    // Scoped to the test's user: other suites' rows in the shared database are not this test's business.
+    args: [{ stuckAfterMinutes: 30, graceSeconds: 0, userId }],
+  }) as Promise<{ findings: { kind: string; action: string; postId: string; evidence: string }[] }>;
+
+  test('a post workflow an operator terminated mid-publish: the post is not left publishing; findings are stored and in /metrics', async () => {
+    const { user, accounts: [past, before] } = await userWithAccounts(2);
+    provider.scripts.set(past!.platformAccountId, { processingPolls: 10 });
+    provider.scripts.set(before!.platformAccountId, { holdPrepare: true });
+    const id = (await call(user, 'POST', '/api/social/posts', { content: 'operator', targets: [{ accountId: past!.id }, { accountId: before!.id }] })).json().id;
+    await call(user, 'POST', `/api/social/posts/${id}/publish`);
+    await waitForTargets(id, { [past!.id]: 'processing', [before!.id]: 'preparing' });
+
+    await handle(id).terminate('operator (test)');
+    // The children were asked to cancel: the one before its commit stops, the one past it finishes.
+    await waitForTargets(id, { [past!.id]: 'published', [before!.id]: 'cancelled' });
+    expect((await call(user, 'GET', `/api/social/posts/${id}`)).json().status).toBe('publishing');
+
+    const { findings } = await reconcile(user.id);
+    expect(findings).toEqual([expect.objectContaining({ kind: 'post_workflow_closed', action: 'marked', postId: id, evidence: expect.stringContaining('TERMINATED') })]);
+    expect((await call(user, 'GET', `/api/social/posts/${id}`)).json().status).toBe('needs_attention');
+    const stored = await t.database.db.select().from(reconcilerFindings).where(eq(reconcilerFindings.postId, id));
+    expect(stored).toEqual([expect.objectContaining({ kind: 'post_workflow_closed', action: 'marked' })]);
+    expect(await reconcile(user.id)).toMatchObject({ findings: [] });
+
+    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const line = metrics.split('\n').find((l) => l.startsWith('herald_reconciler_findings{kind="post_workflow_closed",action="marked"}'));
+    expect(Number(line?.split(' ').at(-1))).toBeGreaterThanOrEqual(1);
+  });
+
+  test('a scheduled post whose workflow was terminated while waiting gets it back, with its time', async () => {
+    const { user, accounts: [a] } = await userWithAccounts();
+    const post = await scheduledPost(user, a!.id, inHours(5));
+    await handle(post.id).terminate('operator (test)');
+
+    const { findings } = await reconcile(user.id);
+    expect(findings).toEqual([expect.objectContaining({ kind: 'post_workflow_closed', action: 'restarted', postId: post.id })]);
+    expect((await handle(post.id).describe()).status.name).toBe('RUNNING');
+    expect(await t.postCommands.state(post.id)).toMatchObject({ phase: 'waiting', scheduledAt: post.scheduledAt });
+    await call(user, 'POST', `/api/social/posts/${post.id}/cancel`);
+  });
+
+  test('the reconcile-posts schedule is created once and left alone when up to date', async () => {
+    const ref = { taskQueue, everyMinutes: 60, stuckAfterMinutes: 45 };
+    try {
+      expect(['created', 'updated']).toContain(await ensureReconcilerSchedule(t.client, ref));
+      expect(await ensureReconcilerSchedule(t.client, ref)).toBe('unchanged');
+      const described = await t.client.schedule.getHandle('reconcile-posts').describe();
+      expect(described.action).toMatchObject({ type: 'startWorkflow', workflowType: 'reconcilePosts', taskQueue, args: [{ stuckAfterMinutes: 45 }] });
+      expect(described.spec.intervals).toEqual([expect.objectContaining({ every: 3_600_000 })]);
+      expect(await ensureReconcilerSchedule(t.client, { ...ref, everyMinutes: 30 })).toBe('updated');
+    } finally {
+      await t.client.schedule.getHandle('reconcile-posts').delete();
+    }
   });
 });
