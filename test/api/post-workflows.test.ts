@@ -226,6 +226,25 @@ class AmbiguousPostCommands extends PostCommands {
   }
 }
 
+/**
+ * Resets the post's workflow (its latest run, running or closed) to the workflow task that started its children, as
+ * an operator does with the Web UI's "Reset": the new run starts them again. Returns the new run's handle.
+ */
+async function resetToChildrenStart(postId: string) {
+  const { runId } = await handle(postId).describe();
+  const events = (await handle(postId).fetchHistory()).events!;
+  const firstChild = events.findIndex((e) => e.startChildWorkflowExecutionInitiatedEventAttributes);
+  const resetPoint = events.slice(0, firstChild).reverse().find((e) => e.workflowTaskCompletedEventAttributes)!;
+  const reset = await t.client.workflowService.resetWorkflowExecution({
+    namespace: 'default',
+    workflowExecution: { workflowId: publishPostWorkflowId(postId), runId },
+    reason: 'operator reset (test)',
+    workflowTaskFinishEventId: resetPoint.eventId,
+    requestId: randomUUID(),
+  });
+  return t.client.workflow.getHandle(publishPostWorkflowId(postId), reset.runId!);
+}
+
 describe('scheduling always reaches the workflow', () => {
   test('publish now with an ambiguous start: the user sees a draft, and nothing is ever sent', async () => {
     const queue = `ambiguous-${randomUUID()}`;
@@ -293,20 +312,7 @@ describe('scheduling always reaches the workflow', () => {
     expect((await call(user, 'POST', `/api/social/posts/${id}/publish`)).statusCode).toBe(202);
     // Both children have sent their post and wait for the platform's processing.
     await waitForTargets(id, { [a!.id]: 'processing', [b!.id]: 'processing' });
-    const { runId } = await handle(id).describe();
-
-    // Reset to the workflow task that started the children, as the Web UI's "Reset" does: the new run starts them again.
-    const events = (await handle(id).fetchHistory()).events!;
-    const firstChild = events.findIndex((e) => e.startChildWorkflowExecutionInitiatedEventAttributes);
-    const resetPoint = events.slice(0, firstChild).reverse().find((e) => e.workflowTaskCompletedEventAttributes)!;
-    const reset = await t.client.workflowService.resetWorkflowExecution({
-      namespace: 'default',
-      workflowExecution: { workflowId: publishPostWorkflowId(id), runId },
-      reason: 'operator reset (test)',
-      workflowTaskFinishEventId: resetPoint.eventId,
-      requestId: randomUUID(),
-    });
-    const rerun = t.client.workflow.getHandle(publishPostWorkflowId(id), reset.runId!);
+    const rerun = await resetToChildrenStart(id);
     expect(await rerun.result()).toMatchObject({ phase: 'finished', outcome: 'published' });
     const post = (await call(user, 'GET', `/api/social/posts/${id}`)).json();
     expect(post.status).toBe('published');
@@ -314,6 +320,25 @@ describe('scheduling always reaches the workflow', () => {
       expect(target.status).toBe('published');
       expect(provider.postsFor(target.id)).toHaveLength(1);
     }
+  });
+
+  test('an operator resetting a terminated post workflow after its child finished: the child is not run again', async () => {
+    const { user, accounts: [a] } = await userWithAccounts();
+    provider.scripts.set(a!.platformAccountId, { processingPolls: 10 });
+    const id = (await call(user, 'POST', '/api/social/posts', { content: 'terminated then reset', targets: [{ accountId: a!.id }] })).json().id;
+    await call(user, 'POST', `/api/social/posts/${id}/publish`);
+    await waitForTargets(id, { [a!.id]: 'processing' });
+    await handle(id).terminate('operator (test)');
+    // Past its commit, the child finishes despite its parent's close; its workflow id is now closed.
+    await waitForTargets(id, { [a!.id]: 'published' });
+    const [target] = await targetsOf(id);
+    expect((await t.client.workflow.getHandle(publishTargetWorkflowId(id, target!.id)).result())).toMatchObject({ status: 'published' });
+
+    const rerun = await resetToChildrenStart(id);
+    expect(await rerun.result()).toMatchObject({ phase: 'finished', outcome: 'published' });
+    expect(provider.postsFor(target!.id)).toHaveLength(1);
+    expect(provider.calls.filter((c) => c.targetId === target!.id && c.step === 'create')).toHaveLength(1);
+    expect((await call(user, 'GET', `/api/social/posts/${id}`)).json().status).toBe('published');
   });
 });
 
