@@ -2,7 +2,8 @@
 // and guarantees the irreversible step is sent at most once per proven absence: an ambiguous failure is reconciled
 // with the platform before anything is sent again, and an unknowable outcome parks the target in needs_review.
 import {
-  CancellationScope, ContinueAsNew, condition, continueAsNew, isCancellation, proxyActivities, proxyLocalActivities, setHandler, sleep, upsertSearchAttributes, workflowInfo,
+  CancellationScope, ContinueAsNew, condition, continueAsNew, isCancellation, proxyActivities, proxyLocalActivities, setHandler,
+  sleep, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities/index.js';
 import type { PublishState, PublishStepSpec, StepOutcome } from '../platforms/provider.js';
