@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { posts, postTargets, reconcilerFindings } from '../../src/db/schema.js';
+import type { ReconcileResult } from '../../src/activities/reconcile.activities.js';
 import { ensureReconcilerSchedule } from '../../src/temporal/reconciler-schedule.js';
 import type { Client } from '@temporalio/client';
 import { PostCommands } from '../../src/temporal/post-commands.js';
@@ -403,7 +404,7 @@ describe('the post reconciler', () => {
     taskQueue, workflowId: `reconcile-test-${randomUUID()}`,
     // Scoped to the test's user: other suites' rows in the shared database are not this test's business.
     args: [{ stuckAfterMinutes: 30, graceSeconds: 0, userId }],
-  }) as Promise<{ findings: { kind: string; action: string; postId: string; evidence: string }[] }>;
+  }) as Promise<ReconcileResult>;
 
   test('a post workflow an operator terminated mid-publish: the post is not left publishing; findings are stored and in /metrics', async () => {
     const { user, accounts: [past, before] } = await userWithAccounts(2);
@@ -440,6 +441,30 @@ describe('the post reconciler', () => {
     expect((await handle(post.id).describe()).status.name).toBe('RUNNING');
     expect(await t.postCommands.state(post.id)).toMatchObject({ phase: 'waiting', scheduledAt: post.scheduledAt });
     await call(user, 'POST', `/api/social/posts/${post.id}/cancel`);
+  });
+
+  test('targets stuck in a running status without a workflow are marked: failed when nothing was sent, needs_review after a commit', async () => {
+    const { user, accounts: [a, quiet, sent] } = await userWithAccounts(3);
+    provider.scripts.set(a!.platformAccountId, { holdPrepare: true }); // keeps the post's own workflow running
+    const id = (await call(user, 'POST', '/api/social/posts', { content: 'stuck', targets: [{ accountId: a!.id }] })).json().id;
+    await call(user, 'POST', `/api/social/posts/${id}/publish`);
+    await waitForTargets(id, { [a!.id]: 'preparing' });
+    // Two targets whose workflows are gone (history lost), untouched for two hours.
+    const longAgo = new Date(Date.now() - 2 * 3_600_000);
+    const [silent, committed] = await t.database.db.insert(postTargets).values([
+      { postId: id, socialAccountId: quiet!.id, platform: provider.id, status: 'uploading', updatedAt: longAgo },
+      { postId: id, socialAccountId: sent!.id, platform: provider.id, status: 'submitting', updatedAt: longAgo, attempts: [{ at: longAgo.toISOString(), step: 'create', outcome: 'intent' }] },
+    ]).returning();
+
+    const { findings } = await reconcile(user.id);
+    expect(findings.map((f) => `${f.kind}:${f.action}:${f.targetId}`).sort())
+      .toEqual([`target_stuck:marked:${silent!.id}`, `target_stuck:marked:${committed!.id}`].sort());
+    const rows = Object.fromEntries((await targetsOf(id)).map((r) => [r.id, r]));
+    expect(rows[silent!.id]).toMatchObject({ status: 'failed', errorCode: 'workflow_lost', errorMessage: expect.stringMatching(/uploading since .*no workflow/) });
+    expect(rows[committed!.id]).toMatchObject({ status: 'needs_review', errorCode: 'outcome_unknown' });
+    // The target whose workflow runs is left alone.
+    expect(rows[(await targetsOf(id)).find((r) => r.socialAccountId === a!.id)!.id]!.status).toBe('preparing');
+    expect((await call(user, 'POST', `/api/social/posts/${id}/cancel`)).statusCode).toBe(202);
   });
 
   test('the reconcile-posts schedule is created once and left alone when up to date', async () => {
