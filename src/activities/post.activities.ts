@@ -99,10 +99,14 @@ export function createPostActivities({ database: { db } }: ActivityDeps) {
 
     /** Sums the targets up into the post's status (see post-outcome.ts), from what the database says they reached. */
     async finishPost(postId: string): Promise<FinalPostStatus> {
-      const rows = await db.select({ status: postTargets.status }).from(postTargets).where(eq(postTargets.postId, postId));
+      const rows = await db.select({ status: postTargets.status, platform: postTargets.platform }).from(postTargets).where(eq(postTargets.postId, postId));
       const status = sumUpTargets(rows.map((r) => r.status));
+      const unknown = rows.filter((r) => r.status === 'needs_review').map((r) => r.platform);
       await db.update(posts).set({
         status,
+        attentionReason: status === 'needs_attention'
+          ? `the outcome on ${unknown.join(', ')} is unknown: check the platform before publishing again (see the target's attempts)`
+          : null,
         publishedAt: rows.some((r) => r.status === 'published') ? sql`coalesce(${posts.publishedAt}, now())` : null,
         ...(status === 'cancelled' ? { cancelledAt: sql`coalesce(${posts.cancelledAt}, now())` } : {}),
         updatedAt: new Date(),

@@ -73,6 +73,7 @@ export function createReconcileActivities({ database: { db }, temporalClient }: 
     const status: PostStatus = summed === 'published' ? 'published' : 'needs_attention';
     await db.update(posts).set({
       status,
+      attentionReason: status === 'needs_attention' ? `reconciler: ${evidence}` : null,
       publishedAt: statuses.includes('published') ? sql`coalesce(${posts.publishedAt}, now())` : null,
       updatedAt: new Date(),
     }).where(and(eq(posts.id, postId), eq(posts.status, from)));

@@ -98,6 +98,8 @@ export const posts = pgTable('posts', {
   updatedAt: updatedAt(),
   publishedAt: ts('published_at'),
   cancelledAt: ts('cancelled_at'),
+  /** Why the post is needs_attention: a target's outcome is unknown, or its workflow was lost (the reconciler). */
+  attentionReason: text('attention_reason'),
 }, (t) => [
   index('posts_user_scheduled_idx').on(t.userId, t.scheduledAt, t.id),
   index('posts_user_created_idx').on(t.userId, t.createdAt, t.id),

@@ -180,6 +180,21 @@ describe('publishing', () => {
   });
 });
 
+describe('a target whose outcome is unknown', () => {
+  test('makes the post needs_attention, never failed, with the reason; it cannot be published again', async () => {
+    const { user, accounts: [a] } = await userWithAccounts();
+    provider.scripts.set(a!.platformAccountId, { loseResponses: 1, reconcileUnknown: true });
+    const id = (await call(user, 'POST', '/api/social/posts', { content: 'unknown', targets: [{ accountId: a!.id }] })).json().id;
+    await call(user, 'POST', `/api/social/posts/${id}/publish`);
+    const post = await waitForStatus(user, id, 'needs_attention');
+    expect(post).toMatchObject({ attentionReason: expect.stringContaining(`the outcome on ${provider.id} is unknown`), targets: [{ status: 'needs_review' }] });
+    const again = await call(user, 'POST', `/api/social/posts/${id}/publish`);
+    expect(again.statusCode).toBe(409);
+    expect(rulesOf(again)).toEqual(['status:not_schedulable']);
+    expect(provider.postsFor(post.targets[0].id)).toHaveLength(1);
+  });
+});
+
 describe('a scheduled post without a running workflow', () => {
   test('edits and cancel are 409 workflow_missing; scheduling it again starts a workflow; deleting it still works', async () => {
     const { user, accounts: [a] } = await userWithAccounts();
@@ -421,7 +436,9 @@ describe('the post reconciler', () => {
 
     const { findings } = await reconcile(user.id);
     expect(findings).toEqual([expect.objectContaining({ kind: 'post_workflow_closed', action: 'marked', postId: id, evidence: expect.stringContaining('TERMINATED') })]);
-    expect((await call(user, 'GET', `/api/social/posts/${id}`)).json().status).toBe('needs_attention');
+    expect((await call(user, 'GET', `/api/social/posts/${id}`)).json()).toMatchObject({
+      status: 'needs_attention', attentionReason: expect.stringMatching(/^reconciler: workflow post:.* is TERMINATED/),
+    });
     const stored = await t.database.db.select().from(reconcilerFindings).where(eq(reconcilerFindings.postId, id));
     expect(stored).toEqual([expect.objectContaining({ kind: 'post_workflow_closed', action: 'marked' })]);
     expect(await reconcile(user.id)).toMatchObject({ findings: [] });

@@ -1,4 +1,5 @@
 ALTER TYPE "public"."post_status" ADD VALUE 'needs_attention';--> statement-breakpoint
+ALTER TABLE "posts" ADD COLUMN "attention_reason" text;--> statement-breakpoint
 CREATE TABLE "reconciler_findings" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"kind" text NOT NULL,
