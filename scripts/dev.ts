@@ -109,6 +109,7 @@ async function main() {
   await runStartupSweeps({
     db: database.db, client: temporalClient, taskQueue: config.TEMPORAL_TASK_QUEUE,
     insightsEveryMinutes: config.INSIGHTS_SYNC_INTERVAL_MINUTES, platforms, retention: retentionScheduleSettings(config), log,
+    reconciler: { everyMinutes: config.RECONCILER_INTERVAL_MINUTES, stuckAfterMinutes: config.RECONCILER_STUCK_MINUTES },
   });
   // The SDK's runtime already starts draining the worker on SIGINT/SIGTERM; shut it down only if it has not.
   stops.push({ name: 'worker', stop: async () => {

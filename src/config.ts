@@ -104,6 +104,10 @@ export const configSchema = z.object({
   COMMIT_SETTLE_RECHECK_SECONDS: positiveInt.default(15),
   /** How often each account's insightsSync schedule runs. */
   INSIGHTS_SYNC_INTERVAL_MINUTES: positiveInt.default(60),
+  /** How often the post reconciler's Temporal Schedule (`reconcile-posts`) runs. */
+  RECONCILER_INTERVAL_MINUTES: positiveInt.default(5),
+  /** A target in a running status (pending … processing) untouched this long, without a running workflow, is stuck. */
+  RECONCILER_STUCK_MINUTES: positiveInt.default(30),
   OAUTH_STATE_TTL_SECONDS: positiveInt.default(600),
   WEBHOOK_TIMESTAMP_TOLERANCE_SECONDS: positiveInt.default(300),
 

@@ -5,6 +5,7 @@ import { createAccountActivities } from './account.activities.js';
 import { createInsightsActivities } from './insights.activities.js';
 import { createPostActivities } from './post.activities.js';
 import { createPublishActivities } from './publish.activities.js';
+import { createReconcileActivities } from './reconcile.activities.js';
 import { createRetentionActivities } from './retention.activities.js';
 import { createWebhookActivities } from './webhook.activities.js';
 
@@ -16,6 +17,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createInsightsActivities(deps),
     ...createPostActivities(deps),
     ...createPublishActivities(deps),
+    ...createReconcileActivities(deps),
     ...createCommentActivities(deps),
     ...createWebhookActivities(deps),
     ...createRetentionActivities(deps),

@@ -46,5 +46,19 @@ export function createApiMetrics(db: Db): ApiMetrics {
     },
   });
 
+  new Gauge({
+    name: 'herald_reconciler_findings',
+    help: 'Findings of the post reconciler since the database was created, by kind and action (restarted / marked; read from Postgres at scrape time)',
+    labelNames: ['kind', 'action'] as const,
+    registers: [registry],
+    async collect() {
+      const rows = await db.execute<{ kind: string; action: string; n: number }>(
+        sql`select kind, action, count(*)::int as n from reconciler_findings group by 1, 2`,
+      );
+      this.reset();
+      for (const r of rows) this.set({ kind: r.kind, action: r.action }, r.n);
+    },
+  });
+
   return { registry, httpRequestDuration, webhooksReceived };
 }

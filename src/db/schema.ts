@@ -12,6 +12,8 @@ const updatedAt = () => ts('updated_at').notNull().defaultNow();
 export const accountStatus = pgEnum('account_status', ['active', 'reauth_required', 'disconnected']);
 export const postStatus = pgEnum('post_status', [
   'draft', 'scheduled', 'publishing', 'published', 'partially_published', 'failed', 'cancelled',
+  // A target's outcome is unknown (needs_review): never shown as failed, which would invite a duplicate publish.
+  'needs_attention',
 ]);
 /** Where one target (post × account) is in its publish pipeline. Mirrored, upper-cased, in the PublishStatus search attribute. */
 export const targetStatus = pgEnum('target_status', [
@@ -101,6 +103,8 @@ export const posts = pgTable('posts', {
   updatedAt: updatedAt(),
   publishedAt: ts('published_at'),
   cancelledAt: ts('cancelled_at'),
+  /** Why the post is needs_attention: a target's outcome is unknown, or its workflow was lost (the reconciler). */
+  attentionReason: text('attention_reason'),
 }, (t) => [
   index('posts_user_scheduled_idx').on(t.userId, t.scheduledAt, t.id),
   index('posts_user_created_idx').on(t.userId, t.createdAt, t.id),
@@ -267,6 +271,22 @@ export const idempotencyRecords = pgTable('idempotency_records', {
   check('idempotency_records_state_check', sql`${t.state} in ('in_progress', 'completed')`),
 ]);
 
+/**
+ * What the post reconciler (src/workflows/reconcile-posts.workflow.ts) found on a run: a post whose workflow was
+ * missing or closed while its row said scheduled/publishing, or a target stuck in a running status. `action` says
+ * what it did: `restarted` (a due post that had sent nothing got a fresh workflow) or `marked` (the row now says
+ * needs_review / needs_attention, with `evidence`). Counted in /metrics (herald_reconciler_findings_total).
+ */
+export const reconcilerFindings = pgTable('reconciler_findings', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  kind: text('kind').notNull(),
+  action: text('action').notNull(),
+  postId: uuid('post_id').references(() => posts.id, { onDelete: 'set null' }),
+  targetId: uuid('target_id').references(() => postTargets.id, { onDelete: 'set null' }),
+  evidence: text('evidence').notNull(),
+  foundAt: ts('found_at').notNull().defaultNow(),
+}, (t) => [index('reconciler_findings_found_idx').on(t.foundAt)]);
+
 export type User = typeof users.$inferSelect;
 export type SocialAccount = typeof socialAccounts.$inferSelect;
 export type Post = typeof posts.$inferSelect;
@@ -276,3 +296,4 @@ export type PostStatus = (typeof postStatus.enumValues)[number];
 export type TargetStatus = (typeof targetStatus.enumValues)[number];
 export type Comment = typeof comments.$inferSelect;
 export type IdempotencyRecord = typeof idempotencyRecords.$inferSelect;
+export type ReconcilerFinding = typeof reconcilerFindings.$inferSelect;

@@ -2,12 +2,12 @@
 // accepted the change), read its state. Once a post is scheduled, its publishPost workflow is the only writer of
 // its schedule, content and status, so an edit can never race the moment publishing starts.
 import {
-  WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client,
+  WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import {
   cancelUpdate, editUpdate, postStateQuery, publishPostWorkflowId, rescheduleUpdate,
-  type PostEdit, type PostWorkflowState, type PublishPostInput,
+  type CancelRequest, type PostEdit, type PostWorkflowState, type PublishPostInput,
 } from '../workflows/messages.js';
 import { PostIdKey, PublishStatusKey, PublishStatusSinceKey, UserIdKey } from '../workflows/search-attributes.js';
 
@@ -16,17 +16,28 @@ export class PostWorkflowConflict extends Error {}
 /** No running workflow for this post. */
 export class PostWorkflowMissing extends Error {}
 
+/** An update that reached a run just as it completed: a new run (update-with-start) takes the retry. */
+const completedRun = /already completed|workflow execution.*completed/i;
+
 export class PostCommands {
   constructor(private readonly client: Client, private readonly taskQueue: string) {}
 
-  /** Starts the post's workflow. Idempotent: a running workflow for the post is left as it is. */
-  async start(input: PublishPostInput): Promise<void> {
-    try {
-      await this.client.workflow.start('publishPost', {
+  /**
+   * Delivers the post's publish time to its workflow with update-with-start: a running workflow (still waiting)
+   * takes the new time, and a post without one (never started, cancelled earlier, lost) gets a fresh run. Answered
+   * once the workflow has persisted the time, so "already started" can never hide a time that was not applied.
+   * The caller decides whether the post may be scheduled at all (its row), and publishing itself only begins
+   * through the row's scheduled -> publishing transition, so a run started for a post that is no longer scheduled
+   * sends nothing.
+   */
+  async schedule(input: PublishPostInput & { timezone?: string }): Promise<PostWorkflowState> {
+    const { timezone, ...start } = input;
+    for (let attempt = 1; ; attempt++) {
+      const startWorkflowOperation = new WithStartWorkflowOperation<(i: PublishPostInput) => Promise<PostWorkflowState>>('publishPost', {
         workflowId: publishPostWorkflowId(input.postId),
         taskQueue: this.taskQueue,
-        args: [input],
-        workflowIdConflictPolicy: 'FAIL',
+        args: [start],
+        workflowIdConflictPolicy: 'USE_EXISTING',
         typedSearchAttributes: [
           { key: PostIdKey, value: input.postId },
           { key: UserIdKey, value: input.userId },
@@ -34,18 +45,35 @@ export class PostCommands {
           { key: PublishStatusSinceKey, value: new Date() },
         ],
       });
-    } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return;
-      throw err;
+      try {
+        return await this.client.workflow.executeUpdateWithStart(rescheduleUpdate, {
+          args: [{ scheduledAt: input.scheduledAt, ...(timezone !== undefined ? { timezone } : {}) }],
+          startWorkflowOperation,
+        });
+      } catch (err) {
+        if (err instanceof WorkflowUpdateFailedError) {
+          const cause = err.cause instanceof ApplicationFailure ? err.cause.message : err.message;
+          throw new PostWorkflowConflict(cause);
+        }
+        if (attempt < 3 && err instanceof Error && completedRun.test(err.message)) continue;
+        throw err;
+      }
     }
   }
 
+  /** Same as schedule (kept for callers that think of it as starting the post's workflow). */
+  async start(input: PublishPostInput): Promise<void> {
+    await this.schedule(input);
+  }
+
+  /** Moves the time of a post whose workflow runs (no new run): for callers that hold no user id. */
   reschedule(postId: string, scheduledAt: Date): Promise<PostWorkflowState> {
     return this.update(postId, (h) => h.executeUpdate(rescheduleUpdate, { args: [{ scheduledAt: scheduledAt.toISOString() }] }));
   }
 
-  cancel(postId: string): Promise<PostWorkflowState> {
-    return this.update(postId, (h) => h.executeUpdate(cancelUpdate));
+  /** Cancels a waiting post, or a publishing one (targets not yet past their commit end cancelled). */
+  cancel(postId: string, request: CancelRequest = {}): Promise<PostWorkflowState> {
+    return this.update(postId, (h) => h.executeUpdate(cancelUpdate, { args: [request] }));
   }
 
   edit(postId: string, edit: PostEdit): Promise<PostWorkflowState> {
@@ -74,7 +102,7 @@ export class PostCommands {
         throw new PostWorkflowConflict(cause);
       }
       // A validator's rejection of a closed workflow surfaces as "workflow execution already completed".
-      if (err instanceof Error && /already completed|workflow execution.*completed/i.test(err.message)) {
+      if (err instanceof Error && completedRun.test(err.message)) {
         throw new PostWorkflowMissing(`workflow for post ${postId} has finished`);
       }
       throw err;

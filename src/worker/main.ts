@@ -55,6 +55,7 @@ const running = worker.run();
 const swept = await runStartupSweeps({
   db: database.db, client: temporalClient, taskQueue: config.TEMPORAL_TASK_QUEUE,
   insightsEveryMinutes: config.INSIGHTS_SYNC_INTERVAL_MINUTES, platforms, retention: retentionScheduleSettings(config), log: logger,
+  reconciler: { everyMinutes: config.RECONCILER_INTERVAL_MINUTES, stuckAfterMinutes: config.RECONCILER_STUCK_MINUTES },
 });
 logger.info(swept, 'start-up sweeps done');
 await running;

@@ -6,3 +6,4 @@ export { publishTarget } from './publish-target.workflow.js';
 export { webhookIngest } from './webhook-ingest.workflow.js';
 export { commentAction } from './comment-action.workflow.js';
 export { pruneExpiredRecords } from './prune-expired-records.workflow.js';
+export { reconcilePosts } from './reconcile-posts.workflow.js';

@@ -19,12 +19,17 @@ export interface PublishTargetInput {
   accountId: string;
 }
 
-export type PostPhase = 'waiting' | 'publishing' | 'finished' | 'cancelled';
+/** `not_scheduled`: at the due time the post's row was no longer scheduled (draft, cancelled, deleted): nothing sent. */
+export type PostPhase = 'waiting' | 'publishing' | 'finished' | 'cancelled' | 'not_scheduled';
 
 export interface PostWorkflowState {
   phase: PostPhase;
   scheduledAt: string;
   outcome?: string;
+  /** A cancel was requested while publishing. */
+  cancelRequested?: boolean;
+  /** The post was deleted once its targets settled (DELETE while publishing, nothing published). */
+  deleted?: boolean;
 }
 
 /** Content changes of a scheduled post, already validated by the API. */
@@ -38,10 +43,27 @@ export interface PostEdit {
   scheduledAt?: string;
 }
 
+/** What schedule, reschedule and publish-now deliver (update-with-start): the time, and the zone it was written in. */
+export interface ScheduleRequest {
+  /** ISO 8601 instant (UTC). */
+  scheduledAt: string;
+  /** IANA zone, when the request names one. */
+  timezone?: string;
+}
+
+/** A cancel (POST /cancel) or a delete (DELETE) of a post. */
+export interface CancelRequest {
+  /** DELETE of a publishing post: once the targets settle, the post is deleted if nothing reached a platform. */
+  deleteWhenSettled?: boolean;
+}
+
 /** Move the publish time (earlier, later, or now). Rejected once publishing has begun. */
-export const rescheduleUpdate = defineUpdate<PostWorkflowState, [{ scheduledAt: string }]>('reschedule');
-/** Cancel before publishing. Rejected once publishing has begun. */
-export const cancelUpdate = defineUpdate<PostWorkflowState, []>('cancel');
+export const rescheduleUpdate = defineUpdate<PostWorkflowState, [ScheduleRequest]>('reschedule');
+/**
+ * Cancel. While waiting: the post is cancelled. While publishing: targets not yet past their commit step end
+ * cancelled with nothing sent; targets past it finish and report truthfully; the post's status sums them up.
+ */
+export const cancelUpdate = defineUpdate<PostWorkflowState, [CancelRequest]>('cancel');
 /** Edit content/targets/time of a waiting post; the workflow is the post's only writer once scheduled. */
 export const editUpdate = defineUpdate<PostWorkflowState, [PostEdit]>('edit');
 export const postStateQuery = defineQuery<PostWorkflowState>('state');

@@ -1,13 +1,17 @@
 // publishPost: one per post (id `post:<postId>`). Waits durably until the scheduled time; reschedule, edit and
-// cancel reach it as updates, accepted only while it is still waiting. Then one publishTarget child per target,
-// awaited with allSettled semantics, and the post's outcome recorded.
+// cancel reach it as updates (edit and reschedule only while it is still waiting). Publishing begins only through
+// the row's scheduled -> publishing transition; then one publishTarget child per target (each id started at most
+// once, ever), awaited with allSettled semantics, and the post's outcome recorded. A cancel while publishing cancels
+// the children: those not yet past their commit step end cancelled, the others finish and report truthfully.
 import {
-  ApplicationFailure, ParentClosePolicy, condition, executeChild, proxyLocalActivities, setHandler, upsertSearchAttributes,
+  ApplicationFailure, CancellationScope, ParentClosePolicy, TemporalFailure, WorkflowIdReusePolicy,
+  condition, executeChild, isCancellation, proxyLocalActivities, setHandler, sleep, upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities/index.js';
+import type { TargetRef } from '../activities/post.activities.js';
 import {
   cancelUpdate, editUpdate, postStateQuery, publishTargetWorkflowId, rescheduleUpdate,
-  type PostPhase, type PostWorkflowState, type PublishPostInput,
+  type CancelRequest, type PostPhase, type PostWorkflowState, type PublishPostInput,
 } from './messages.js';
 import { AccountIdKey, PlatformKey, PostIdKey, PublishStatusKey, PublishStatusSinceKey, UserIdKey } from './search-attributes.js';
 import { publishTarget } from './publish-target.workflow.js';
@@ -19,6 +23,9 @@ const acts = proxyLocalActivities<ReturnType<typeof createActivities>>({
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['not_found'] },
 });
 
+/** How long the post waits on a target whose workflow already ran (or runs) under another run of this post. */
+const FOREIGN_CHILD_DEADLINE_MS = 24 * 60 * 60 * 1000;
+
 export async function publishPost(input: PublishPostInput): Promise<PostWorkflowState> {
   // Mutated by update handlers; widened so control-flow narrowing does not assume it stays 'waiting'.
   let phase = 'waiting' as PostPhase;
@@ -28,9 +35,15 @@ export async function publishPost(input: PublishPostInput): Promise<PostWorkflow
   let changesInFlight = 0;
   /** Bumped by every accepted change so the wait re-reads the schedule. */
   let revision = 0;
+  let cancelRequested = false;
+  let deleteWhenSettled = false;
+  let deleted = false;
+  /** The scope the children run in, once publishing has begun: a cancel while publishing cancels it. */
+  let childrenScope: CancellationScope | undefined;
 
   const state = (): PostWorkflowState => ({
     phase, scheduledAt: new Date(scheduledAt).toISOString(), ...(outcome ? { outcome } : {}),
+    ...(cancelRequested ? { cancelRequested } : {}), ...(deleted ? { deleted } : {}),
   });
   const setStatus = (status: string) =>
     upsertSearchAttributes([
@@ -54,28 +67,47 @@ export async function publishPost(input: PublishPostInput): Promise<PostWorkflow
   };
 
   setHandler(postStateQuery, state);
-  setHandler(rescheduleUpdate, ({ scheduledAt: next }) => change(async () => {
-    await acts.persistSchedule(input.postId, next);
+  setHandler(rescheduleUpdate, ({ scheduledAt: next, timezone }) => change(async () => {
+    await acts.persistSchedule(input.postId, next, timezone);
     scheduledAt = Date.parse(next);
   }), { validator: ({ scheduledAt: next }) => { onlyWhileWaiting(); validInstant(next); } });
   setHandler(editUpdate, (edit) => change(async () => {
     await acts.applyPostEdit(input.postId, edit);
     if (edit.scheduledAt) scheduledAt = Date.parse(edit.scheduledAt);
   }), { validator: (edit) => { onlyWhileWaiting(); if (edit.scheduledAt) validInstant(edit.scheduledAt); } });
-  setHandler(cancelUpdate, () => change(async () => {
-    await acts.markPostCancelled(input.postId);
-    phase = 'cancelled';
-  }), { validator: onlyWhileWaiting });
+  setHandler(cancelUpdate, async (request: CancelRequest | undefined): Promise<PostWorkflowState> => {
+    if (phase === 'publishing') {
+      cancelRequested = true;
+      if (request?.deleteWhenSettled) deleteWhenSettled = true;
+      childrenScope?.cancel();
+      return state();
+    }
+    return change(async () => {
+      await acts.markPostCancelled(input.postId);
+      phase = 'cancelled';
+    });
+  }, {
+    validator: (_request: CancelRequest | undefined) => {
+      if (phase !== 'waiting' && phase !== 'publishing') throw ApplicationFailure.nonRetryable(`post is ${phase}; it can no longer be cancelled`, 'not_editable');
+    },
+  });
 
   // Durable wait. Workflow time is deterministic; the timer survives worker and server restarts.
-  for (;;) {
-    const seen = revision;
-    const remaining = scheduledAt - Date.now();
-    if (remaining > 0) await condition(() => revision !== seen || phase !== 'waiting', remaining);
-    // Let a change that is being persisted land before deciding (its activity may move the time).
-    await condition(() => changesInFlight === 0);
-    if (phase !== 'waiting') break;
-    if (revision === seen && scheduledAt <= Date.now()) break;
+  try {
+    for (;;) {
+      const seen = revision;
+      const remaining = scheduledAt - Date.now();
+      if (remaining > 0) await condition(() => revision !== seen || phase !== 'waiting', remaining);
+      // Let a change that is being persisted land before deciding (its activity may move the time).
+      await condition(() => changesInFlight === 0);
+      if (phase !== 'waiting') break;
+      if (revision === seen && scheduledAt <= Date.now()) break;
+    }
+  } catch (err) {
+    // An operator cancelled the workflow itself while it waited: the row says so too, so nothing looks scheduled.
+    if (!isCancellation(err)) throw err;
+    await CancellationScope.nonCancellable(() => acts.markPostCancelled(input.postId));
+    phase = 'cancelled';
   }
 
   if (phase === 'cancelled') {
@@ -85,11 +117,50 @@ export async function publishPost(input: PublishPostInput): Promise<PostWorkflow
 
   phase = 'publishing';
   setStatus('publishing');
-  const targets = await acts.beginPublishing(input.postId);
+  const targets = await CancellationScope.nonCancellable(() => acts.beginPublishing(input.postId));
+  if (!targets) {
+    // The row is no longer scheduled (e.g. reverted to draft after an ambiguous start, or cancelled as a draft).
+    phase = 'not_scheduled';
+    setStatus('not_scheduled');
+    return state();
+  }
 
-  const results = await Promise.allSettled(targets.map((t) =>
-    executeChild(publishTarget, {
+  childrenScope = new CancellationScope();
+  // A cancel that arrived while beginPublishing ran: no child is started.
+  if (cancelRequested) childrenScope.cancel();
+  const results = await childrenScope.run(() => Promise.allSettled(targets.map((t) => runTarget(input, t))));
+
+  // Writes on the way out must happen even if the workflow itself is being cancelled.
+  return CancellationScope.nonCancellable(async () => {
+    // A child that ended without recording an outcome (failed, cancelled before it started, terminated) still gets
+    // a truthful final status.
+    for (const [i, r] of results.entries()) {
+      if (r.status === 'fulfilled') continue;
+      await acts.settleUnfinishedTarget({
+        targetId: targets[i]!.targetId,
+        cancelled: isCancellation(r.reason),
+        reason: r.reason instanceof Error ? r.reason.message : String(r.reason),
+      });
+    }
+    // The outcome is read back from the targets' recorded statuses (each child wrote its own).
+    outcome = await acts.finishPost(input.postId);
+    if (deleteWhenSettled) deleted = await acts.deletePostIfNothingPublished(input.postId);
+    phase = 'finished';
+    setStatus(outcome);
+    return state();
+  });
+}
+
+/**
+ * Runs the target's child workflow. Its id is started at most once, ever (REJECT_DUPLICATE): if this post's
+ * workflow runs again (an operator reset it, the reconciler restarted it), the earlier child's recorded outcome is
+ * used instead of publishing twice.
+ */
+async function runTarget(input: PublishPostInput, t: TargetRef): Promise<unknown> {
+  try {
+    return await executeChild(publishTarget, {
       workflowId: publishTargetWorkflowId(input.postId, t.targetId),
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       args: [{ postId: input.postId, userId: input.userId, targetId: t.targetId, platform: t.platform, accountId: t.accountId }],
       // An operator terminating the post should not orphan half-finished uploads silently: cancel them.
       parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
@@ -101,23 +172,25 @@ export async function publishPost(input: PublishPostInput): Promise<PostWorkflow
         { key: PublishStatusKey, value: 'PENDING' },
         { key: PublishStatusSinceKey, value: new Date() },
       ],
-    })));
-
-  // A child that failed outright (not a platform failure it recorded itself) still gets a final target status.
-  const crashed = results
-    .map((r, i) => ({ r, t: targets[i]! }))
-    .filter((x): x is { r: PromiseRejectedResult; t: (typeof targets)[number] } => x.r.status === 'rejected');
-  for (const { r, t } of crashed) {
-    await acts.completeTarget({
-      targetId: t.targetId, status: 'failed', state: { data: {} },
-      errorCode: 'workflow_failed', errorMessage: r.reason instanceof Error ? r.reason.message : String(r.reason),
     });
+  } catch (err) {
+    // WorkflowExecutionAlreadyStartedError (by name: the class is not exported to workflow code).
+    if (!(err instanceof TemporalFailure && err.name === 'WorkflowExecutionAlreadyStartedError')) throw err;
+    return waitForRecordedOutcome(t.targetId);
   }
-  // The outcome is read back from the targets' recorded statuses (each child wrote its own).
-  outcome = await acts.finishPost(input.postId);
-  phase = 'finished';
-  setStatus(outcome);
-  return state();
+}
+
+/** Waits until the target's row holds a final status (the other run of its workflow writes it). */
+async function waitForRecordedOutcome(targetId: string): Promise<string> {
+  const started = Date.now();
+  for (let waitMs = 2_000; ; waitMs = Math.min(waitMs * 2, 5 * 60_000)) {
+    const status = await acts.recordedTargetOutcome(targetId);
+    if (status) return status;
+    if (Date.now() - started > FOREIGN_CHILD_DEADLINE_MS) {
+      throw ApplicationFailure.nonRetryable(`target ${targetId}: its workflow already ran and recorded no outcome`, 'child_lost');
+    }
+    await sleep(waitMs);
+  }
 }
 
 function validInstant(iso: string) {

@@ -2,7 +2,8 @@
 // and guarantees the irreversible step is sent at most once per proven absence: an ambiguous failure is reconciled
 // with the platform before anything is sent again, and an unknowable outcome parks the target in needs_review.
 import {
-  condition, continueAsNew, proxyActivities, proxyLocalActivities, setHandler, sleep, upsertSearchAttributes, workflowInfo,
+  CancellationScope, ContinueAsNew, condition, continueAsNew, isCancellation, proxyActivities, proxyLocalActivities, setHandler,
+  sleep, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities/index.js';
 import type { AbsenceProof, CommitStepSpec, PublishState, PublishStepSpec, ReconcileOutcome, StepOutcome } from '../platforms/provider.js';
@@ -83,7 +84,9 @@ export async function publishTarget(input: PublishTargetInput, resume?: PublishT
     ]);
 
   const end = async (status: TargetResult['status'], state: PublishState, failure?: ClassifiedFailure): Promise<TargetResult> => {
-    await db.completeTarget({ targetId, status, state, ...(failure ? { errorCode: failure.code, errorMessage: failure.message } : {}) });
+    // The final write happens even when the target is being cancelled: it is what makes the status truthful.
+    await CancellationScope.nonCancellable(() =>
+      db.completeTarget({ targetId, status, state, ...(failure ? { errorCode: failure.code, errorMessage: failure.message } : {}) }));
     setStatus(status);
     return { targetId, status, ...(failure ? { errorCode: failure.code } : {}) };
   };
@@ -218,10 +221,18 @@ export async function publishTarget(input: PublishTargetInput, resume?: PublishT
     }
   };
 
-  try {
-    const plan = resume?.plan ?? (await db.getPublishPlan(targetId));
-    for (let i = resume?.stepIndex ?? 0; i < plan.length; i++) {
+  /**
+   * Runs the plan from step `from`. Before the commit step a cancel (the post was cancelled or deleted, or an
+   * operator cancelled this workflow) ends the target `cancelled` with nothing sent. From the commit step on the
+   * platform may hold the post, so the rest of the run is shielded from cancellation and reports what happened.
+   */
+  const runFrom = async (plan: PublishStepSpec[], from: number, shielded: boolean): Promise<TargetResult> => {
+    for (let i = from; i < plan.length; i++) {
       const step = plan[i]!;
+      if (step.kind === 'commit' && !shielded) {
+        if (CancellationScope.current().consideredCancelled) return await end('cancelled', state);
+        return await CancellationScope.nonCancellable(() => runFrom(plan, i, true));
+      }
       setStatus(step.status);
       const args = { targetId, step, state };
       let outcome: StepOutcome | undefined;
@@ -254,8 +265,18 @@ export async function publishTarget(input: PublishTargetInput, resume?: PublishT
       if (outcome.type === 'published') break;
     }
     return await end('published', state);
+  };
+
+  try {
+    const plan = resume?.plan ?? (await db.getPublishPlan(targetId));
+    const from = resume?.stepIndex ?? 0;
+    // A run continued-as-new after its commit step stays shielded.
+    return await runFrom(plan, from, plan.slice(0, from).some((s) => s.kind === 'commit'));
   } catch (err) {
     if (err instanceof TargetEnded) return err.result;
+    if (err instanceof ContinueAsNew) throw err;
+    // Cancelled before the commit step (a prepare or transfer step, or a wait, was interrupted): nothing was sent.
+    if (isCancellation(err)) return await end('cancelled', state);
     const f = classifyFailure(err);
     // Anything that reaches here is final for this target: permanent platform errors, exhausted retries, a token
     // still rejected after the account workflow refreshed it (or an account that needs the user to reconnect).

@@ -1,7 +1,9 @@
 // Posts through the API, without a worker: validation (every rule), drafts, starting workflows, listing with
 // cursors, the API-owned state changes, and 404 for other users' posts. Workflow-driven changes of scheduled posts
 // are in post-workflows.test.ts.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { testDeps } from '../support/fixtures.js';
+import { startTestWorker, type TestWorker } from '../support/test-worker.js';
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { WorkflowNotFoundError } from '@temporalio/client';
@@ -13,18 +15,25 @@ import { fakeProvider } from './support/fake-provider.js';
 import { createTestAccount, createTestApi, createTestUser, errorOf, rulesOf, type TestApi, type TestUser } from './support/test-api.js';
 
 let t: TestApi;
+let tw: TestWorker;
+const providers = [
+  // 50 code points, 3 hashtags, 0..2 images.
+  fakeProvider('fakebook'),
+  // Exactly one video; every character counts twice.
+  fakeProvider('videoland', { maxTextLength: 60, textLength: (s) => [...s].length * 2, minMedia: 1, maxMedia: 1, mediaTypes: ['video/*'] }),
+];
+const workerDeps = testDeps(inject('databaseUrl'), providers);
 
 beforeAll(async () => {
-  t = await createTestApi({
-    providers: [
-      // 50 code points, 3 hashtags, 0..2 images.
-      fakeProvider('fakebook'),
-      // Exactly one video; every character counts twice.
-      fakeProvider('videoland', { maxTextLength: 60, textLength: (s) => [...s].length * 2, minMedia: 1, maxMedia: 1, mediaTypes: ['video/*'] }),
-    ],
-  });
+  t = await createTestApi({ providers });
+  // Scheduling is answered by the post's workflow (update-with-start), so a worker serves this suite's queue.
+  tw = await startTestWorker(workerDeps, { taskQueue: t.taskQueue });
 });
-afterAll(async () => { await t?.close(); });
+afterAll(async () => {
+  await tw?.close();
+  await t?.close();
+  await workerDeps.database.close();
+});
 
 const inOneHour = () => new Date(Date.now() + 3_600_000).toISOString();
 
@@ -311,7 +320,7 @@ describe('create', () => {
 
   test('when the workflow cannot be started, the post is kept as a draft and the answer is 503', async () => {
     const failing = new (class extends PostCommands {
-      override start(): Promise<void> { return Promise.reject(new Error('temporal down')); }
+      override schedule(): Promise<never> { return Promise.reject(new Error('temporal down')); }
     })(t.client, 'unused');
     const down = await createTestApi({ postCommands: failing, providers: [fakeProvider('fakebook')] });
     try {
@@ -496,10 +505,11 @@ describe('changes the API makes itself (draft and cancelled posts)', () => {
     const before = Date.now();
     const res = await t.app.inject({ method: 'POST', url: `/api/social/posts/${post.id}/publish`, headers: user.headers });
     expect(res.statusCode).toBe(202);
-    expect(res.json().status).toBe('scheduled');
+    // The workflow has the post when the answer comes; being due, it may already have begun publishing.
+    expect(['scheduled', 'publishing', 'published']).toContain(res.json().status);
     expect(Date.parse(res.json().scheduledAt)).toBeGreaterThanOrEqual(before - 1);
     expect(Date.parse(res.json().scheduledAt)).toBeLessThanOrEqual(Date.now());
-    expect((await describeWorkflow(post.id)).status.name).toBe('RUNNING');
+    expect((await describeWorkflow(post.id)).type).toBe('publishPost');
 
     const stale = (await createPost(user, { content: 'x', targets: [{ accountId: account.id }] })).json();
     await t.database.db.update(socialAccounts).set({ status: 'disconnected' }).where(eq(socialAccounts.id, account.id));
@@ -533,19 +543,23 @@ describe('changes the API makes itself (draft and cancelled posts)', () => {
     }
   });
 
-  test('POST /cancel cancels a draft; anything but draft or scheduled is 409', async () => {
+  test('POST /cancel cancels a draft; a closed post is 409', async () => {
     const { user, account } = await userWithAccount();
     const post = (await createPost(user, { content: 'x', targets: [{ accountId: account.id }] })).json();
     const res = await t.app.inject({ method: 'POST', url: `/api/social/posts/${post.id}/cancel`, headers: user.headers });
     expect(res.statusCode).toBe(200);
     expect(res.json().status).toBe('cancelled');
     expect(res.json().cancelledAt).not.toBeNull();
-    for (const status of ['cancelled', 'publishing', 'published', 'failed'] as const) {
+    for (const status of ['cancelled', 'published', 'failed', 'needs_attention'] as const) {
       await forceStatus(post.id, status);
       const again = await t.app.inject({ method: 'POST', url: `/api/social/posts/${post.id}/cancel`, headers: user.headers });
       expect(again.statusCode, status).toBe(409);
       expect(rulesOf(again)).toEqual(['status:not_cancellable']);
     }
+    // A publishing post is cancelled through its workflow; without one there is nothing to stop.
+    await forceStatus(post.id, 'publishing');
+    const orphan = await t.app.inject({ method: 'POST', url: `/api/social/posts/${post.id}/cancel`, headers: user.headers });
+    expect(rulesOf(orphan)).toEqual(['status:workflow_missing']);
   });
 
   test('DELETE removes a draft and its targets; a publishing post is 409; a published one can go', async () => {
@@ -559,8 +573,9 @@ describe('changes the API makes itself (draft and cancelled posts)', () => {
     const busy = (await createPost(user, { content: 'x', targets: [{ accountId: account.id }] })).json();
     await forceStatus(busy.id, 'publishing');
     const refused = await t.app.inject({ method: 'DELETE', url: `/api/social/posts/${busy.id}`, headers: user.headers });
+    // Publishing without a workflow to cancel it (the reconciler's case): nothing the API can stop.
     expect(refused.statusCode).toBe(409);
-    expect(rulesOf(refused)).toEqual(['status:not_deletable']);
+    expect(rulesOf(refused)).toEqual(['status:workflow_missing']);
     await forceStatus(busy.id, 'published');
     expect((await t.app.inject({ method: 'DELETE', url: `/api/social/posts/${busy.id}`, headers: user.headers })).statusCode).toBe(204);
   });

@@ -15,6 +15,8 @@ export interface AccountScript {
   reconcileFails?: boolean;
   /** Status polls answering "processing" before "published". */
   processingPolls?: number;
+  /** The prepare step (before the commit) does not finish until its activity is cancelled. */
+  holdPrepare?: boolean;
 }
 
 export interface PlatformPost {
@@ -49,6 +51,10 @@ export class ScriptedProvider implements PlatformProvider {
       const script = this.scripts.get(ctx.account.platformAccountId) ?? {};
       if (step === 'check') {
         if (!ctx.account.accessToken.startsWith('tok-')) throw new PublishError('auth', 'access_token_invalid', 'token rejected');
+        if (script.holdPrepare) {
+          await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
+          throw new PublishError('transient', 'cancelled', 'the step was cancelled');
+        }
         return { type: 'continue', state: ctx.state };
       }
       if (step === 'create') {

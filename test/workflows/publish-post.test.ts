@@ -106,7 +106,8 @@ describe('publishPost', () => {
     const { post } = await createScheduledPost(db, { userId: user.id, accounts: [account], scheduledAt: new Date() });
     await commands.start({ postId: post.id, userId: user.id, scheduledAt: new Date().toISOString() });
     await expect.poll(async () => (await commands.state(post.id))?.phase, { timeout: 10_000 }).toBe('publishing');
-    await expect(commands.cancel(post.id)).rejects.toBeInstanceOf(PostWorkflowConflict);
+    await expect(commands.edit(post.id, { content: 'too late' })).rejects.toBeInstanceOf(PostWorkflowConflict);
+    await expect(commands.reschedule(post.id, new Date(Date.now() + 60_000))).rejects.toBeInstanceOf(PostWorkflowConflict);
     await result(post.id);
   });
 
@@ -161,7 +162,9 @@ describe('publishPost', () => {
     provider.scripts.set(account.platformAccountId, script);
     const { post, targets } = await createScheduledPost(db, { userId: user.id, accounts: [account], scheduledAt: new Date() });
     await commands.start({ postId: post.id, userId: user.id, scheduledAt: new Date().toISOString() });
-    expect(await result(post.id)).toMatchObject({ outcome: 'failed' });
+    // Never "failed": that would invite the user to publish again, the duplicate this protocol prevents.
+    expect(await result(post.id)).toMatchObject({ outcome: 'needs_attention' });
+    expect((await loadPost(post.id)).status).toBe('needs_attention');
     expect(commitsFor(targets[0]!.id)).toHaveLength(1);
     const [row] = await loadTargets(post.id);
     expect(row!.status).toBe('needs_review');

@@ -55,13 +55,19 @@ const postRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete('/api/social/posts/:id', {
     schema: {
-      tags, summary: 'Delete a post (a scheduled one is cancelled first; a publishing one cannot be deleted)',
+      tags,
+      summary: 'Delete a post (a scheduled one is cancelled first; a publishing one is cancelled and deleted once its targets settle, '
+        + 'if none reached a platform; a post that reached a platform is kept: 409 published_on_platform)',
       params: idParamsSchema,
-      response: { 204: z.null().describe('Deleted'), ...errorResponses(400, 401, 404, 409, 429, 503) },
+      response: {
+        204: z.null().describe('Deleted'),
+        202: postSchema.describe('Publishing was cancelled; the post is deleted once its targets settle, if none reached a platform'),
+        ...errorResponses(400, 401, 404, 409, 429, 503),
+      },
     },
   }, async (request, reply) => {
-    await service.remove(request.user, request.params.id);
-    return reply.code(204).send(null);
+    const pending = await service.remove(request.user, request.params.id);
+    return pending ? reply.code(202).send(pending) : reply.code(204).send(null);
   });
 
   app.post('/api/social/posts/:id/publish', {
@@ -86,11 +92,20 @@ const postRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/api/social/posts/:id/cancel', {
     config: { idempotent: true },
     schema: {
-      tags, summary: 'Cancel a draft or scheduled post (it stays, with status cancelled)',
+      tags,
+      summary: 'Cancel a draft, scheduled or publishing post (it stays, with status cancelled; while publishing, targets past '
+        + 'their commit step finish and the status sums them up)',
       params: idParamsSchema,
-      response: { 200: postSchema.describe('The cancelled post'), ...errorResponses(400, 401, 404, 409, 429, 503) },
+      response: {
+        200: postSchema.describe('The cancelled post'),
+        202: postSchema.describe('Publishing is being cancelled; the status settles once the targets have'),
+        ...errorResponses(400, 401, 404, 409, 429, 503),
+      },
     },
-  }, async (request) => service.cancel(request.user, request.params.id));
+  }, async (request, reply) => {
+    const post = await service.cancel(request.user, request.params.id);
+    return reply.code(post.status === 'publishing' ? 202 : 200).send(post);
+  });
 };
 
 export default postRoutes;

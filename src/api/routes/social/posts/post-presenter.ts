@@ -36,6 +36,7 @@ export function presentPost({ post, targets }: PostWithTargets): PostView {
     updatedAt: post.updatedAt.toISOString(),
     publishedAt: iso(post.publishedAt),
     cancelledAt: iso(post.cancelledAt),
+    attentionReason: post.status === 'needs_attention' ? post.attentionReason : null,
     targets: targets.map(presentTarget),
   };
 }

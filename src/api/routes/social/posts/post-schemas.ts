@@ -117,6 +117,7 @@ export const postSchema = z.object({
   updatedAt: z.iso.datetime(),
   publishedAt: z.iso.datetime().nullable(),
   cancelledAt: z.iso.datetime().nullable(),
+  attentionReason: z.string().nullable().describe('Why the post is needs_attention (what to check before publishing again); null otherwise'),
   targets: z.array(targetSchema),
 });
 export type PostView = z.infer<typeof postSchema>;

@@ -2,7 +2,10 @@
 //   draft, cancelled       the API, directly in Postgres;
 //   scheduled              its publishPost workflow only: the API sends it updates (edit, reschedule, cancel),
 //                          which the workflow refuses once publishing has begun, so no edit races the publish;
-//   publishing and later   nobody but the workflow; the API answers 409.
+//   publishing and later   nobody but the workflow; the API answers 409, except cancel (and delete, which
+//                          cancels and deletes once settled if nothing reached a platform), which the workflow takes.
+// The publish time always reaches the workflow through update-with-start (create with a time, schedule, publish
+// now), so a post scheduled again while an earlier run still waits never keeps the old time.
 // Every change is validated in full (shape, schedule, accounts, media, platform limits) before anything is written.
 import { PostWorkflowConflict, PostWorkflowMissing, type PostCommands } from '../../../../temporal/post-commands.js';
 import type { FastifyBaseLogger } from 'fastify';
@@ -125,9 +128,24 @@ export class PostService {
     return this.get(user, id);
   }
 
-  async remove(user: AuthenticatedUser, id: string): Promise<void> {
-    const { post } = await this.load(user, id);
-    if (post.status === 'publishing') throw notAllowed(post.status, 'deleted', 'not_deletable');
+  /**
+   * Deletes the post, never losing the record of something that reached a platform: a post with a published (or
+   * possibly published) target is refused; a publishing post is cancelled and deleted by its workflow once its
+   * targets settle, if none of them reached the platform (`undefined` is returned then: the deletion is pending).
+   */
+  async remove(user: AuthenticatedUser, id: string): Promise<PostView | undefined> {
+    const current = await this.load(user, id);
+    const { post } = current;
+    const onPlatform = current.targets.filter((t) => t.status === 'published' || t.status === 'needs_review');
+    if (onPlatform.length > 0) {
+      throw conflict('the post reached a platform; its record is kept', onPlatform.map((t) => ({
+        field: 'status', rule: 'published_on_platform', message: `target ${t.id} on ${t.platform} is ${t.status}`,
+      })));
+    }
+    if (post.status === 'publishing') {
+      await this.command(() => this.deps.postCommands.cancel(id, { deleteWhenSettled: true }));
+      return this.get(user, id);
+    }
     if (post.status === 'scheduled') {
       try {
         await this.command(() => this.deps.postCommands.cancel(id));
@@ -137,6 +155,7 @@ export class PostService {
       }
     }
     if (!await deletePost(this.deps.db, user.id, id)) throw changedMeanwhile();
+    return undefined;
   }
 
   publishNow(user: AuthenticatedUser, id: string): Promise<PostView> {
@@ -151,11 +170,12 @@ export class PostService {
     return this.scheduleAt(user, id, () => resolveScheduleTime(body, { zone: body.timezone ?? user.timezone, now: this.now() }), body.timezone);
   }
 
+  /** Cancels a draft or scheduled post; a publishing one is cancelled by its workflow (see cancelUpdate). */
   async cancel(user: AuthenticatedUser, id: string): Promise<PostView> {
     const { post } = await this.load(user, id);
     if (post.status === 'draft') {
       if (!await setStatus(this.deps.db, user.id, id, 'draft', 'cancelled')) throw changedMeanwhile();
-    } else if (post.status === 'scheduled') {
+    } else if (post.status === 'scheduled' || post.status === 'publishing') {
       await this.command(() => this.deps.postCommands.cancel(id));
     } else {
       throw notAllowed(post.status, 'cancelled', 'not_cancellable');
@@ -183,10 +203,11 @@ export class PostService {
       if (check.issues.length > 0) throw validationFailed(check.issues);
       if (!await markScheduled(this.deps.db, user.id, id, status, at, timezone)) throw changedMeanwhile();
       await this.startWorkflow(user, id, at);
-    } else if (timezone !== undefined && timezone !== current.post.timezone) {
-      await this.command(() => this.deps.postCommands.edit(id, { scheduledAt: at.toISOString(), timezone }));
     } else {
-      await this.command(() => this.deps.postCommands.reschedule(id, at));
+      // Update-with-start: the running workflow takes the time; a scheduled post whose workflow is gone gets one.
+      await this.command(() => this.deps.postCommands.schedule({
+        postId: id, userId: user.id, scheduledAt: at.toISOString(), ...(timezone !== undefined ? { timezone } : {}),
+      }));
     }
     return this.get(user, id);
   }
@@ -219,13 +240,23 @@ export class PostService {
     return { issues, targets };
   }
 
-  /** Starts the post's workflow; if Temporal cannot take it, the post goes back to draft and the caller gets a 503. */
+  /**
+   * Hands a post the API just marked scheduled to its workflow (update-with-start). If that fails, or its outcome
+   * is unknown (the call timed out but the server may have started the workflow), the post goes back to draft and
+   * the caller gets a 503 (or the workflow's 409). Reverting is safe even when a workflow did start: publishing
+   * begins only through the row's scheduled -> publishing transition, which a draft never takes. If the row has
+   * already moved on, the workflow evidently has the post: the call succeeded after all.
+   */
   private async startWorkflow(user: AuthenticatedUser, postId: string, at: Date): Promise<void> {
     try {
-      await this.deps.postCommands.start({ postId, userId: user.id, scheduledAt: at.toISOString() });
+      await this.deps.postCommands.schedule({ postId, userId: user.id, scheduledAt: at.toISOString() });
     } catch (err) {
-      this.deps.log.error({ err, postId }, 'could not start the post workflow; post reverted to draft');
-      await setStatus(this.deps.db, user.id, postId, 'scheduled', 'draft');
+      if (!await setStatus(this.deps.db, user.id, postId, 'scheduled', 'draft')) {
+        this.deps.log.warn({ err, postId }, 'the post workflow answered with an error, but it has taken the post');
+        return;
+      }
+      this.deps.log.error({ err, postId }, 'could not hand the post to its workflow; post reverted to draft');
+      if (err instanceof PostWorkflowConflict) await this.command(() => Promise.reject(err));
       throw unavailable('the scheduler is unavailable; the post was saved as a draft, schedule it again later', [
         { field: 'id', rule: 'saved_as_draft', message: `post ${postId} is a draft` },
       ]);
