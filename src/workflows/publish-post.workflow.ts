@@ -5,7 +5,7 @@
 // the children: those not yet past their commit step end cancelled, the others finish and report truthfully.
 import {
   ApplicationFailure, CancellationScope, ParentClosePolicy, TemporalFailure, WorkflowIdReusePolicy,
-  condition, executeChild, isCancellation, proxyLocalActivities, setHandler, sleep, upsertSearchAttributes,
+  condition, executeChild, isCancellation, patched, proxyLocalActivities, setHandler, sleep, upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities/index.js';
 import type { TargetRef } from '../activities/post.activities.js';
@@ -136,11 +136,13 @@ export async function publishPost(input: PublishPostInput): Promise<PostWorkflow
     // a truthful final status.
     for (const [i, r] of results.entries()) {
       if (r.status === 'fulfilled') continue;
-      await acts.settleUnfinishedTarget({
-        targetId: targets[i]!.targetId,
-        cancelled: isCancellation(r.reason),
-        reason: r.reason instanceof Error ? r.reason.message : String(r.reason),
-      });
+      const reason = r.reason instanceof Error ? r.reason.message : String(r.reason);
+      // Runs begun before settling existed marked such a target failed outright (README, "Changing workflow code").
+      if (patched('settle-unfinished-targets')) {
+        await acts.settleUnfinishedTarget({ targetId: targets[i]!.targetId, cancelled: isCancellation(r.reason), reason });
+      } else {
+        await acts.completeTarget({ targetId: targets[i]!.targetId, status: 'failed', state: { data: {} }, errorCode: 'workflow_failed', errorMessage: reason });
+      }
     }
     // The outcome is read back from the targets' recorded statuses (each child wrote its own).
     outcome = await acts.finishPost(input.postId);
