@@ -40,6 +40,8 @@ export const configSchema = z.object({
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('herald'),
+  /** How long the API waits for a post's workflow to take a schedule, edit or cancel before answering 503. */
+  POST_WORKFLOW_ANSWER_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
   /** gRPC port of the Temporal dev server `npm run dev` starts (when TEMPORAL_ADDRESS is unset). */
   TEMPORAL_DEV_PORT: port.default(7233),
   /** Its Web UI port; unset = TEMPORAL_DEV_PORT + 1000, so a second stack moves both by setting one. */

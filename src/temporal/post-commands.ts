@@ -19,8 +19,25 @@ export class PostWorkflowMissing extends Error {}
 /** An update that reached a run just as it completed: a new run (update-with-start) takes the retry. */
 const completedRun = /already completed|workflow execution.*completed/i;
 
+export interface PostCommandOptions {
+  /**
+   * How long a call waits for the workflow to take the change (POST_WORKFLOW_ANSWER_TIMEOUT_SECONDS). An update is
+   * answered by a worker: with none running it would wait forever; past this it fails with
+   * WorkflowUpdateRPCTimeoutOrCancelledError (the API's 503), its effect unknown.
+   */
+  answerTimeoutMs?: number;
+}
+
 export class PostCommands {
-  constructor(private readonly client: Client, private readonly taskQueue: string) {}
+  private readonly answerTimeoutMs: number;
+
+  constructor(private readonly client: Client, private readonly taskQueue: string, options: PostCommandOptions = {}) {
+    this.answerTimeoutMs = options.answerTimeoutMs ?? 10_000;
+  }
+
+  private withinAnswerTimeout<T>(call: () => Promise<T>): Promise<T> {
+    return this.client.withDeadline(Date.now() + this.answerTimeoutMs, call);
+  }
 
   /**
    * Delivers the post's publish time to its workflow with update-with-start: a running workflow (still waiting)
@@ -46,10 +63,10 @@ export class PostCommands {
         ],
       });
       try {
-        return await this.client.workflow.executeUpdateWithStart(rescheduleUpdate, {
+        return await this.withinAnswerTimeout(() => this.client.workflow.executeUpdateWithStart(rescheduleUpdate, {
           args: [{ scheduledAt: input.scheduledAt, ...(timezone !== undefined ? { timezone } : {}) }],
           startWorkflowOperation,
-        });
+        }));
       } catch (err) {
         if (err instanceof WorkflowUpdateFailedError) {
           const cause = err.cause instanceof ApplicationFailure ? err.cause.message : err.message;
@@ -94,7 +111,7 @@ export class PostCommands {
     send: (h: ReturnType<Client['workflow']['getHandle']>) => Promise<PostWorkflowState>,
   ): Promise<PostWorkflowState> {
     try {
-      return await send(this.client.workflow.getHandle(publishPostWorkflowId(postId)));
+      return await this.withinAnswerTimeout(() => send(this.client.workflow.getHandle(publishPostWorkflowId(postId))));
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new PostWorkflowMissing(`no running workflow for post ${postId}`);
       if (err instanceof WorkflowUpdateFailedError) {

@@ -1,12 +1,15 @@
 // Idempotency-Key through the API, on the real Postgres and Temporal client: a retried request gets the first answer
 // and does nothing again; a reused key with another request, or while the first still runs, is a 409; answers of
 // 5xx are not kept; every POST route that creates or acts honours the header.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { eq } from 'drizzle-orm';
 import { idempotencyRecords, media, posts } from '../../src/db/schema.js';
 import { unavailable } from '../../src/api/errors.js';
+import { testDeps } from '../support/fixtures.js';
+import { startTestWorker, type TestWorker } from '../support/test-worker.js';
+import { fakeProvider } from './support/fake-provider.js';
 import { createTestAccount, createTestApi, createTestUser, errorOf, type TestApi, type TestUser } from './support/test-api.js';
 import { multipart, sampleFiles } from './support/multipart.js';
 
@@ -15,6 +18,9 @@ let t: TestApi;
 let releaseSlow: () => void = () => {};
 const slowStarted: string[] = [];
 let flakyCalls = 0;
+
+let tw: TestWorker;
+const workerDeps = testDeps(inject('databaseUrl'), [fakeProvider()]);
 
 beforeAll(async () => {
   t = await createTestApi({
@@ -32,8 +38,14 @@ beforeAll(async () => {
       });
     },
   });
+  // Publishing is answered by the post's workflow (update-with-start): a worker serves the suite's queue.
+  tw = await startTestWorker(workerDeps, { taskQueue: t.taskQueue });
 });
-afterAll(async () => { await t?.close(); });
+afterAll(async () => {
+  await tw?.close();
+  await t?.close();
+  await workerDeps.database.close();
+});
 
 const withKey = (user: TestUser, key: string) => ({ ...user.headers, 'idempotency-key': key });
 

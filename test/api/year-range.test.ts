@@ -1,20 +1,31 @@
 // Dates and instants outside the years 1970..9999 (UTC) are a 400 year_range naming the field: Postgres has no year 0
 // and cannot read a JS Date past 9999, so before this rule both were 500s.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { posts } from '../../src/db/schema.js';
+import { testDeps } from '../support/fixtures.js';
+import { startTestWorker, type TestWorker } from '../support/test-worker.js';
+import { fakeProvider } from './support/fake-provider.js';
 import { createTestAccount, createTestApi, createTestUser, rulesOf, type TestApi, type TestUser } from './support/test-api.js';
 
 let t: TestApi;
+let tw: TestWorker;
 let user: TestUser;
 let accountId: string;
+const workerDeps = testDeps(inject('databaseUrl'), [fakeProvider()]);
 
 beforeAll(async () => {
   t = await createTestApi();
+  // A scheduled post is answered by its workflow (update-with-start): a worker serves the suite's queue.
+  tw = await startTestWorker(workerDeps, { taskQueue: t.taskQueue });
   user = await createTestUser(t.database.db);
   accountId = (await createTestAccount(t.database.db, { userId: user.id })).id;
 });
-afterAll(async () => { await t?.close(); });
+afterAll(async () => {
+  await tw?.close();
+  await t?.close();
+  await workerDeps.database.close();
+});
 
 const get = (url: string) => t.app.inject({ method: 'GET', url, headers: user.headers });
 const create = (fields: Record<string, unknown>) =>
