@@ -3,9 +3,9 @@
 // accounts' syncs are spread over the interval instead of all calling the platforms at the top of the hour. Ensure is idempotent (an existing schedule is updated), delete
 // ignores a missing schedule, trigger runs a sync now (through the schedule, or directly when there is none).
 import {
-  ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, WorkflowExecutionAlreadyStartedError,
-  type Client, type ScheduleDescription, type ScheduleUpdateOptions,
+  ScheduleNotFoundError, WorkflowExecutionAlreadyStartedError, type Client, type ScheduleDescription,
 } from '@temporalio/client';
+import { ensureSchedule } from './ensure-schedule.js';
 import { createHash } from 'node:crypto';
 import { msToNumber, type Duration } from '@temporalio/common';
 import {
@@ -65,8 +65,7 @@ function upToDate(current: ScheduleDescription, ref: InsightsScheduleRef): boole
     && (intervals[0]!.offset ?? 0) === insightsOffsetMs(ref.accountId, every)
     && (current.spec.calendars ?? []).length === 0
     && current.action.type === 'startWorkflow' && current.action.workflowType === INSIGHTS_SYNC_WORKFLOW_TYPE
-    && current.action.taskQueue === ref.taskQueue
-    && current.policies.overlap === ScheduleOverlapPolicy.SKIP && !current.state.paused;
+    && current.action.taskQueue === ref.taskQueue;
 }
 
 /**
@@ -74,37 +73,10 @@ function upToDate(current: ScheduleDescription, ref: InsightsScheduleRef): boole
  * first and writes only what differs, so running it for every account at each worker start costs one read each.
  */
 export async function ensureInsightsSchedule(client: Client, ref: InsightsScheduleRef): Promise<'created' | 'updated' | 'unchanged'> {
-  const handle = client.schedule.getHandle(insightsScheduleId(ref.accountId));
-  let current: ScheduleDescription | undefined;
-  try {
-    current = await handle.describe();
-  } catch (err) {
-    if (!(err instanceof ScheduleNotFoundError)) throw err;
-  }
-  if (current && upToDate(current, ref)) return 'unchanged';
-  if (!current) {
-    try {
-      await client.schedule.create({
-        scheduleId: handle.scheduleId,
-        spec: spec(ref),
-        action: action(ref),
-        policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10 minutes' },
-        memo: { userId: ref.userId, platform: ref.platform },
-      });
-      return 'created';
-    } catch (err) {
-      // Created meanwhile by another caller (a reconnect racing a worker start): bring that one up to date.
-      if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    }
-  }
-  await handle.update((prev): ScheduleUpdateOptions => ({
-    ...prev,
-    spec: spec(ref),
-    action: action(ref),
-    policies: { ...prev.policies, overlap: ScheduleOverlapPolicy.SKIP },
-    state: { ...prev.state, paused: false },
-  }));
-  return 'updated';
+  return ensureSchedule(client, {
+    scheduleId: insightsScheduleId(ref.accountId), spec: spec(ref), action: action(ref), catchupWindow: '10 minutes',
+    memo: { userId: ref.userId, platform: ref.platform }, matches: (current) => upToDate(current, ref),
+  });
 }
 
 /** Deletes the account's schedule; a missing one is fine. */
