@@ -5,7 +5,7 @@
 // disconnect. Tokens never pass through here: activities load and store them by account id; this code sees expiry
 // times and reasons only.
 import {
-  ActivityFailure, ApplicationFailure, allHandlersFinished, condition, continueAsNew, log, proxyActivities,
+  ActivityFailure, ApplicationFailure, allHandlersFinished, condition, continueAsNew, log, patched, proxyActivities,
   proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { RefreshOutcome, TokenStatus } from '../activities/account.activities.js';
@@ -227,11 +227,14 @@ export async function accountLifecycle(input: AccountLifecycleInput, resume?: Ac
   adopt(await db.getTokenStatus(accountId));
   loaded = true;
 
+  // The server suggests continue-as-new as the run nears its cap on updates (history.maxTotalUpdates, 2,000): a busy
+  // account answering many 'already_fresh' requests moves on to a new run before updates are refused. Runs begun
+  // before this rule only looked at the suggestion after their wait.
+  const wakeOnSuggestion = patched('wake-on-continue-as-new-suggested');
   for (let turn = 1; !isDisconnected(); turn++) {
     const seenPlan = planRevision;
-    // The server suggests continue-as-new as the run nears its cap on updates (history.maxTotalUpdates, 2,000):
-    // a busy account answering many 'already_fresh' requests moves on to a new run before updates are refused.
-    const woken = () => reconnects !== reconnectsHandled || disconnecting || isDisconnected() || workflowInfo().continueAsNewSuggested;
+    const woken = () => reconnects !== reconnectsHandled || disconnecting || isDisconnected()
+      || (wakeOnSuggestion && workflowInfo().continueAsNewSuggested);
     if (phase === 'reauth_required') {
       // Only the user can fix this: wait, without any timer, for the reconnect callback's signal or a disconnect.
       await condition(woken);

@@ -105,7 +105,8 @@ export async function publishPost(input: PublishPostInput): Promise<PostWorkflow
     }
   } catch (err) {
     // An operator cancelled the workflow itself while it waited: the row says so too, so nothing looks scheduled.
-    if (!isCancellation(err)) throw err;
+    // (Runs begun before this rule simply ended cancelled.)
+    if (!isCancellation(err) || !patched('mark-cancelled-on-workflow-cancel')) throw err;
     await CancellationScope.nonCancellable(() => acts.markPostCancelled(input.postId));
     phase = 'cancelled';
   }
@@ -178,6 +179,8 @@ async function runTarget(input: PublishPostInput, t: TargetRef): Promise<unknown
   } catch (err) {
     // WorkflowExecutionAlreadyStartedError (by name: the class is not exported to workflow code).
     if (!(err instanceof TemporalFailure && err.name === 'WorkflowExecutionAlreadyStartedError')) throw err;
+    // Runs begun before this rule settled such a target as failed (see the settling below).
+    if (!patched('wait-for-started-child')) throw err;
     return waitForRecordedOutcome(t.targetId);
   }
 }

@@ -2,7 +2,7 @@
 // and guarantees the irreversible step is sent at most once per proven absence: an ambiguous failure is reconciled
 // with the platform before anything is sent again, and an unknowable outcome parks the target in needs_review.
 import {
-  CancellationScope, ContinueAsNew, condition, continueAsNew, isCancellation, proxyActivities, proxyLocalActivities, setHandler,
+  CancellationScope, ContinueAsNew, condition, continueAsNew, isCancellation, patched, proxyActivities, proxyLocalActivities, setHandler,
   sleep, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities/index.js';
@@ -52,6 +52,8 @@ const MAX_SENDS = 3;
 const PLAN_WITHOUT_ABSENCE: AbsenceProof = {
   kind: 'settle_window', windowMs: 5 * 60_000, recheckEveryMs: 15_000, basis: 'plan recorded without an absence proof: the default settle window',
 };
+/** What runs begun before settle windows did: a first "not found" was proof. */
+const BELIEVE_FIRST_LOOKUP: AbsenceProof = { kind: 'immediate', basis: 'run begun before settle windows' };
 const AWAIT_DEADLINE_MS = 24 * 60 * 60 * 1000;
 
 export interface TargetResult {
@@ -157,7 +159,8 @@ export async function publishTarget(input: PublishTargetInput, resume?: PublishT
    */
   const settle = async (step: CommitStepSpec, f: ClassifiedFailure): Promise<{ type: 'applied'; state: PublishState } | { type: 'absent' } | { type: 'unknown'; evidence: string }> => {
     const sent = `${f.code}: ${f.message}`;
-    const proof = step.absence ?? PLAN_WITHOUT_ABSENCE;
+    // Runs begun before settle windows existed believed the first "not found" (no wait before sending again).
+    const proof = patched('commit-settle-window') ? step.absence ?? PLAN_WITHOUT_ABSENCE : BELIEVE_FIRST_LOOKUP;
     if (proof.kind === 'unprovable') return { type: 'unknown', evidence: `${sent}; ${proof.basis}` };
     const failedAt = Date.now();
     const windowEnd = proof.kind === 'settle_window' ? failedAt + proof.windowMs : failedAt;

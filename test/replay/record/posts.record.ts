@@ -21,7 +21,11 @@ let accountId: string;
 beforeAll(async () => {
   stack = await startPlatformStack({
     sandbox: { testbed: { processingMs: 300 } },
-    providers: (base) => [createTestbedProvider({ baseUrl: `${base}/testbed`, chunkSizeBytes: 1024 * 1024, pollIntervalMs: 300 })],
+    providers: (base) => [createTestbedProvider({
+      baseUrl: `${base}/testbed`, chunkSizeBytes: 1024 * 1024, pollIntervalMs: 300,
+      // Scaled down from the 5-minute default so a send proven absent is sent again within the recording.
+      settleWindow: { windowMs: 2000, recheckEveryMs: 500 },
+    })],
     shareMedia: true,
   });
   user = await createTestUser(stack.api.database.db);
@@ -86,4 +90,14 @@ test('a target whose publish answer was lost, reconciled with the platform', asy
   expect(await handle(post.id).result()).toMatchObject({ outcome: 'published' });
   const [targetId] = await targetIds(post.id);
   await recordHistory(stack.worker.client, 'target-reconciled-after-ambiguous-commit', publishTargetWorkflowId(post.id, targetId!));
+});
+
+test('a target whose send was refused before anything was applied, proven absent and sent again', async () => {
+  const marker = `refused-${randomUUID()}`;
+  await stack.sandbox.control.addFault({ match: { method: 'POST', path: '/testbed/v1/posts', bodyIncludes: marker }, action: { type: 'status', status: 503 }, times: 1 });
+  const post = await createPost({ content: `refused once ${marker}` });
+  await call('POST', `/api/social/posts/${post.id}/publish`);
+  expect(await handle(post.id).result()).toMatchObject({ outcome: 'published' });
+  const [targetId] = await targetIds(post.id);
+  await recordHistory(stack.worker.client, 'target-resent-after-proven-absence', publishTargetWorkflowId(post.id, targetId!));
 });
