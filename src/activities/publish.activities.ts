@@ -1,6 +1,6 @@
 // Target-level activities: the generic bridge between the publishTarget workflow and a platform provider.
 // Tokens are loaded and decrypted here, by account id, so they never enter workflow inputs or history.
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import { ApplicationFailure, Context, activityInfo } from '@temporalio/activity';
 import { media as mediaTable, posts, postTargets, socialAccounts, type TargetAttempt, type TargetStatus } from '../db/schema.js';
 import { openAccountTokens } from '../crypto/secret-fields.js';
@@ -15,6 +15,7 @@ import type { ClassifiedFailure } from '../workflows/step-failures.js';
 import type { ActivityDeps } from './deps.js';
 import { createQuotaStore } from './quota-store.js';
 import { createTargetSecrets } from './target-secrets.js';
+import { finalTargetStatuses } from './target-progress.js';
 
 export interface StepInput {
   targetId: string;
@@ -130,7 +131,7 @@ export function createPublishActivities({ database: { db }, platforms, crypto, m
 
   async function setRunningStatus(targetId: string, status: TargetStatus) {
     await db.update(postTargets).set({ status, updatedAt: new Date() })
-      .where(sql`${postTargets.id} = ${targetId} and ${postTargets.status} not in ('published','failed','needs_review','cancelled')`);
+      .where(and(eq(postTargets.id, targetId), notInArray(postTargets.status, [...finalTargetStatuses])));
   }
 
   return {

@@ -184,4 +184,3 @@ export function accountCommandOptions(config: {
     insightsIntervalMinutes: config.INSIGHTS_SYNC_INTERVAL_MINUTES,
   };
 }
-

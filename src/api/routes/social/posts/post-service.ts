@@ -256,7 +256,7 @@ export class PostService {
         return;
       }
       this.deps.log.error({ err, postId }, 'could not hand the post to its workflow; post reverted to draft');
-      if (err instanceof PostWorkflowConflict) await this.command(() => Promise.reject(err));
+      if (err instanceof PostWorkflowConflict) throw apiErrorOf(err);
       throw unavailable('the scheduler is unavailable; the post was saved as a draft, schedule it again later', [
         { field: 'id', rule: 'saved_as_draft', message: `post ${postId} is a draft` },
       ]);
@@ -268,13 +268,18 @@ export class PostService {
     try {
       return await send();
     } catch (err) {
-      if (err instanceof PostWorkflowConflict) {
-        throw conflict(err.message, [{ field: 'status', rule: 'not_editable', message: 'publishing has begun or the post is closed' }]);
-      }
-      if (err instanceof PostWorkflowMissing) throw new MissingWorkflow(err.message);
-      throw err;
+      throw apiErrorOf(err);
     }
   }
+}
+
+/** The API's answer to a workflow's refusal (409) or absence; other errors go on as they are. */
+function apiErrorOf(err: unknown): unknown {
+  if (err instanceof PostWorkflowConflict) {
+    return conflict(err.message, [{ field: 'status', rule: 'not_editable', message: 'publishing has begun or the post is closed' }]);
+  }
+  if (err instanceof PostWorkflowMissing) return new MissingWorkflow(err.message);
+  return err;
 }
 
 /** A stored post as a draft to validate. */
