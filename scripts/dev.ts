@@ -22,6 +22,7 @@ import { sealAccountTokens } from '../src/crypto/secret-fields.js';
 import { createProviderRegistry } from '../src/platforms/registry.js';
 import { LocalMediaStore } from '../src/storage/local-media-store.js';
 import { createHeraldWorker } from '../src/worker/create-worker.js';
+import { stagingSettingsFromConfig } from '../src/activities/deps.js';
 import { loadWorkflowBundle } from '../src/worker/workflow-bundle.js';
 import { retentionScheduleSettings } from '../src/temporal/retention-schedule.js';
 import { runStartupSweeps } from '../src/worker/startup-sweeps.js';
@@ -99,10 +100,11 @@ async function main() {
     workflowBundle: await loadWorkflowBundle(config.WORKFLOW_BUNDLE_PATH),
     deps: {
       database, platforms, crypto, mediaStore, logger: createLogger(config.LOG_LEVEL, 'worker'), temporalClient,
-      ...(mediaUrls ? { mediaUrls } : {}),
+      ...(mediaUrls ? { mediaUrls } : {}), staging: stagingSettingsFromConfig(config),
     },
     maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
     maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+    maxConcurrentTransfers: config.WORKER_MAX_CONCURRENT_TRANSFERS,
     ...(config.WORKER_MAX_CACHED_WORKFLOWS ? { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS } : {}),
   });
   const workerRun = worker.run();

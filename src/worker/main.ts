@@ -12,6 +12,7 @@ import { createProviderRegistry } from '../platforms/registry.js';
 import { LocalMediaStore } from '../storage/local-media-store.js';
 import { signedMediaUrlsFromConfig } from '../storage/signed-media-urls.js';
 import { createHeraldWorker } from './create-worker.js';
+import { stagingSettingsFromConfig } from '../activities/deps.js';
 import { loadWorkflowBundle } from './workflow-bundle.js';
 import { retentionScheduleSettings } from '../temporal/retention-schedule.js';
 import { runStartupSweeps } from './startup-sweeps.js';
@@ -42,11 +43,13 @@ const worker = await createHeraldWorker({
     crypto: new TokenCrypto(KeyRing.fromConfig(config)),
     mediaStore: new LocalMediaStore(resolve(config.MEDIA_DIR)),
     ...(mediaUrls ? { mediaUrls } : {}),
+    staging: stagingSettingsFromConfig(config),
     logger,
     temporalClient,
   },
   maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
   maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+  maxConcurrentTransfers: config.WORKER_MAX_CONCURRENT_TRANSFERS,
   ...(config.WORKER_MAX_CACHED_WORKFLOWS ? { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS } : {}),
 });
 logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker started');
