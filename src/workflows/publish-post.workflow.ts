@@ -35,11 +35,14 @@ const acts = proxyLocalActivities<ReturnType<typeof createActivities>>({
 
 type Activities = ReturnType<typeof createActivities>;
 
-/** Steps walked here: local activities run in this worker right after the workflow task. */
-const walkQuick = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: handledHere },
-});
+const quickRetry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: handledHere } as const;
+/**
+ * Platform processing polls and reconcile lookups walked here: local activities, run in this worker right after the
+ * workflow task. (While a local activity runs, the workflow answers no update: they are short reads.)
+ */
+const walkLookups = proxyLocalActivities<Activities>({ startToCloseTimeout: '1 minute', retry: quickRetry });
+/** Prepare steps: regular activities, so a cancel reaches them (and the post's updates) at once. */
+const walkPrepare = proxyActivities<Activities>({ startToCloseTimeout: '2 minutes', heartbeatTimeout: '30 seconds', retry: quickRetry });
 /**
  * The irreversible call, once. As a local activity it runs again if the worker dies during it; the commit guard in
  * runPublishStep (an `intent` on record) turns that into an ambiguous failure, reconciled before anything is resent.
@@ -126,7 +129,7 @@ export async function publishPost(input: PublishPostInput): Promise<PostWorkflow
 
   /** The activities a target's walk uses here (local ones, but for uploads and account refreshes). */
   const walkActivities = (): PlanActivities => ({
-    db: acts, quick: walkQuick, commitOnce: walkCommit, accounts: walkAccounts,
+    db: acts, prepare: walkPrepare, lookups: walkLookups, commitOnce: walkCommit, accounts: walkAccounts,
     transfer: proxyActivities<Activities>({ ...walkTransferOptions, taskQueue: transferTaskQueue(workflowInfo().taskQueue) }),
   });
   const targetInput = (t: { targetId: string; platform: string; accountId: string }): PublishTargetInput =>
@@ -293,7 +296,10 @@ export async function publishPost(input: PublishPostInput): Promise<PostWorkflow
       return runner.endAfter(err);
     }
     if (run.type === 'ended') return run.result;
-    return runTarget(input, t, { plan: t.plan, stepIndex: run.stepIndex, state: run.state, ...(run.awaitStartedAt !== undefined ? { awaitStartedAt: run.awaitStartedAt } : {}) });
+    const resume = { plan: t.plan, stepIndex: run.stepIndex, state: run.state, ...(run.awaitStartedAt !== undefined ? { awaitStartedAt: run.awaitStartedAt } : {}) };
+    // Past its commit the platform may hold the post: the child is started and awaited whatever a cancel says.
+    const committed = t.plan.slice(0, run.stepIndex).some((step) => step.kind === 'commit');
+    return committed ? CancellationScope.nonCancellable(() => runTarget(input, t, resume)) : runTarget(input, t, resume);
   };
 
   childrenScope = new CancellationScope();

@@ -70,7 +70,7 @@ export async function publishTarget(input: PublishTargetInput, resume?: PublishT
     ]);
   };
 
-  const runner = createTargetPlanRunner(input, { db, quick, transfer, accounts, commitOnce }, {
+  const runner = createTargetPlanRunner(input, { db, prepare: quick, lookups: quick, transfer, accounts, commitOnce }, {
     onStatus: setStatus,
     woken: () => woken,
     clearWoken: () => { woken = false; },

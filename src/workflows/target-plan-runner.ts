@@ -45,8 +45,10 @@ export type PlanRun = { type: 'ended'; result: TargetResult } | ({ type: 'paused
 export interface PlanActivities {
   /** Short Postgres writes (final status). */
   db: Proxy<'completeTarget'>;
-  /** Prepare and await steps, reconcile lookups. */
-  quick: Proxy<'runPublishStep' | 'reconcilePublishStep'>;
+  /** Prepare steps. */
+  prepare: Proxy<'runPublishStep'>;
+  /** Await steps' polls and reconcile lookups. */
+  lookups: Proxy<'runPublishStep' | 'reconcilePublishStep'>;
   transfer: Proxy<'runPublishStep'>;
   accounts: Proxy<'requestAccountRefresh'>;
   /** The irreversible call: never retried by Temporal. */
@@ -168,7 +170,7 @@ export function createTargetPlanRunner(input: PublishTargetInput, acts: PlanActi
       const at = `+${((Date.now() - failedAt) / 1000).toFixed(1)} s`;
       let rec: ReconcileOutcome | undefined;
       try {
-        rec = await withRateLimits(() => acts.quick.reconcilePublishStep({ targetId, step, state, failure: f }));
+        rec = await withRateLimits(() => acts.lookups.reconcilePublishStep({ targetId, step, state, failure: f }));
       } catch (reconcileErr) {
         if (reconcileErr instanceof TargetEnded) throw reconcileErr;
         const r = classifyFailure(reconcileErr);
@@ -239,7 +241,7 @@ export function createTargetPlanRunner(input: PublishTargetInput, acts: PlanActi
       let outcome: StepOutcome | undefined;
 
       if (step.kind === 'prepare') {
-        outcome = await withRateLimits(() => acts.quick.runPublishStep(args));
+        outcome = await withRateLimits(() => acts.prepare.runPublishStep(args));
       } else if (step.kind === 'transfer') {
         outcome = await withRateLimits(() => acts.transfer.runPublishStep(args));
       } else if (step.kind === 'commit') {
@@ -249,7 +251,7 @@ export function createTargetPlanRunner(input: PublishTargetInput, acts: PlanActi
         const startedAt = (i === initial?.stepIndex ? initial?.awaitStartedAt : undefined) ?? Date.now();
         for (;;) {
           hooks.clearWoken?.();
-          outcome = await withRateLimits(() => acts.quick.runPublishStep({ targetId, step, state }));
+          outcome = await withRateLimits(() => acts.lookups.runPublishStep({ targetId, step, state }));
           if (outcome.type !== 'pending') break;
           state = outcome.state;
           if (Date.now() - startedAt > AWAIT_DEADLINE_MS) {
@@ -276,7 +278,10 @@ export function createTargetPlanRunner(input: PublishTargetInput, acts: PlanActi
      */
     async run(plan: PublishStepSpec[], from: number, opts: WalkOptions = {}): Promise<PlanRun> {
       try {
-        return await runFrom(plan, from, plan.slice(0, from).some((s) => s.kind === 'commit'), opts);
+        // Past the commit the rest of the walk is shielded from cancellation, as it is when the walk reaches it.
+        return plan.slice(0, from).some((s) => s.kind === 'commit')
+          ? await CancellationScope.nonCancellable(() => runFrom(plan, from, true, opts))
+          : await runFrom(plan, from, false, opts);
       } catch (err) {
         if (err instanceof TargetEnded) return { type: 'ended', result: err.result };
         throw err;
