@@ -6,11 +6,14 @@
 //
 //   npm run bench:publish -- [--posts 1000] [--lead-seconds auto] [--concurrency 200]
 // Uses embedded Postgres and a fresh in-memory Temporal dev server unless DATABASE_URL / TEMPORAL_ADDRESS are set.
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { createHeraldWorker } from '../src/worker/create-worker.js';
+import { createDatabase } from '../src/db/client.js';
+import { WORKER_POOL_CEILING } from '../src/worker/database-pool.js';
 import { workflowsEntry } from '../src/worker/workflow-bundle.js';
 import { PostCommands } from '../src/temporal/post-commands.js';
 import { publishPostWorkflowId } from '../src/workflows/messages.js';
@@ -67,8 +70,10 @@ async function main() {
   await ceilingRun;
 
   // ---- publish burst ----
-  const provider = new ScriptedProvider('bench');
-  const deps = testDeps(databaseUrl, [provider], address);
+  // Its check step is stageable: it runs ahead of the due time, so only the commit and a status read remain then.
+  const provider = new ScriptedProvider('bench', { staging: { validForMs: 24 * 3_600_000 } });
+  // The worker's pool sized to its slots, as src/worker/database-pool.ts does for the real worker.
+  const deps = { ...testDeps(databaseUrl, [provider], address), database: createDatabase(databaseUrl, { max: WORKER_POOL_CEILING }) };
   cleanups.push(() => deps.database.close());
   const taskQueue = `bench-publish-${randomUUID()}`;
   const user = await createUser(deps.database.db);
@@ -79,7 +84,8 @@ async function main() {
   // Due far enough ahead that every workflow is started and waiting before the instant arrives.
   const leadMs = args['lead-seconds'] ? Number(args['lead-seconds']) * 1000 : 15_000 + N * 15;
   const dueAt = new Date(Date.now() + leadMs);
-  const commands = new PostCommands(client, taskQueue);
+  // Scheduling a thousand posts at once queues their first workflow tasks: wait for each answer as long as it takes.
+  const commands = new PostCommands(client, taskQueue, { answerTimeoutMs: 600_000 });
   const postIds: string[] = [];
   for (let i = 0; i < N; i++) {
     const { post } = await createScheduledPost(deps.database.db, { userId: user.id, accounts, scheduledAt: dueAt, content: `bench post ${i}` });
@@ -113,7 +119,7 @@ publish burst: ${N} posts x 2 targets due at the same instant (${new Date(dueAt)
 ceiling (same server, same run): ${N * 2} empty workflows with one no-op activity
   rate                   ${ceilingRate.toFixed(1)} workflows/s  (${ceilingSeconds.toFixed(1)} s)
   publish rate / ceiling ${((publishRate / ceilingRate) * 100).toFixed(0)} %
-goal: p99 lag <= 2 s at >= 50 % of the ceiling's rate
+goal: publish rate >= 100 % of the ceiling, 0 duplicates, none before its time   (cores: ${os.cpus().length})
 `);
 }
 

@@ -13,6 +13,7 @@ import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { runMigrations } from '../src/db/migrate.js';
+import { workerDatabasePoolSize } from '../src/worker/database-pool.js';
 import { createDatabase } from '../src/db/client.js';
 import { apiKeys, socialAccounts } from '../src/db/schema.js';
 import { ensureTemporalCli, startDevStackTemporal } from '../src/temporal/dev-server.js';
@@ -73,7 +74,7 @@ async function main() {
     databaseUrl = pg.url;
   }
   await runMigrations(databaseUrl);
-  const database = createDatabase(databaseUrl, { max: config.DATABASE_POOL_MAX });
+  const database = createDatabase(databaseUrl, { max: workerDatabasePoolSize(config) });
   stops.push({ name: 'database pool', stop: () => database.close() });
 
   if (!startedExternally.temporal) log.info('starting Temporal dev server');

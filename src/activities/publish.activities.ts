@@ -115,6 +115,8 @@ export function createPublishActivities(deps: ActivityDeps) {
   }
 
   async function persistIds(targetId: string, state: PublishState, attempt?: TargetAttempt) {
+    // Nothing to record (most prepare and await steps): no round trip.
+    if (!attempt && !state.publishId && !state.containerId && !state.platformPostId && !state.permalink) return;
     await db.update(postTargets).set({
       ...(attempt ? { attempts: sql`${postTargets.attempts} || ${JSON.stringify([attempt])}::jsonb` } : {}),
       ...(state.publishId ? { publishId: state.publishId } : {}),

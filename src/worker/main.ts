@@ -4,6 +4,7 @@ import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporali
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
+import { workerDatabasePoolSize } from './database-pool.js';
 import { createDatabase } from '../db/client.js';
 import { runMigrations } from '../db/migrate.js';
 import { KeyRing } from '../crypto/key-ring.js';
@@ -26,7 +27,7 @@ if (!config.DATABASE_URL) {
 Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } } });
 
 await runMigrations(config.DATABASE_URL);
-const database = createDatabase(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX });
+const database = createDatabase(config.DATABASE_URL, { max: workerDatabasePoolSize(config) });
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
 const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
 const temporalClient = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
