@@ -296,7 +296,11 @@ export async function publishPost(input: PublishPostInput): Promise<PostWorkflow
       return runner.endAfter(err);
     }
     if (run.type === 'ended') return run.result;
-    const resume = { plan: t.plan, stepIndex: run.stepIndex, state: run.state, ...(run.awaitStartedAt !== undefined ? { awaitStartedAt: run.awaitStartedAt } : {}) };
+    const resume: PublishTargetResume = {
+      plan: t.plan, stepIndex: run.stepIndex, state: run.state,
+      ...(run.awaitStartedAt !== undefined ? { awaitStartedAt: run.awaitStartedAt } : {}),
+      ...(run.pollAfterMs !== undefined ? { pollAfterMs: run.pollAfterMs } : {}),
+    };
     // Past its commit the platform may hold the post: the child is started and awaited whatever a cancel says.
     const committed = t.plan.slice(0, run.stepIndex).some((step) => step.kind === 'commit');
     return committed ? CancellationScope.nonCancellable(() => runTarget(input, t, resume)) : runTarget(input, t, resume);

@@ -53,6 +53,8 @@ export interface PublishTargetResume {
   stepIndex: number;
   state: PublishState;
   awaitStartedAt?: number;
+  /** Set by publishPost handing over an await step whose last poll answered pending: wait this long first. */
+  pollAfterMs?: number;
 }
 
 export async function publishTarget(input: PublishTargetInput, resume?: PublishTargetResume): Promise<TargetResult> {

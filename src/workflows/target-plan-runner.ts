@@ -38,6 +38,8 @@ export interface PlanPause {
   state: PublishState;
   /** When the await step at `stepIndex` began polling (its 24 h deadline counts from then). */
   awaitStartedAt?: number;
+  /** The platform asked to be polled again after this long (the poll before the pause answered pending). */
+  pollAfterMs?: number;
 }
 
 export type PlanRun = { type: 'ended'; result: TargetResult } | ({ type: 'paused' } & PlanPause);
@@ -74,7 +76,7 @@ export interface RunnerHooks {
    */
   provisional?: boolean;
   /** After each pending poll: the caller may continue-as-new (it throws ContinueAsNew then). */
-  afterPendingPoll?(pause: Required<PlanPause>): Promise<void>;
+  afterPendingPoll?(pause: Required<Omit<PlanPause, 'pollAfterMs'>>): Promise<void>;
 }
 
 class TargetEnded extends Error {
@@ -249,6 +251,12 @@ export function createTargetPlanRunner(input: PublishTargetInput, acts: PlanActi
         if (!outcome) return { type: 'ended', result: await end('needs_review', state, { kind: 'ambiguous', code: 'outcome_unknown', message: lastEvidence }) };
       } else {
         const startedAt = (i === initial?.stepIndex ? initial?.awaitStartedAt : undefined) ?? Date.now();
+        // Handed over right after a poll that answered pending: wait as the platform asked (or for its webhook)
+        // before asking again.
+        if (i === initial?.stepIndex && initial.pollAfterMs !== undefined) {
+          hooks.clearWoken?.();
+          await condition(hooks.woken ?? (() => false), initial.pollAfterMs);
+        }
         for (;;) {
           hooks.clearWoken?.();
           outcome = await withRateLimits(() => acts.lookups.runPublishStep({ targetId, step, state }));
@@ -257,7 +265,7 @@ export function createTargetPlanRunner(input: PublishTargetInput, acts: PlanActi
           if (Date.now() - startedAt > AWAIT_DEADLINE_MS) {
             return { type: 'ended', result: await end('failed', state, { kind: 'permanent', code: 'processing_timeout', message: `platform still processing after 24 h (${outcome.platformStatus ?? 'pending'})` }) };
           }
-          if (opts.pauseWhenPending) return { type: 'paused', stepIndex: i, state, awaitStartedAt: startedAt };
+          if (opts.pauseWhenPending) return { type: 'paused', stepIndex: i, state, awaitStartedAt: startedAt, pollAfterMs: outcome.pollAfterMs };
           // Poll on a durable timer; a webhook signal for this target cuts the wait short.
           const woken = hooks.woken ?? (() => false);
           await condition(woken, outcome.pollAfterMs);
