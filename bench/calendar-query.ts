@@ -11,6 +11,7 @@
 //
 //   npm run bench:calendar -- [--posts 100000] [--months 24] [--rate 200] [--seconds 20] [--log-level info]
 //                             [--cpu-prof DIR]   (writes the API process's V8 CPU profile there when it stops)
+//                             [--skip-ceilings]  (e.g. so that a profile holds the load alone)
 // Uses embedded Postgres and a fresh in-memory Temporal dev server unless DATABASE_URL / TEMPORAL_ADDRESS are set.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -20,9 +21,9 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
-import { createUserWithApiKey } from '../src/api/auth/api-keys.js';
 import { listPosts } from '../src/api/routes/social/posts/post-repository.js';
 import * as schema from '../src/db/schema.js';
+import { BenchCalendar, seedCalendar } from './calendar-seed.js';
 import { startEntryPoint } from './child-process.js';
 import { percentile } from './stats.js';
 import { freePort, startBenchServices } from './services.js';
@@ -36,6 +37,7 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '64' },
     'log-level': { type: 'string', default: 'info' },
     'cpu-prof': { type: 'string' },
+    'skip-ceilings': { type: 'boolean', default: false },
   },
 });
 const POSTS = Number(args.posts);
@@ -44,10 +46,7 @@ const RATE = Number(args.rate);
 const SECONDS = Number(args.seconds);
 const CONNECTIONS = Number(args.connections);
 const PAGE = 100;
-const WEEK_MS = 7 * 24 * 3600_000;
-/** The calendar starts here; posts are spread evenly over MONTHS months from it. */
-const CALENDAR_START = Date.parse('2031-01-06T00:00:00Z');
-const CALENDAR_MS = MONTHS * 30.44 * 24 * 3600_000;
+const calendar = new BenchCalendar(MONTHS);
 
 const cleanups: (() => Promise<unknown>)[] = [];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -72,62 +71,6 @@ async function cpuMsOf(pid: number | undefined): Promise<number | undefined> {
   }
 }
 
-/** A random week of the calendar, as the query string of its first page. */
-function randomWeek(): { from: Date; to: Date; query: string } {
-  const from = new Date(CALENDAR_START + Math.floor(Math.random() * (CALENDAR_MS - WEEK_MS)));
-  const to = new Date(from.getTime() + WEEK_MS - 1);
-  return { from, to, query: `from=${from.toISOString()}&to=${to.toISOString()}&limit=${PAGE}` };
-}
-
-/**
- * One user, two accounts, POSTS posts spread evenly over the calendar with two targets each, in set-based statements.
- * A mix of what a calendar holds: mostly scheduled, some published (with permalinks and attempts), failed and
- * cancelled ones, drafts without a time, about a third with media.
- */
-async function seed(sql: postgres.Sql, db: ReturnType<typeof drizzle<typeof schema>>): Promise<{ userId: string; apiKey: string; seconds: number }> {
-  const started = performance.now();
-  const { user, apiKey } = await createUserWithApiKey(db, { email: `calendar-${randomUUID()}@bench.test`, timezone: 'Europe/Paris' });
-  const accounts = await sql<{ id: string }[]>`
-    insert into social_accounts (user_id, platform, platform_account_id, display_name)
-    values (${user.id}, 'testbed', ${`acct-a-${user.id}`}, 'Bench A'), (${user.id}, 'testbed', ${`acct-b-${user.id}`}, 'Bench B')
-    returning id`;
-  const stepMs = CALENDAR_MS / POSTS;
-  await sql`
-    insert into posts (user_id, content, hashtags, media, scheduled_at, timezone, status, published_at, cancelled_at)
-    select ${user.id}::uuid,
-           'Post ' || i || ': ' || repeat(md5(i::text) || ' ', 4),
-           array['launch', 'spring' || (i % 7)],
-           case when i % 3 = 0 then jsonb_build_array(jsonb_build_object('url', 'https://cdn.example.com/img/' || i || '.jpg')) else '[]'::jsonb end,
-           case when i % 50 = 0 then null else ${new Date(CALENDAR_START).toISOString()}::timestamptz + (i * ${stepMs}::float8) * interval '1 millisecond' end,
-           'Europe/Paris',
-           (case when i % 50 = 0 then 'draft' when i % 10 < 6 then 'scheduled' when i % 10 < 8 then 'published'
-                 when i % 10 = 8 then 'failed' else 'cancelled' end)::post_status,
-           case when i % 10 in (6, 7) then ${new Date(CALENDAR_START).toISOString()}::timestamptz + (i * ${stepMs}::float8) * interval '1 millisecond' end,
-           case when i % 10 = 9 and i % 50 <> 0 then now() end
-    from generate_series(1, ${POSTS}::int) as i`;
-  await sql`
-    insert into post_targets (post_id, social_account_id, platform, text_override, options, status, platform_post_id, permalink,
-                              error_code, error_message, attempts, published_at)
-    select p.id, a.id, 'testbed',
-           case when a.n = 2 then 'Shorter text for the second account' end,
-           case when a.n = 1 then '{"visibility":"public"}'::jsonb else '{}'::jsonb end,
-           (case p.status when 'published' then 'published' when 'failed' then 'failed' when 'cancelled' then 'cancelled' else 'pending' end)::target_status,
-           case when p.status = 'published' then md5(p.id::text || a.id::text) end,
-           case when p.status = 'published' then 'https://testbed.example.com/p/' || md5(p.id::text || a.id::text) end,
-           case when p.status = 'failed' then 'rate_limited' end,
-           case when p.status = 'failed' then 'The platform refused: too many posts today' end,
-           case when p.status in ('published', 'failed') then jsonb_build_array(
-             jsonb_build_object('at', p.scheduled_at, 'step', 'commit', 'outcome', 'intent'),
-             jsonb_build_object('at', p.scheduled_at, 'step', 'commit', 'outcome', case when p.status = 'published' then 'ok' else 'error' end))
-             else '[]'::jsonb end,
-           p.published_at
-    from posts p cross join (select id, row_number() over (order by id) as n from social_accounts where id in ${sql(accounts.map((a) => a.id))}) a
-    where p.user_id = ${user.id}`;
-  await sql`analyze posts`;
-  await sql`analyze post_targets`;
-  return { userId: user.id, apiKey: apiKey.key, seconds: (performance.now() - started) / 1000 };
-}
-
 interface SqlFigures { executionMs: number[]; planningMs: number[]; indexes: Set<string> }
 
 /**
@@ -139,7 +82,7 @@ async function measureSql(sql: postgres.Sql, userId: string, windows: number): P
   const capturing = drizzle(sql, { schema, logger: { logQuery: (query, params) => statements.push({ query, params }) } });
   const figures: SqlFigures = { executionMs: [], planningMs: [], indexes: new Set() };
   for (let i = 0; i < windows; i++) {
-    const { from, to } = randomWeek();
+    const { from, to } = calendar.randomWeek(PAGE);
     statements.length = 0;
     await listPosts(capturing, userId, { from, to }, undefined, PAGE);
     let execution = 0;
@@ -199,7 +142,7 @@ async function main() {
   const db = drizzle(sql, { schema });
 
   console.log(`seeding ${POSTS} posts (two targets each) over ${MONTHS} months…`);
-  const { userId, apiKey, seconds: seedSeconds } = await seed(sql, db);
+  const { userId, apiKey, seconds: seedSeconds } = await seedCalendar(sql, db, calendar, POSTS);
 
   const apiPort = await freePort();
   const runTag = randomUUID().slice(0, 8);
@@ -210,16 +153,18 @@ async function main() {
     API_RATE_LIMIT_PER_MINUTE: '100000000',
     TOKEN_KEYS: `bench:${randomBytes(32).toString('base64')}`, MEDIA_DIR: join(tmpdir(), `herald-bench-media-${runTag}`),
   };
-  if (args['cpu-prof']) env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${resolve(args['cpu-prof'])}`.trim();
   // The API logs each request at info: keep those lines off this terminal (pino levels 40 and up still show).
-  const api = startEntryPoint('api', 'src/api/server.ts', env, { showStdoutLine: (line) => !/"level":(10|20|30),/.test(line) });
+  const api = startEntryPoint('api', 'src/api/server.ts', env, {
+    showStdoutLine: (line) => !/"level":(10|20|30),/.test(line),
+    nodeFlags: args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(args['cpu-prof'])}`] : [],
+  });
   cleanups.push(() => api.stop());
   const base = `http://127.0.0.1:${apiPort}`;
   await waitUntil('the API', async () => (await fetch(`${base}/ready`)).ok, 60_000);
 
   const headers = { authorization: `Bearer ${apiKey}` };
   const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
-  const weekUrl = () => new URL(`${base}/api/social/posts?${randomWeek().query}`);
+  const weekUrl = () => new URL(`${base}/api/social/posts?${calendar.randomWeek(PAGE).query}`);
 
   // ---- warm-up: JIT, pools, caches (not counted) ----
   await closedLoop(weekUrl, agent, headers, 8, 3);
@@ -258,8 +203,9 @@ async function main() {
   const apiCpuMsPerRequest = cpuBefore !== undefined && cpuAfter !== undefined ? (cpuAfter - cpuBefore) / total : undefined;
 
   // ---- ceilings of the same API, closed loop ----
-  const routeCeiling = await closedLoop(weekUrl, agent, headers, 16, 5);
-  const meCeiling = await closedLoop(() => new URL(`${base}/api/me`), agent, headers, 16, 5);
+  const skip = { perSecond: NaN, failed: 0 };
+  const routeCeiling = args['skip-ceilings'] ? skip : await closedLoop(weekUrl, agent, headers, 16, 5);
+  const meCeiling = args['skip-ceilings'] ? skip : await closedLoop(() => new URL(`${base}/api/me`), agent, headers, 16, 5);
   agent.destroy();
 
   latencies.sort((a, b) => a - b);

@@ -13,10 +13,12 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 export interface EntryPointOptions {
   /** Which lines of the child's stdout to show (all by default), e.g. to keep per-request log lines off the terminal. */
   showStdoutLine?: (line: string) => boolean;
+  /** Extra flags for node (e.g. --cpu-prof, which NODE_OPTIONS refuses). */
+  nodeFlags?: string[];
 }
 
 export function startEntryPoint(name: string, entry: string, env: Record<string, string>, opts: EntryPointOptions = {}): RunningChild {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const child = spawn(process.execPath, [...(opts.nodeFlags ?? []), '--import', 'tsx', entry], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
