@@ -1,9 +1,10 @@
 // Reads and writes of posts and post_targets for the API. Every statement is scoped to the owner, and state
 // changes are conditional on the status the caller saw (`from`), so the API never overwrites a post that a
 // workflow moved on in the meantime: 0 rows changed means "it changed under you" (409).
-import { and, asc, eq, gte, inArray, lte, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, ne, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../../db/client.js';
 import { posts, postTargets, type MediaRef, type Post, type PostStatus, type PostTarget } from '../../../../db/schema.js';
+import { postJson } from './post-json.js';
 
 export interface PostWithTargets {
   post: Post;
@@ -114,7 +115,9 @@ export async function deletePost(db: Db, userId: string, id: string): Promise<bo
 // ---------------------------------------------------------------------------------------------------------------
 // Listing with keyset pagination on (coalesce(scheduled_at, created_at), id), ascending: calendar order, drafts
 // without a time placed at their creation. The cursor carries the sort key at full (microsecond) precision, as
-// Postgres prints it, so no row is skipped or repeated between pages.
+// Postgres prints it, so no row is skipped or repeated between pages. Every condition is on the sort key where it can
+// be, so posts_user_calendar_idx gives the page in order and the scan stops after it: a window on scheduled_at is the
+// same window on the sort key for posts that have a time.
 
 export interface ListFilter {
   from?: Date | undefined;
@@ -131,16 +134,18 @@ export interface PageKey {
 
 const sortKey = sql`coalesce(${posts.scheduledAt}, ${posts.createdAt})`;
 
+/** A page of the user's posts in calendar order, each as its JSON text in the API's shape (see post-json.ts). */
 export async function listPosts(
   db: Db,
   userId: string,
   filter: ListFilter,
   after: PageKey | undefined,
   limit: number,
-): Promise<{ items: PostWithTargets[]; next: PageKey | undefined }> {
+): Promise<{ items: string[]; next: PageKey | undefined }> {
   const where: SQL[] = [eq(posts.userId, userId)];
-  if (filter.from) where.push(gte(posts.scheduledAt, filter.from));
-  if (filter.to) where.push(lte(posts.scheduledAt, filter.to));
+  if (filter.from || filter.to) where.push(isNotNull(posts.scheduledAt));
+  if (filter.from) where.push(sql`${sortKey} >= ${filter.from.toISOString()}::timestamptz`);
+  if (filter.to) where.push(sql`${sortKey} <= ${filter.to.toISOString()}::timestamptz`);
   if (filter.status) where.push(eq(posts.status, filter.status));
   if (filter.platform) {
     where.push(sql`exists (select 1 from ${postTargets} where ${postTargets.postId} = ${posts.id} and ${postTargets.platform} = ${filter.platform})`);
@@ -149,8 +154,9 @@ export async function listPosts(
 
   const rows = await db
     .select({
-      post: posts,
+      id: posts.id,
       sortKey: sql<string>`to_char(${sortKey} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+      json: postJson,
     })
     .from(posts)
     .where(and(...where))
@@ -159,13 +165,6 @@ export async function listPosts(
 
   const page = rows.slice(0, limit);
   const last = page.at(-1);
-  const next = rows.length > limit && last ? { sortKey: last.sortKey, id: last.post.id } : undefined;
-
-  const ids = page.map((r) => r.post.id);
-  const targets = ids.length === 0 ? [] : await db.select().from(postTargets)
-    .where(inArray(postTargets.postId, ids)).orderBy(asc(postTargets.createdAt), asc(postTargets.id));
-  const byPost = new Map<string, PostTarget[]>();
-  for (const t of targets) byPost.set(t.postId, [...(byPost.get(t.postId) ?? []), t]);
-
-  return { items: page.map((r) => ({ post: r.post, targets: byPost.get(r.post.id) ?? [] })), next };
+  const next = rows.length > limit && last ? { sortKey: last.sortKey, id: last.id } : undefined;
+  return { items: page.map((r) => r.json), next };
 }
