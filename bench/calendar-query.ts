@@ -4,7 +4,8 @@
 // Herald's real API (src/api/server.ts) as a child process and, from this process, asks for random week windows at a
 // fixed open-loop rate (each request leaves at its scheduled time whether or not earlier ones were answered; latency
 // is measured from that time). Prints next to each other:
-//   - the load: requests/s answered, latency p50/p99/max, non-200 answers, posts per answer, API CPU per request;
+//   - the load: requests/s answered, latency p50/p99/max, non-200 answers, posts per answer, and the CPU per request
+//     of the API, of Postgres and of the load generator, with what the rest of the machine used meanwhile;
 //   - the SQL alone: EXPLAIN ANALYZE execution time of the page's statements, and the index the page query uses;
 //   - the ceilings of the same API in the same run, closed loop: this route, and GET /api/me (authentication and the
 //     framework around an answer of a few fields), with the machine's core count.
@@ -14,7 +15,7 @@
 //                             [--skip-ceilings]  (e.g. so that a profile holds the load alone)
 // Uses embedded Postgres and a fresh in-memory Temporal dev server unless DATABASE_URL / TEMPORAL_ADDRESS are set.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -59,16 +60,53 @@ async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs:
   }
 }
 
-/** CPU time (user + system, ms) a process has used so far (Linux /proc); undefined elsewhere. */
-async function cpuMsOf(pid: number | undefined): Promise<number | undefined> {
-  if (pid === undefined) return undefined;
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms
-  } catch {
-    return undefined;
+interface ProcessCpu { comm: string; ppid: number; ms: number }
+
+/** CPU time (user + system, ms) used so far by each process (Linux /proc), with its name and parent; empty elsewhere. */
+async function cpuByProcess(): Promise<Map<number, ProcessCpu>> {
+  const out = new Map<number, ProcessCpu>();
+  const pids = await readdir('/proc').then((d) => d.filter((x) => /^\d+$/.test(x)), () => []);
+  await Promise.all(pids.map(async (pid) => {
+    try {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(Number(pid), {
+        comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+        ppid: Number(fields[1]),
+        ms: (Number(fields[11]) + Number(fields[12])) * 10, // clock ticks of 10 ms
+      });
+    } catch {
+      // Gone meanwhile.
+    }
+  }));
+  return out;
+}
+
+/** The pid of the Postgres server listening on `port` (its postmaster, started with `-p port`), if it runs here. */
+async function postmasterPid(port: string): Promise<number | undefined> {
+  for (const [pid, p] of await cpuByProcess()) {
+    if (!p.comm.startsWith('postgres')) continue;
+    const args = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0');
+    const at = args.indexOf('-p');
+    if (at >= 0 && args[at + 1] === port) return pid;
   }
+  return undefined;
+}
+
+/**
+ * CPU ms used between two snapshots by the API, by this benchmark's Postgres (its postmaster and the backends it
+ * forked), by this load generator, and by everything else on the machine (other work shares these cores).
+ */
+function cpuUsed(before: Map<number, ProcessCpu>, after: Map<number, ProcessCpu>, pids: { api?: number; postmaster?: number }) {
+  const used = { api: 0, postgres: 0, generator: 0, other: 0 };
+  for (const [pid, a] of after) {
+    const ms = a.ms - (before.get(pid)?.ms ?? 0);
+    if (pid === pids.api) used.api += ms;
+    else if (pid === process.pid) used.generator += ms;
+    else if (pids.postmaster !== undefined && (pid === pids.postmaster || a.ppid === pids.postmaster)) used.postgres += ms;
+    else used.other += ms;
+  }
+  return used;
 }
 
 interface SqlFigures { executionMs: number[]; planningMs: number[]; indexes: Set<string> }
@@ -179,7 +217,7 @@ async function main() {
   const postsPerAnswer: number[] = [];
   let maxLagMs = 0;
   const inFlight: Promise<void>[] = [];
-  const cpuBefore = await cpuMsOf(api.process.pid);
+  const cpuBefore = await cpuByProcess();
   const t0 = performance.now() + 50;
   for (let i = 0; i < total; i++) {
     const due = t0 + (i * 1000) / RATE;
@@ -199,8 +237,8 @@ async function main() {
   }
   await Promise.all(inFlight);
   const loadSeconds = (performance.now() - t0) / 1000;
-  const cpuAfter = await cpuMsOf(api.process.pid);
-  const apiCpuMsPerRequest = cpuBefore !== undefined && cpuAfter !== undefined ? (cpuAfter - cpuBefore) / total : undefined;
+  const postmaster = await postmasterPid(new URL(databaseUrl).port);
+  const cpu = cpuUsed(cpuBefore, await cpuByProcess(), { api: api.process.pid, postmaster });
 
   // ---- ceilings of the same API, closed loop ----
   const skip = { perSecond: NaN, failed: 0 };
@@ -220,7 +258,7 @@ machine: ${cpus().length} cores (available parallelism ${availableParallelism()}
   latency                p50 ${fmt(percentile(latencies, 50))}   p99 ${fmt(percentile(latencies, 99))}   max ${fmt(latencies.at(-1) ?? NaN)}
   errors                 ${non200} non-200${non200 > 0 ? `  ${JSON.stringify(Object.fromEntries(statuses))}` : ''}
   posts per answer       ${meanPosts.toFixed(1)} (of ${postsPerAnswer.length} answers parsed)
-  API CPU                ${apiCpuMsPerRequest !== undefined ? `${apiCpuMsPerRequest.toFixed(2)} ms per request` : 'n/a'}
+  CPU per request        API ${(cpu.api / total).toFixed(2)} ms, Postgres ${postmaster === undefined ? 'n/a' : `${(cpu.postgres / total).toFixed(2)} ms`}, load generator ${(cpu.generator / total).toFixed(2)} ms; everything else on the machine ${(cpu.other / loadSeconds / 10).toFixed(0)} % of a core meanwhile
   SQL alone              p50 ${fmt(percentile(sqlFigures.executionMs, 50))}   p99 ${fmt(percentile(sqlFigures.executionMs, 99))}   execution of the page's statements (planning p50 ${fmt(percentile(sqlFigures.planningMs, 50))}); indexes: ${[...sqlFigures.indexes].join(', ') || 'none (sequential scan)'}
 ceilings (same API, same run, closed loop, 16 callers)
   this route             ${routeCeiling.perSecond.toFixed(1)} requests/s${routeCeiling.failed ? ` (${routeCeiling.failed} non-200)` : ''}

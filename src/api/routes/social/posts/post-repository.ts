@@ -134,25 +134,23 @@ export interface PageKey {
 
 const sortKey = sql`coalesce(${posts.scheduledAt}, ${posts.createdAt})`;
 
-/** A page of the user's posts in calendar order, each as its JSON text in the API's shape (see post-json.ts). */
-export async function listPosts(
-  db: Db,
-  userId: string,
-  filter: ListFilter,
-  after: PageKey | undefined,
-  limit: number,
-): Promise<{ items: string[]; next: PageKey | undefined }> {
-  const where: SQL[] = [eq(posts.userId, userId)];
-  if (filter.from || filter.to) where.push(isNotNull(posts.scheduledAt));
-  if (filter.from) where.push(sql`${sortKey} >= ${filter.from.toISOString()}::timestamptz`);
-  if (filter.to) where.push(sql`${sortKey} <= ${filter.to.toISOString()}::timestamptz`);
-  if (filter.status) where.push(eq(posts.status, filter.status));
-  if (filter.platform) {
-    where.push(sql`exists (select 1 from ${postTargets} where ${postTargets.postId} = ${posts.id} and ${postTargets.platform} = ${filter.platform})`);
+/**
+ * The page statement for one combination of the filters given, as a prepared statement: Postgres parses and plans the
+ * long statement (post-json.ts) once per connection instead of on every request, and answers in one round trip.
+ */
+function preparePage(db: Db, given: { from: boolean; to: boolean; status: boolean; platform: boolean; after: boolean }) {
+  const where: SQL[] = [eq(posts.userId, sql.placeholder('userId'))];
+  if (given.from || given.to) where.push(isNotNull(posts.scheduledAt));
+  if (given.from) where.push(sql`${sortKey} >= ${sql.placeholder('from')}::timestamptz`);
+  if (given.to) where.push(sql`${sortKey} <= ${sql.placeholder('to')}::timestamptz`);
+  if (given.status) where.push(sql`${posts.status} = ${sql.placeholder('status')}::post_status`);
+  if (given.platform) {
+    where.push(sql`exists (select 1 from ${postTargets} where ${postTargets.postId} = ${posts.id} and ${postTargets.platform} = ${sql.placeholder('platform')})`);
   }
-  if (after) where.push(sql`(${sortKey}, ${posts.id}) > (${after.sortKey}::timestamptz, ${after.id}::uuid)`);
-
-  const rows = await db
+  if (given.after) {
+    where.push(sql`(${sortKey}, ${posts.id}) > (${sql.placeholder('afterKey')}::timestamptz, ${sql.placeholder('afterId')}::uuid)`);
+  }
+  return db
     .select({
       id: posts.id,
       sortKey: sql<string>`to_char(${sortKey} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
@@ -161,7 +159,43 @@ export async function listPosts(
     .from(posts)
     .where(and(...where))
     .orderBy(sortKey, posts.id)
-    .limit(limit + 1);
+    .limit(sql.placeholder('limit'))
+    .prepare('posts_page');
+}
+
+const preparedPages = new WeakMap<Db, Map<string, ReturnType<typeof preparePage>>>();
+
+/** A page of the user's posts in calendar order, each as its JSON text in the API's shape (see post-json.ts). */
+export async function listPosts(
+  db: Db,
+  userId: string,
+  filter: ListFilter,
+  after: PageKey | undefined,
+  limit: number,
+): Promise<{ items: string[]; next: PageKey | undefined }> {
+  const given = {
+    from: filter.from !== undefined,
+    to: filter.to !== undefined,
+    status: filter.status !== undefined,
+    platform: filter.platform !== undefined,
+    after: after !== undefined,
+  };
+  const shape = Object.values(given).map(Number).join('');
+  let statements = preparedPages.get(db);
+  if (!statements) preparedPages.set(db, statements = new Map());
+  let statement = statements.get(shape);
+  if (!statement) statements.set(shape, statement = preparePage(db, given));
+
+  const rows = await statement.execute({
+    userId,
+    from: filter.from?.toISOString(),
+    to: filter.to?.toISOString(),
+    status: filter.status,
+    platform: filter.platform,
+    afterKey: after?.sortKey,
+    afterId: after?.id,
+    limit: limit + 1,
+  });
 
   const page = rows.slice(0, limit);
   const last = page.at(-1);
