@@ -213,6 +213,8 @@ async function main() {
   // ---- steady open-loop load ----
   const total = Math.round(RATE * SECONDS);
   const latencies: number[] = [];
+  /** Latencies by second of the schedule, to tell a steady tail from one bad moment. */
+  const windows: number[][] = [];
   const statuses = new Map<number, number>();
   const postsPerAnswer: number[] = [];
   let maxLagMs = 0;
@@ -230,7 +232,9 @@ async function main() {
     // One answer in 20 is parsed, to check it is a full page (parsing them all would load this process).
     const keepBody = i % 20 === 0;
     inFlight.push(get(weekUrl(), agent, headers, keepBody).then(({ status, body }) => {
-      latencies.push(performance.now() - due);
+      const latency = performance.now() - due;
+      latencies.push(latency);
+      (windows[Math.floor((due - t0) / 1000)] ??= []).push(latency);
       statuses.set(status, (statuses.get(status) ?? 0) + 1);
       if (body && status === 200) postsPerAnswer.push((JSON.parse(body) as { data: unknown[] }).data.length);
     }));
@@ -247,6 +251,9 @@ async function main() {
   agent.destroy();
 
   latencies.sort((a, b) => a - b);
+  const windowP99s = windows.map((w) => percentile(w.sort((a, b) => a - b), 99));
+  const worstSecond = windowP99s.indexOf(Math.max(...windowP99s));
+  const secondsOver = windowP99s.filter((p) => p > 20).length;
   const non200 = [...statuses].filter(([s]) => s !== 200).reduce((n, [, c]) => n + c, 0);
   const meanPosts = postsPerAnswer.reduce((a, b) => a + b, 0) / Math.max(1, postsPerAnswer.length);
   const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
@@ -256,6 +263,7 @@ machine: ${cpus().length} cores (available parallelism ${availableParallelism()}
   load                   ${total} requests at ${RATE}/s for ${SECONDS} s (open loop, ${CONNECTIONS} keep-alive connections)
   answered               ${(total / loadSeconds).toFixed(1)} requests/s   (generator fell behind schedule by at most ${fmt(maxLagMs)})
   latency                p50 ${fmt(percentile(latencies, 50))}   p99 ${fmt(percentile(latencies, 99))}   max ${fmt(latencies.at(-1) ?? NaN)}
+  by second              worst p99 ${fmt(windowP99s[worstSecond] ?? NaN)} (second ${worstSecond + 1}); ${secondsOver} of ${windowP99s.length} seconds with p99 above 20 ms
   errors                 ${non200} non-200${non200 > 0 ? `  ${JSON.stringify(Object.fromEntries(statuses))}` : ''}
   posts per answer       ${meanPosts.toFixed(1)} (of ${postsPerAnswer.length} answers parsed)
   CPU per request        API ${(cpu.api / total).toFixed(2)} ms, Postgres ${postmaster === undefined ? 'n/a' : `${(cpu.postgres / total).toFixed(2)} ms`}, load generator ${(cpu.generator / total).toFixed(2)} ms; everything else on the machine ${(cpu.other / loadSeconds / 10).toFixed(0)} % of a core meanwhile
