@@ -16,41 +16,48 @@ const c = (column: AnyPgColumn) => sql`${sql.identifier(getTableName(column.tabl
 /** As `Date.prototype.toISOString()` prints it: UTC, milliseconds (truncated, like a JS Date), `Z`; null stays null. */
 const isoTime = (column: AnyPgColumn) => sql`to_char(${c(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-/** One target as presentTarget() gives it. */
-const targetJson = sql`json_build_object(
-  'id', ${c(postTargets.id)},
-  'accountId', ${c(postTargets.socialAccountId)},
-  'platform', ${c(postTargets.platform)},
-  'status', ${c(postTargets.status)},
-  'text', ${c(postTargets.textOverride)},
-  'options', ${c(postTargets.options)},
-  'publishId', ${c(postTargets.publishId)},
-  'containerId', ${c(postTargets.containerId)},
-  'platformPostId', ${c(postTargets.platformPostId)},
-  'permalink', ${c(postTargets.permalink)},
-  'error', case when ${c(postTargets.errorCode)} is not null or ${c(postTargets.errorMessage)} is not null
-    then json_build_object('code', coalesce(${c(postTargets.errorCode)}, 'unknown'), 'message', coalesce(${c(postTargets.errorMessage)}, '')) end,
-  'attempts', ${c(postTargets.attempts)},
-  'publishedAt', ${isoTime(postTargets.publishedAt)})`;
+// Objects are row_to_json of a row whose columns are named as the API's fields: compact JSON, and about a third cheaper
+// for Postgres than json_build_object. Arrays of them are array_to_json(array_agg(...)), compact as well.
 
-const postJsonSql = sql`json_build_object(
-  'id', ${c(posts.id)},
-  'status', ${c(posts.status)},
-  'content', ${c(posts.content)},
-  'hashtags', ${c(posts.hashtags)},
-  'media', ${c(posts.media)},
-  'scheduledAt', ${isoTime(posts.scheduledAt)},
-  'timezone', ${c(posts.timezone)},
-  'createdAt', ${isoTime(posts.createdAt)},
-  'updatedAt', ${isoTime(posts.updatedAt)},
-  'publishedAt', ${isoTime(posts.publishedAt)},
-  'cancelledAt', ${isoTime(posts.cancelledAt)},
-  'attentionReason', case when ${c(posts.status)} = 'needs_attention' then ${c(posts.attentionReason)} end,
-  'targets', (
-    select coalesce(json_agg(${targetJson} order by ${c(postTargets.createdAt)}, ${c(postTargets.id)}), '[]'::json)
-    from ${postTargets} where ${c(postTargets.postId)} = ${c(posts.id)}
-  )
-)::text`;
+/** One target as presentTarget() gives it, for the `post_targets` row at hand. */
+const targetRow = sql`select
+  ${c(postTargets.id)} as "id",
+  ${c(postTargets.socialAccountId)} as "accountId",
+  ${c(postTargets.platform)} as "platform",
+  ${c(postTargets.status)} as "status",
+  ${c(postTargets.textOverride)} as "text",
+  ${c(postTargets.options)} as "options",
+  ${c(postTargets.publishId)} as "publishId",
+  ${c(postTargets.containerId)} as "containerId",
+  ${c(postTargets.platformPostId)} as "platformPostId",
+  ${c(postTargets.permalink)} as "permalink",
+  case when ${c(postTargets.errorCode)} is not null or ${c(postTargets.errorMessage)} is not null then (
+    select row_to_json(target_error) from (
+      select coalesce(${c(postTargets.errorCode)}, 'unknown') as "code", coalesce(${c(postTargets.errorMessage)}, '') as "message"
+    ) target_error
+  ) end as "error",
+  ${c(postTargets.attempts)} as "attempts",
+  ${isoTime(postTargets.publishedAt)} as "publishedAt"`;
+
+const postJsonSql = sql`(select row_to_json(post_view)::text from (select
+  ${c(posts.id)} as "id",
+  ${c(posts.status)} as "status",
+  ${c(posts.content)} as "content",
+  ${c(posts.hashtags)} as "hashtags",
+  ${c(posts.media)} as "media",
+  ${isoTime(posts.scheduledAt)} as "scheduledAt",
+  ${c(posts.timezone)} as "timezone",
+  ${isoTime(posts.createdAt)} as "createdAt",
+  ${isoTime(posts.updatedAt)} as "updatedAt",
+  ${isoTime(posts.publishedAt)} as "publishedAt",
+  ${isoTime(posts.cancelledAt)} as "cancelledAt",
+  case when ${c(posts.status)} = 'needs_attention' then ${c(posts.attentionReason)} end as "attentionReason",
+  (
+    select coalesce(array_to_json(array_agg(row_to_json(target_view) order by ${c(postTargets.createdAt)}, ${c(postTargets.id)})), '[]'::json)
+    from ${postTargets} cross join lateral (${targetRow}) target_view
+    where ${c(postTargets.postId)} = ${c(posts.id)}
+  ) as "targets"
+) post_view)`;
 
 /**
  * The post of the row being selected from `posts`, with its targets in their order, as presentPost() gives it: JSON
