@@ -11,51 +11,51 @@ import { posts, postTargets } from '../../../../db/schema.js';
  * A column with its table's name, always: Drizzle prints a top-level select's columns bare, and inside the targets'
  * subquery a bare "id" would be the target's.
  */
-const c = (column: AnyPgColumn) => sql`${sql.identifier(getTableName(column.table))}.${sql.identifier(column.name)}`;
+const qualified = (column: AnyPgColumn) => sql`${sql.identifier(getTableName(column.table))}.${sql.identifier(column.name)}`;
 
 /** As `Date.prototype.toISOString()` prints it: UTC, milliseconds (truncated, like a JS Date), `Z`; null stays null. */
-const isoTime = (column: AnyPgColumn) => sql`to_char(${c(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const isoTime = (column: AnyPgColumn) => sql`to_char(${qualified(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 // Objects are row_to_json of a row whose columns are named as the API's fields: compact JSON, and about a third cheaper
 // for Postgres than json_build_object. Arrays of them are array_to_json(array_agg(...)), compact as well.
 
 /** One target as presentTarget() gives it, for the `post_targets` row at hand. */
 const targetRow = sql`select
-  ${c(postTargets.id)} as "id",
-  ${c(postTargets.socialAccountId)} as "accountId",
-  ${c(postTargets.platform)} as "platform",
-  ${c(postTargets.status)} as "status",
-  ${c(postTargets.textOverride)} as "text",
-  ${c(postTargets.options)} as "options",
-  ${c(postTargets.publishId)} as "publishId",
-  ${c(postTargets.containerId)} as "containerId",
-  ${c(postTargets.platformPostId)} as "platformPostId",
-  ${c(postTargets.permalink)} as "permalink",
-  case when ${c(postTargets.errorCode)} is not null or ${c(postTargets.errorMessage)} is not null then (
+  ${qualified(postTargets.id)} as "id",
+  ${qualified(postTargets.socialAccountId)} as "accountId",
+  ${qualified(postTargets.platform)} as "platform",
+  ${qualified(postTargets.status)} as "status",
+  ${qualified(postTargets.textOverride)} as "text",
+  ${qualified(postTargets.options)} as "options",
+  ${qualified(postTargets.publishId)} as "publishId",
+  ${qualified(postTargets.containerId)} as "containerId",
+  ${qualified(postTargets.platformPostId)} as "platformPostId",
+  ${qualified(postTargets.permalink)} as "permalink",
+  case when ${qualified(postTargets.errorCode)} is not null or ${qualified(postTargets.errorMessage)} is not null then (
     select row_to_json(target_error) from (
-      select coalesce(${c(postTargets.errorCode)}, 'unknown') as "code", coalesce(${c(postTargets.errorMessage)}, '') as "message"
+      select coalesce(${qualified(postTargets.errorCode)}, 'unknown') as "code", coalesce(${qualified(postTargets.errorMessage)}, '') as "message"
     ) target_error
   ) end as "error",
-  ${c(postTargets.attempts)} as "attempts",
+  ${qualified(postTargets.attempts)} as "attempts",
   ${isoTime(postTargets.publishedAt)} as "publishedAt"`;
 
 const postJsonSql = sql`(select row_to_json(post_view)::text from (select
-  ${c(posts.id)} as "id",
-  ${c(posts.status)} as "status",
-  ${c(posts.content)} as "content",
-  ${c(posts.hashtags)} as "hashtags",
-  ${c(posts.media)} as "media",
+  ${qualified(posts.id)} as "id",
+  ${qualified(posts.status)} as "status",
+  ${qualified(posts.content)} as "content",
+  ${qualified(posts.hashtags)} as "hashtags",
+  ${qualified(posts.media)} as "media",
   ${isoTime(posts.scheduledAt)} as "scheduledAt",
-  ${c(posts.timezone)} as "timezone",
+  ${qualified(posts.timezone)} as "timezone",
   ${isoTime(posts.createdAt)} as "createdAt",
   ${isoTime(posts.updatedAt)} as "updatedAt",
   ${isoTime(posts.publishedAt)} as "publishedAt",
   ${isoTime(posts.cancelledAt)} as "cancelledAt",
-  case when ${c(posts.status)} = 'needs_attention' then ${c(posts.attentionReason)} end as "attentionReason",
+  case when ${qualified(posts.status)} = 'needs_attention' then ${qualified(posts.attentionReason)} end as "attentionReason",
   (
-    select coalesce(array_to_json(array_agg(row_to_json(target_view) order by ${c(postTargets.createdAt)}, ${c(postTargets.id)})), '[]'::json)
+    select coalesce(array_to_json(array_agg(row_to_json(target_view) order by ${qualified(postTargets.createdAt)}, ${qualified(postTargets.id)})), '[]'::json)
     from ${postTargets} cross join lateral (${targetRow}) target_view
-    where ${c(postTargets.postId)} = ${c(posts.id)}
+    where ${qualified(postTargets.postId)} = ${qualified(posts.id)}
   ) as "targets"
 ) post_view)`;
 
