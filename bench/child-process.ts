@@ -10,14 +10,26 @@ export interface RunningChild {
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-export function startEntryPoint(name: string, entry: string, env: Record<string, string>): RunningChild {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+export interface EntryPointOptions {
+  /** Which lines of the child's stdout to show (all by default), e.g. to keep per-request log lines off the terminal. */
+  showStdoutLine?: (line: string) => boolean;
+  /** Extra flags for node (e.g. --cpu-prof, which NODE_OPTIONS refuses). */
+  nodeFlags?: string[];
+}
+
+export function startEntryPoint(name: string, entry: string, env: Record<string, string>, opts: EntryPointOptions = {}): RunningChild {
+  const child = spawn(process.execPath, [...(opts.nodeFlags ?? []), '--import', 'tsx', entry], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const prefix = (b: Buffer) => b.toString().trimEnd().split('\n').map((l) => `[${name}] ${l}`).join('\n');
-  child.stdout?.on('data', (b: Buffer) => console.log(prefix(b)));
+  const show = opts.showStdoutLine;
+  child.stdout?.on('data', (b: Buffer) => {
+    if (!show) return console.log(prefix(b));
+    const lines = b.toString().trimEnd().split('\n').filter(show);
+    if (lines.length > 0) console.log(prefix(Buffer.from(lines.join('\n'))));
+  });
   child.stderr?.on('data', (b: Buffer) => console.error(prefix(b)));
   let exited = false;
   const exitedPromise = new Promise<void>((resolve) => child.once('exit', () => { exited = true; resolve(); }));

@@ -61,6 +61,8 @@ export const configSchema = z.object({
   DASHBOARD_URL: z.string().url().default('http://127.0.0.1:3000/docs'),
   ADMIN_TOKEN: z.string().min(24).optional(),
   API_RATE_LIMIT_PER_MINUTE: positiveInt.default(600),
+  /** How long the API remembers who an API key belongs to; a key revoked meanwhile works until then. 0: ask every time. */
+  API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
   CORS_ORIGINS: csv.default([]),
   /** How long an Idempotency-Key is remembered: a retry within this time gets the first answer. */
   IDEMPOTENCY_KEY_TTL_HOURS: positiveInt.default(24),

@@ -109,8 +109,9 @@ export const posts = pgTable('posts', {
   /** Why the post is needs_attention: a target's outcome is unknown, or its workflow was lost (the reconciler). */
   attentionReason: text('attention_reason'),
 }, (t) => [
-  index('posts_user_scheduled_idx').on(t.userId, t.scheduledAt, t.id),
-  index('posts_user_created_idx').on(t.userId, t.createdAt, t.id),
+  // The calendar's order (a post without a time sits at its creation): every listing, with or without a time window,
+  // reads its page from here in order, without sorting the user's posts.
+  index('posts_user_calendar_idx').on(t.userId, sql`coalesce(${t.scheduledAt}, ${t.createdAt})`, t.id),
 ]);
 
 export interface TargetAttempt {

@@ -9,7 +9,9 @@ import { ADMIN_TOKEN, createTestApi, createTestUser, errorOf, rulesOf, type Test
 let t: TestApi;
 const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
-beforeAll(async () => { t = await createTestApi(); });
+// Every request looks its key up here, as these tests change keys in the database between requests; what the API
+// key cache changes is in api-key-cache.test.ts.
+beforeAll(async () => { t = await createTestApi({ env: { API_KEY_CACHE_SECONDS: '0' } }); });
 afterAll(async () => { await t?.close(); });
 
 describe('API key authentication', () => {

@@ -9,7 +9,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
 import { isAdminToken } from '../../auth/admin-token.js';
-import { authenticateApiKey } from '../../auth/api-keys.js';
+import { ApiKeyCache } from '../../auth/api-key-cache.js';
 import { bearerToken } from '../../auth/bearer.js';
 import { unauthorized } from '../../errors.js';
 
@@ -25,6 +25,7 @@ function authModeOf(request: FastifyRequest): AuthMode {
 export default fp(async (app) => {
   app.decorateRequest('user', null as never);
   app.decorateRequest('apiKeyId', null);
+  const apiKeys = new ApiKeyCache(app.database.db, app.config.API_KEY_CACHE_SECONDS);
 
   app.addHook('onRequest', async (request) => {
     const mode = authModeOf(request);
@@ -36,7 +37,7 @@ export default fp(async (app) => {
       if (!isAdminToken(token, app.config.ADMIN_TOKEN)) throw unauthorized('invalid admin token');
       return;
     }
-    const found = await authenticateApiKey(app.database.db, token);
+    const found = await apiKeys.authenticate(token);
     if (!found) throw unauthorized('invalid or revoked API key');
     request.user = found.user;
     request.apiKeyId = found.apiKeyId;

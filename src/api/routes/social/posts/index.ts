@@ -1,5 +1,6 @@
 // Posts: compose, list (calendar and pages), edit, delete, publish now, schedule, cancel.
 // Routes only declare schemas and hand over to PostService (post-service.ts).
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorResponses, idParamsSchema } from '../../../schemas/common.js';
@@ -34,7 +35,12 @@ const postRoutes: FastifyPluginAsyncZod = async (app) => {
       querystring: listPostsQuery,
       response: { 200: postListSchema.describe('One page of posts'), ...errorResponses(400, 401, 429) },
     },
-  }, async (request) => service.list(request.user, request.query));
+  }, async (request, reply) => {
+    // The page comes as JSON text, already in postListSchema's shape (post-json.ts): a string with a JSON content type
+    // is sent as it is, not through the response serializer (whose typing only knows the object form).
+    const page = await service.list(request.user, request.query);
+    return (reply as FastifyReply).type('application/json; charset=utf-8').send(page);
+  });
 
   app.get('/api/social/posts/:id', {
     schema: {

@@ -1,9 +1,10 @@
 // Reads and writes of posts and post_targets for the API. Every statement is scoped to the owner, and state
 // changes are conditional on the status the caller saw (`from`), so the API never overwrites a post that a
 // workflow moved on in the meantime: 0 rows changed means "it changed under you" (409).
-import { and, asc, eq, gte, inArray, lte, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, ne, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../../db/client.js';
 import { posts, postTargets, type MediaRef, type Post, type PostStatus, type PostTarget } from '../../../../db/schema.js';
+import { postJson } from './post-json.js';
 
 export interface PostWithTargets {
   post: Post;
@@ -114,7 +115,9 @@ export async function deletePost(db: Db, userId: string, id: string): Promise<bo
 // ---------------------------------------------------------------------------------------------------------------
 // Listing with keyset pagination on (coalesce(scheduled_at, created_at), id), ascending: calendar order, drafts
 // without a time placed at their creation. The cursor carries the sort key at full (microsecond) precision, as
-// Postgres prints it, so no row is skipped or repeated between pages.
+// Postgres prints it, so no row is skipped or repeated between pages. Every condition is on the sort key where it can
+// be, so posts_user_calendar_idx gives the page in order and the scan stops after it: a window on scheduled_at is the
+// same window on the sort key for posts that have a time.
 
 export interface ListFilter {
   from?: Date | undefined;
@@ -131,41 +134,71 @@ export interface PageKey {
 
 const sortKey = sql`coalesce(${posts.scheduledAt}, ${posts.createdAt})`;
 
+/**
+ * The page statement for one combination of the filters given, as a prepared statement: Postgres parses and plans the
+ * long statement (post-json.ts) once per connection instead of on every request, and answers in one round trip.
+ */
+function preparePage(db: Db, given: { from: boolean; to: boolean; status: boolean; platform: boolean; after: boolean }) {
+  const where: SQL[] = [eq(posts.userId, sql.placeholder('userId'))];
+  if (given.from || given.to) where.push(isNotNull(posts.scheduledAt));
+  if (given.from) where.push(sql`${sortKey} >= ${sql.placeholder('from')}::timestamptz`);
+  if (given.to) where.push(sql`${sortKey} <= ${sql.placeholder('to')}::timestamptz`);
+  if (given.status) where.push(sql`${posts.status} = ${sql.placeholder('status')}::post_status`);
+  if (given.platform) {
+    where.push(sql`exists (select 1 from ${postTargets} where ${postTargets.postId} = ${posts.id} and ${postTargets.platform} = ${sql.placeholder('platform')})`);
+  }
+  if (given.after) {
+    where.push(sql`(${sortKey}, ${posts.id}) > (${sql.placeholder('afterKey')}::timestamptz, ${sql.placeholder('afterId')}::uuid)`);
+  }
+  return db
+    .select({
+      id: posts.id,
+      sortKey: sql<string>`to_char(${sortKey} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+      json: postJson,
+    })
+    .from(posts)
+    .where(and(...where))
+    .orderBy(sortKey, posts.id)
+    .limit(sql.placeholder('limit'))
+    .prepare('posts_page');
+}
+
+const preparedPages = new WeakMap<Db, Map<string, ReturnType<typeof preparePage>>>();
+
+/** A page of the user's posts in calendar order, each as its JSON text in the API's shape (see post-json.ts). */
 export async function listPosts(
   db: Db,
   userId: string,
   filter: ListFilter,
   after: PageKey | undefined,
   limit: number,
-): Promise<{ items: PostWithTargets[]; next: PageKey | undefined }> {
-  const where: SQL[] = [eq(posts.userId, userId)];
-  if (filter.from) where.push(gte(posts.scheduledAt, filter.from));
-  if (filter.to) where.push(lte(posts.scheduledAt, filter.to));
-  if (filter.status) where.push(eq(posts.status, filter.status));
-  if (filter.platform) {
-    where.push(sql`exists (select 1 from ${postTargets} where ${postTargets.postId} = ${posts.id} and ${postTargets.platform} = ${filter.platform})`);
-  }
-  if (after) where.push(sql`(${sortKey}, ${posts.id}) > (${after.sortKey}::timestamptz, ${after.id}::uuid)`);
+): Promise<{ items: string[]; next: PageKey | undefined }> {
+  const given = {
+    from: filter.from !== undefined,
+    to: filter.to !== undefined,
+    status: filter.status !== undefined,
+    platform: filter.platform !== undefined,
+    after: after !== undefined,
+  };
+  const shape = Object.values(given).map(Number).join('');
+  let statements = preparedPages.get(db);
+  if (!statements) preparedPages.set(db, statements = new Map());
+  let statement = statements.get(shape);
+  if (!statement) statements.set(shape, statement = preparePage(db, given));
 
-  const rows = await db
-    .select({
-      post: posts,
-      sortKey: sql<string>`to_char(${sortKey} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
-    })
-    .from(posts)
-    .where(and(...where))
-    .orderBy(sortKey, posts.id)
-    .limit(limit + 1);
+  const rows = await statement.execute({
+    userId,
+    from: filter.from?.toISOString(),
+    to: filter.to?.toISOString(),
+    status: filter.status,
+    platform: filter.platform,
+    afterKey: after?.sortKey,
+    afterId: after?.id,
+    limit: limit + 1,
+  });
 
   const page = rows.slice(0, limit);
   const last = page.at(-1);
-  const next = rows.length > limit && last ? { sortKey: last.sortKey, id: last.post.id } : undefined;
-
-  const ids = page.map((r) => r.post.id);
-  const targets = ids.length === 0 ? [] : await db.select().from(postTargets)
-    .where(inArray(postTargets.postId, ids)).orderBy(asc(postTargets.createdAt), asc(postTargets.id));
-  const byPost = new Map<string, PostTarget[]>();
-  for (const t of targets) byPost.set(t.postId, [...(byPost.get(t.postId) ?? []), t]);
-
-  return { items: page.map((r) => ({ post: r.post, targets: byPost.get(r.post.id) ?? [] })), next };
+  const next = rows.length > limit && last ? { sortKey: last.sortKey, id: last.id } : undefined;
+  return { items: page.map((r) => r.json), next };
 }

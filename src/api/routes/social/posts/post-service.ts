@@ -19,6 +19,7 @@ import { ApiError, conflict, notFound, unavailable, validationFailed } from '../
 import { findOwnedAccounts } from '../accounts/account-repository.js';
 import { findOwnedMedia } from '../media/media-repository.js';
 import { decodeCursor, encodeCursor } from './post-cursor.js';
+import { pageJson } from './post-json.js';
 import { presentPost } from './post-presenter.js';
 import {
   deletePost, findPost, insertPost, listPosts, markScheduled, setStatus, updateUnscheduledPost,
@@ -57,7 +58,8 @@ export class PostService {
     return presentPost(await this.load(user, id));
   }
 
-  async list(user: AuthenticatedUser, q: ListPostsQuery): Promise<{ data: PostView[]; nextCursor: string | null }> {
+  /** A page of the listing, as the JSON text of its body (rendered by Postgres: post-json.ts). */
+  async list(user: AuthenticatedUser, q: ListPostsQuery): Promise<string> {
     const issues: ValidationIssue[] = [];
     const from = q.from ? new Date(q.from) : undefined;
     const to = q.to ? new Date(q.to) : undefined;
@@ -67,7 +69,7 @@ export class PostService {
     if (issues.length > 0) throw validationFailed(issues);
 
     const { items, next } = await listPosts(this.deps.db, user.id, { from, to, status: q.status, platform: q.platform }, after, q.limit);
-    return { data: items.map(presentPost), nextCursor: next ? encodeCursor(next) : null };
+    return pageJson(items, next ? encodeCursor(next) : null);
   }
 
   async create(user: AuthenticatedUser, body: CreatePostBody): Promise<PostView> {
