@@ -236,7 +236,12 @@ export async function publishPost(input: PublishPostInput): Promise<PostWorkflow
         continue;
       }
       const seen = revision;
-      if (!stagedWorkFits(scheduledAt)) await discardStaging();
+      if (!stagedWorkFits(scheduledAt)) {
+        // Staged within the lead and already too short-lived for the due time: the platform keeps staged work for less
+        // than the lead, so staging again would loop. This post's steps run at the due instant instead.
+        if (stage && stage.startedAt >= scheduledAt - leadMs) leadMs = 0;
+        await discardStaging();
+      }
       const now = Date.now();
       const stageAt = scheduledAt - leadMs;
       if (leadMs > 0 && !stage && now >= stageAt && now < scheduledAt) {
