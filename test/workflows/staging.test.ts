@@ -11,7 +11,9 @@ import { startTestWorker, type TestWorker } from '../support/test-worker.js';
 
 const LEAD_MS = 4_000;
 const provider = new ScriptedProvider('scripted-staging', { staging: { validForMs: 60 * 60_000 } });
-const deps = { ...testDeps(inject('databaseUrl'), [provider]), staging: { leadMs: LEAD_MS, uploadBytesPerSecond: 1_000_000 } };
+/** Its drafts outlive neither the lead nor the margin kept past the due time. */
+const shortLived = new ScriptedProvider('scripted-short-lived', { staging: { validForMs: 1_000 } });
+const deps = { ...testDeps(inject('databaseUrl'), [provider, shortLived]), staging: { leadMs: LEAD_MS, uploadBytesPerSecond: 1_000_000 } };
 const db = deps.database.db;
 let tw: TestWorker;
 
@@ -92,5 +94,21 @@ describe('staging ahead of the due time', () => {
     expect(stepsOf(target.id, 'check')).toHaveLength(2);
     expect(provider.postsFor(target.id)).toHaveLength(1);
     expect(provider.postsFor(target.id)[0]!.createdAt.getTime()).toBeGreaterThanOrEqual(nearAt.getTime());
+  });
+
+  test('staged work that cannot last until the due time is thrown away once, and the steps run at the due instant', async () => {
+    const user = await createUser(db);
+    const account = await createAccount(deps, { userId: user.id, platform: shortLived.id });
+    const scheduledAt = new Date(Date.now() + LEAD_MS + 2_000);
+    const { post, targets } = await createScheduledPost(db, { userId: user.id, accounts: [account], scheduledAt, content: 'short-lived' });
+    await tw.commands.start({ postId: post.id, userId: user.id, scheduledAt: scheduledAt.toISOString() });
+    expect(await handle(post.id).result()).toMatchObject({ outcome: 'published' });
+    const id = targets[0]!.id;
+    const checks = shortLived.calls.filter((c) => c.targetId === id && c.step === 'check');
+    // Once when staged (then discarded: it would expire before the due time), once at the due instant.
+    expect(checks).toHaveLength(2);
+    expect(shortLived.discarded.filter((d) => d.targetId === id)).toHaveLength(1);
+    expect(checks[1]!.at.getTime()).toBeGreaterThanOrEqual(scheduledAt.getTime());
+    expect(shortLived.postsFor(id)).toHaveLength(1);
   });
 });
