@@ -221,4 +221,20 @@ describe('publishPost', () => {
     expect(await result(post.id)).toMatchObject({ outcome: 'published' });
     expect(provider.postsFor(targets[0]!.id)).toHaveLength(1);
   });
+
+  test('a commit whose intent is already on record is never sent blindly: the platform is asked first', async () => {
+    // As after a worker that died during the call (a local activity runs again), or a post workflow run again:
+    // the intent is recorded and the platform did receive the post.
+    const { post, targets } = await setup({ inMs: 1500 });
+    const target = targets[0]!;
+    await db.update(postTargets).set({ attempts: [{ at: new Date().toISOString(), step: 'create', outcome: 'intent' }] }).where(eq(postTargets.id, target.id));
+    provider.created.push({ id: '9007199254740999', targetId: target.id, accountId: 'x', text: 'sent before the crash', createdAt: new Date() });
+
+    expect(await result(post.id)).toMatchObject({ outcome: 'published' });
+    expect(commitsFor(target.id)).toEqual([]);
+    expect(provider.postsFor(target.id)).toHaveLength(1);
+    const [row] = await loadTargets(post.id);
+    expect(row).toMatchObject({ status: 'published', publishId: '9007199254740999' });
+    expect(row!.attempts.map((a) => a.outcome)).toEqual(['intent', 'reconciled']);
+  });
 });
