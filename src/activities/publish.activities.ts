@@ -21,6 +21,8 @@ export interface StepInput {
   targetId: string;
   step: PublishStepSpec;
   state: PublishState;
+  /** Commit steps: the platform call does not leave before this instant (ISO; the post's due time). */
+  notBefore?: string;
 }
 
 export interface CompleteTargetInput {
@@ -281,6 +283,9 @@ export function createPublishActivities(deps: ActivityDeps) {
           if (earlier) {
             throw new PublishError('ambiguous', 'sent_before', `${step.name} was already sent for this target (last attempt: ${earlier.outcome} at ${earlier.at}); the platform is asked before anything is sent again`);
           }
+          // Loaded and ready ahead of the due time: the call leaves at the instant, never before it.
+          const early = input.notBefore ? Date.parse(input.notBefore) - Date.now() : 0;
+          if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
           // The status and the intent in one write, on record before the irreversible call leaves this process.
           await appendAttempt(targetId, { at: new Date().toISOString(), step: step.name, outcome: 'intent' }, step.status);
         } else if (built.status !== step.status) {

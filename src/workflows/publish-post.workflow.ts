@@ -59,6 +59,13 @@ const walkTransferOptions = {
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 30, nonRetryableErrorTypes: handledHere },
 } as const;
 
+/**
+ * Publishing begins this long before the due time, so that the workflow task, the row's transition and loading each
+ * target are done when the instant comes; the commit call itself waits for the due time inside its activity
+ * (`notBefore`), so nothing reaches a platform early. The price: an edit or cancel in this last second is too late.
+ */
+const ARMING_MS = 1_000;
+
 /** Staged work must stay valid this long past the due time (the commit and its retries use it). */
 const STAGED_VALIDITY_MARGIN_MS = 10 * 60_000;
 
@@ -248,11 +255,12 @@ export async function publishPost(input: PublishPostInput): Promise<PostWorkflow
         await runStaging();
         continue;
       }
-      const wakeAt = leadMs > 0 && !stage && stageAt > now ? stageAt : scheduledAt;
+      const armAt = scheduledAt - ARMING_MS;
+      const wakeAt = leadMs > 0 && !stage && stageAt > now && stageAt < armAt ? stageAt : armAt;
       if (wakeAt > now) await condition(() => revision !== seen || phase !== 'waiting', wakeAt - now);
       await condition(() => changesInFlight === 0);
       if (phase !== 'waiting') break;
-      if (revision === seen && !leadStale && scheduledAt <= Date.now()) break;
+      if (revision === seen && !leadStale && armAt <= Date.now()) break;
     }
   } catch (err) {
     // An operator cancelled the workflow itself while it waited: the row says so too, so nothing looks scheduled.
@@ -296,7 +304,9 @@ export async function publishPost(input: PublishPostInput): Promise<PostWorkflow
     const runner = createTargetPlanRunner(targetInput(t), walkActivities(), { onStatus: () => undefined }, from);
     let run;
     try {
-      run = await runner.run(t.plan, from?.stepIndex ?? 0, { pauseBefore: (step) => step.kind === 'transfer', pauseWhenPending: true });
+      run = await runner.run(t.plan, from?.stepIndex ?? 0, {
+        pauseBefore: (step) => step.kind === 'transfer', pauseWhenPending: true, commitNotBefore: new Date(scheduledAt).toISOString(),
+      });
     } catch (err) {
       return runner.endAfter(err);
     }
@@ -305,6 +315,7 @@ export async function publishPost(input: PublishPostInput): Promise<PostWorkflow
       plan: t.plan, stepIndex: run.stepIndex, state: run.state,
       ...(run.awaitStartedAt !== undefined ? { awaitStartedAt: run.awaitStartedAt } : {}),
       ...(run.pollAfterMs !== undefined ? { pollAfterMs: run.pollAfterMs } : {}),
+      commitNotBefore: new Date(scheduledAt).toISOString(),
     };
     // Past its commit the platform may hold the post: the child is started and awaited whatever a cancel says.
     const committed = t.plan.slice(0, run.stepIndex).some((step) => step.kind === 'commit');

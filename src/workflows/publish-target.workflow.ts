@@ -55,6 +55,8 @@ export interface PublishTargetResume {
   awaitStartedAt?: number;
   /** Set by publishPost handing over an await step whose last poll answered pending: wait this long first. */
   pollAfterMs?: number;
+  /** Set by publishPost handing over before the commit: the commit call does not leave before the due time. */
+  commitNotBefore?: string;
 }
 
 export async function publishTarget(input: PublishTargetInput, resume?: PublishTargetResume): Promise<TargetResult> {
@@ -84,7 +86,7 @@ export async function publishTarget(input: PublishTargetInput, resume?: PublishT
 
   try {
     if (!resume) plan = await db.getPublishPlan(input.targetId);
-    const run = await runner.run(plan, resume?.stepIndex ?? 0);
+    const run = await runner.run(plan, resume?.stepIndex ?? 0, resume?.commitNotBefore ? { commitNotBefore: resume.commitNotBefore } : {});
     if (run.type === 'ended') return run.result;
     throw new Error('a plan walked without pauses paused'); // unreachable: no pause options were given
   } catch (err) {

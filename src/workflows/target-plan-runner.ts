@@ -62,6 +62,8 @@ export interface WalkOptions {
   pauseBefore?: (step: PublishStepSpec, index: number) => boolean;
   /** An await step still pending after its first poll pauses instead of waiting here. */
   pauseWhenPending?: boolean;
+  /** ISO instant before which the commit call must not leave (the activity waits for it). */
+  commitNotBefore?: string;
 }
 
 export interface RunnerHooks {
@@ -194,10 +196,10 @@ export function createTargetPlanRunner(input: PublishTargetInput, acts: PlanActi
   // ------------------------------------------------------------------------------------------------------------
   // The commit protocol. Returns undefined when the outcome cannot be known (target goes to needs_review).
 
-  const commit = async (step: CommitStepSpec): Promise<StepOutcome | undefined> => {
+  const commit = async (step: CommitStepSpec, notBefore: string | undefined): Promise<StepOutcome | undefined> => {
     for (let sends = 1, rateWaits = 0, transientRetries = 0, refreshed = false; ; ) {
       try {
-        return await acts.commitOnce.runPublishStep({ targetId, step, state });
+        return await acts.commitOnce.runPublishStep({ targetId, step, state, ...(notBefore ? { notBefore } : {}) });
       } catch (err) {
         const f = classifyFailure(err);
         // A rejected token is a refusal, nothing was applied: refresh once and send again.
@@ -247,7 +249,7 @@ export function createTargetPlanRunner(input: PublishTargetInput, acts: PlanActi
       } else if (step.kind === 'transfer') {
         outcome = await withRateLimits(() => acts.transfer.runPublishStep(args));
       } else if (step.kind === 'commit') {
-        outcome = await commit(step);
+        outcome = await commit(step, opts.commitNotBefore);
         if (!outcome) return { type: 'ended', result: await end('needs_review', state, { kind: 'ambiguous', code: 'outcome_unknown', message: lastEvidence }) };
       } else {
         const startedAt = (i === initial?.stepIndex ? initial?.awaitStartedAt : undefined) ?? Date.now();
