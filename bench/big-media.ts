@@ -15,8 +15,9 @@
 //
 //   npx tsx bench/big-media.ts [--size-mb 500] [--processing-seconds 60] [--lead-seconds <STAGING_LEAD_SECONDS>]
 // --processing-seconds: how long the sandbox keeps a video container IN_PROGRESS once its bytes are in. Meta
-// documents no figure; it asks to poll status once a minute for at most five minutes (contract §4.5), and TikTok
-// documents under 30 s for 512 MB (contract, its §status): 60 s is a realistic middle. --lead-seconds overrides
+// documents no figure; it asks to poll status once a minute for at most five minutes (IG container status, contract
+// §4.5 in /work/shared/platforms/tiktok-meta.md), and TikTok documents under 30 s of processing for 512 MB (same
+// file, TikTok's status fetch): 60 s is a realistic middle. --lead-seconds overrides
 // Herald's default lead (300 s) for a shorter run; the figure reported in README uses the default.
 // Uses embedded Postgres and a fresh Temporal dev server unless DATABASE_URL / TEMPORAL_ADDRESS are set.
 import { randomBytes, randomUUID } from 'node:crypto';
