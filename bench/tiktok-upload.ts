@@ -6,17 +6,16 @@
 //
 //   npx tsx bench/tiktok-upload.ts [--size-mb 1024] [--chunk-mb 64] [--random]
 // The test file is sparse (zeros, created instantly) unless --random fills it with random bytes.
-import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import { randomFillSync } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { createTiktokProvider } from '../src/platforms/tiktok/index.js';
 import type { PublishContext, QuotaGate, TargetSecrets } from '../src/platforms/provider.js';
 import { TIKTOK_SANDBOX_CLIENT_KEY, TIKTOK_SANDBOX_CLIENT_SECRET } from '../src/sandbox/platforms/tiktok/index.js';
+import { startSandboxProcess } from './sandbox-process.js';
 
 const MiB = 1024 * 1024;
 const { values: args } = parseArgs({
@@ -47,41 +46,6 @@ async function makeFile(path: string): Promise<void> {
   }
 }
 
-function startSandboxProcess(): Promise<{ baseUrl: string; stop(): Promise<number | undefined> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'tiktok-sandbox.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout! });
-  const messages: Record<string, number>[] = [];
-  let notify: (() => void) | undefined;
-  lines.on('line', (line) => {
-    try {
-      messages.push(JSON.parse(line) as Record<string, number>);
-      notify?.();
-    } catch {
-      process.stdout.write(`[sandbox] ${line}\n`);
-    }
-  });
-  const next = (key: string) => new Promise<number | undefined>((resolve) => {
-    const check = () => {
-      const m = messages.find((x) => key in x);
-      if (m) resolve(m[key]);
-    };
-    notify = check;
-    check();
-    child.once('exit', () => resolve(messages.find((x) => key in x)?.[key]));
-  });
-  return next('port').then((port) => {
-    if (!port) throw new Error('sandbox process did not start');
-    return {
-      baseUrl: `http://127.0.0.1:${port}`,
-      stop: async () => {
-        const rss = next('maxRssKb');
-        child.kill('SIGTERM');
-        return rss;
-      },
-    };
-  });
-}
-
 const alwaysGrant: QuotaGate = { acquire: async () => ({ ok: true }), release: async () => undefined };
 const secretValues = new Map<string, string>();
 const inMemorySecrets: TargetSecrets = {
@@ -90,7 +54,7 @@ const inMemorySecrets: TargetSecrets = {
 
 const filePath = join(tmpdir(), `herald-tiktok-bench-${process.pid}.bin`);
 await makeFile(filePath);
-const sandbox = await startSandboxProcess();
+const sandbox = await startSandboxProcess({ tiktok: { processingMs: 200 } });
 try {
   const minted = await fetch(`${sandbox.baseUrl}/__sandbox/tiktok/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
   const { access_token: accessToken } = await minted.json() as { access_token: string };
