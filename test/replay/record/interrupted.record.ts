@@ -46,7 +46,10 @@ async function publishNow(content: string): Promise<{ postId: string; targetId: 
 
 test('an operator terminates a target workflow while the platform processes it', async () => {
   const { postId, targetId } = await publishNow(`terminated target ${randomUUID()}`);
-  await stack.worker.client.workflow.getHandle(publishTargetWorkflowId(postId, targetId)).terminate('operator (replay fixture)');
+  // Processing still pending after the due instant's first poll: the target is handed to a workflow of its own.
+  const child = stack.worker.client.workflow.getHandle(publishTargetWorkflowId(postId, targetId));
+  await waitFor(async () => (await child.describe().catch(() => undefined))?.status.name === 'RUNNING', 20_000, 'the target workflow to run');
+  await child.terminate('operator (replay fixture)');
   await stack.worker.client.workflow.getHandle(publishPostWorkflowId(postId)).result();
   await recordHistory(stack.worker.client, 'post-with-terminated-target', publishPostWorkflowId(postId));
 });
