@@ -30,7 +30,10 @@ export interface HistoryFixture {
   historyProtoBase64: string;
 }
 
-/** The set this recording run writes: HISTORY_SET, else the time (UTC, to the minute) and the current commit. */
+/**
+ * The set this recording run writes: HISTORY_SET (npm run histories:record computes it once, so every scenario file
+ * of one run writes the same set), else the time (UTC, to the minute) and the current commit.
+ */
 function currentSet(): string {
   if (process.env.HISTORY_SET) return process.env.HISTORY_SET;
   const commit = execFileSync('git', ['rev-parse', '--short=7', 'HEAD'], { encoding: 'utf8' }).trim();
