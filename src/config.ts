@@ -42,6 +42,11 @@ export const configSchema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().default('herald'),
   /** How long the API waits for a post's workflow to take a schedule, edit or cancel before answering 503. */
   POST_WORKFLOW_ANSWER_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
+  /**
+   * A post due within this many minutes when scheduled runs at the highest task priority, a later one at the lowest
+   * (so far-future backlogs never delay due work; README "Due work first").
+   */
+  DUE_SOON_HORIZON_MINUTES: positiveInt.default(60),
   /** gRPC port of the Temporal dev server `npm run dev` starts (when TEMPORAL_ADDRESS is unset). */
   TEMPORAL_DEV_PORT: port.default(7233),
   /** Its Web UI port; unset = TEMPORAL_DEV_PORT + 1000, so a second stack moves both by setting one. */

@@ -46,6 +46,7 @@ export interface DevServerOptions {
   /** SQLite file for persistence across restarts; omit for in-memory. */
   dbFile?: string;
   log?: (line: string) => void;
+  extraArgs?: string[];
 }
 
 export interface DevServerHandle {
@@ -69,6 +70,7 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<De
     ...searchAttributeFlags(),
     ...(opts.dbFile ? ['--db-filename', opts.dbFile] : []),
     ...(opts.uiPort ? ['--ui-port', String(opts.uiPort)] : ['--headless']),
+    ...(opts.extraArgs ?? []),
   ];
   const child = spawn(opts.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const log = opts.log ?? (() => {});

@@ -12,6 +12,7 @@ export interface HeraldWorkerOptions {
   deps: ActivityDeps;
   maxConcurrentActivityTaskExecutions?: number;
   maxConcurrentWorkflowTaskExecutions?: number;
+  /** 0 turns the sticky cache off (every workflow task replays its history). */
   maxCachedWorkflows?: number;
   /** How long in-flight activities may finish after shutdown begins before they are cancelled. */
   shutdownGraceTime?: string;
@@ -26,7 +27,7 @@ export function createHeraldWorker(o: HeraldWorkerOptions): Promise<Worker> {
     activities: createActivities(o.deps),
     ...(o.maxConcurrentActivityTaskExecutions ? { maxConcurrentActivityTaskExecutions: o.maxConcurrentActivityTaskExecutions } : {}),
     ...(o.maxConcurrentWorkflowTaskExecutions ? { maxConcurrentWorkflowTaskExecutions: o.maxConcurrentWorkflowTaskExecutions } : {}),
-    ...(o.maxCachedWorkflows ? { maxCachedWorkflows: o.maxCachedWorkflows } : {}),
+    ...(o.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: o.maxCachedWorkflows } : {}),
     // Heartbeats carry upload progress; the SDK would otherwise throttle them to as rarely as every 60 s.
     maxHeartbeatThrottleInterval: '10 seconds',
     shutdownGraceTime: (o.shutdownGraceTime ?? '10 seconds') as `${number} seconds`,

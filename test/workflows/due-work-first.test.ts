@@ -1,0 +1,75 @@
+// Due work first: a post's workflow runs at a Temporal task priority chosen from its due time (src/temporal/
+// post-commands.ts), so a backlog of far-future posts never delays a post that is due.
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import type { Client } from '@temporalio/client';
+import {
+  DUE_SOON_PRIORITY, FAR_FUTURE_PRIORITY, PostCommands,
+} from '../../src/temporal/post-commands.js';
+import { publishPostWorkflowId } from '../../src/workflows/messages.js';
+import { ensureTemporalCli, startTemporalDevServer, type DevServerHandle } from '../../src/temporal/dev-server.js';
+import { ScriptedProvider } from '../support/scripted-provider.js';
+import { createAccount, createScheduledPost, createUser, testDeps } from '../support/fixtures.js';
+import { startTestWorker, type TestWorker } from '../support/test-worker.js';
+import { freePort } from '../support/global-setup.js';
+
+const DAY_MS = 24 * 60 * 60_000;
+
+async function schedulePost(deps: ReturnType<typeof testDeps>, commands: PostCommands, inMs: number, accountPlatform: string) {
+  const user = await createUser(deps.database.db);
+  const account = await createAccount(deps, { userId: user.id, platform: accountPlatform });
+  const scheduledAt = new Date(Date.now() + inMs);
+  const { post, targets } = await createScheduledPost(deps.database.db, { userId: user.id, accounts: [account], scheduledAt });
+  return { post, targets, user, scheduledAt, schedule: () => commands.schedule({ postId: post.id, userId: user.id, scheduledAt: scheduledAt.toISOString() }) };
+}
+
+const priorityOf = async (client: Client, postId: string) =>
+  (await client.workflow.getHandle(publishPostWorkflowId(postId)).describe()).raw.workflowExecutionInfo?.priority?.priorityKey;
+
+describe('post workflow priorities', () => {
+  const provider = new ScriptedProvider('priority-scripted');
+  const deps = testDeps(inject('databaseUrl'), [provider]);
+  let tw: TestWorker;
+
+  beforeAll(async () => { tw = await startTestWorker(deps); });
+  afterAll(async () => { await tw.close(); await deps.database.close(); });
+
+  test('a post due within the horizon runs at the highest priority, a later one at the lowest', async () => {
+    const soon = await schedulePost(deps, tw.commands, 10 * 60_000, provider.id);
+    const later = await schedulePost(deps, tw.commands, 30 * DAY_MS, provider.id);
+    await soon.schedule();
+    await later.schedule();
+    expect(await priorityOf(tw.client, soon.post.id)).toBe(DUE_SOON_PRIORITY.priorityKey);
+    expect(await priorityOf(tw.client, later.post.id)).toBe(FAR_FUTURE_PRIORITY.priorityKey);
+    await tw.commands.cancel(soon.post.id);
+    await tw.commands.cancel(later.post.id);
+  });
+
+  test('moving a waiting post to within the horizon raises its running workflow; moving it away does not lower it', async () => {
+    const p = await schedulePost(deps, tw.commands, 30 * DAY_MS, provider.id);
+    await p.schedule();
+    await tw.commands.reschedule(p.post.id, new Date(Date.now() + 20 * DAY_MS));
+    expect(await priorityOf(tw.client, p.post.id)).toBe(FAR_FUTURE_PRIORITY.priorityKey);
+    await tw.commands.schedule({ postId: p.post.id, userId: p.user.id, scheduledAt: new Date(Date.now() + 5 * 60_000).toISOString() });
+    expect(await priorityOf(tw.client, p.post.id)).toBe(DUE_SOON_PRIORITY.priorityKey);
+    await tw.commands.edit(p.post.id, { scheduledAt: new Date(Date.now() + 20 * DAY_MS).toISOString() });
+    expect(await priorityOf(tw.client, p.post.id)).toBe(DUE_SOON_PRIORITY.priorityKey);
+    await tw.commands.cancel(p.post.id);
+  });
+
+  test('the horizon is configurable', async () => {
+    const wide = new PostCommands(tw.client, tw.taskQueue, { dueSoonHorizonMs: 40 * DAY_MS });
+    const p = await schedulePost(deps, wide, 30 * DAY_MS, provider.id);
+    await p.schedule();
+    expect(await priorityOf(tw.client, p.post.id)).toBe(DUE_SOON_PRIORITY.priorityKey);
+    await wide.cancel(p.post.id);
+  });
+
+  test('preferAsDue on a post without a workflow, or whose workflow has finished, raises nothing', async () => {
+    const p = await schedulePost(deps, tw.commands, 30 * DAY_MS, provider.id);
+    expect(await tw.commands.preferAsDue(p.post.id)).toBe(false);
+    await p.schedule();
+    await tw.commands.cancel(p.post.id);
+    await tw.client.workflow.getHandle(publishPostWorkflowId(p.post.id)).result();
+    expect(await tw.commands.preferAsDue(p.post.id)).toBe(false);
+  });
+});
