@@ -73,3 +73,67 @@ describe('post workflow priorities', () => {
     expect(await tw.commands.preferAsDue(p.post.id)).toBe(false);
   });
 });
+
+// Its own dev server, with one partition per task queue: a task queue's partitions each keep their own backlog and
+// a poll is served by one of them, so with the server's default of several, which task runs first is only ordered
+// per partition. With one, dispatch order is the priority order, and the test can check it exactly.
+describe('a backlog of far-future posts', () => {
+  const provider = new ScriptedProvider('backlog-scripted');
+  let server: DevServerHandle;
+  let deps: ReturnType<typeof testDeps>;
+  let tw: TestWorker;
+
+  beforeAll(async () => {
+    server = await startTemporalDevServer({
+      cliPath: ensureTemporalCli(), port: await freePort(),
+      extraArgs: [
+        '--dynamic-config-value', 'matching.numTaskqueueReadPartitions=1',
+        '--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1',
+      ],
+    });
+    deps = testDeps(inject('databaseUrl'), [provider], server.address);
+    // One workflow-task slot and no cache: the worker takes one task at a time, in the order the server hands them out.
+    tw = await startTestWorker(deps, {
+      temporalAddress: server.address, stopped: true, maxConcurrentWorkflowTaskExecutions: 1, maxCachedWorkflows: 0,
+      commandOptions: { answerTimeoutMs: 120_000 },
+    });
+  });
+  afterAll(async () => { await tw?.close(); await deps?.database.close(); await server?.stop(); });
+
+  async function waitForBacklog(count: number) {
+    for (;;) {
+      const { stats } = await tw.client.workflowService.describeTaskQueue({
+        namespace: 'default', taskQueue: { name: tw.taskQueue }, taskQueueType: 1 /* WORKFLOW */, reportStats: true,
+      });
+      if (Number(stats?.approximateBacklogCount ?? 0) >= count) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  const firstTaskStarted = async (postId: string) => {
+    const history = await tw.client.workflow.getHandle(publishPostWorkflowId(postId)).fetchHistory();
+    const started = history.events!.find((e) => e.workflowTaskStartedEventAttributes)!.eventTime!;
+    return BigInt(started.seconds!.toString()) * 1_000_000_000n + BigInt(started.nanos ?? 0);
+  };
+
+  test('a post published now runs its first workflow task before any of them, and publishes', async () => {
+    const far = [];
+    for (let i = 0; i < 50; i++) far.push(await schedulePost(deps, tw.commands, 30 * DAY_MS, provider.id));
+    const farAnswers = far.map((p) => p.schedule());
+    // Every far-future start's first task is queued before the post that is due is even sent.
+    await waitForBacklog(far.length);
+    const now = await schedulePost(deps, tw.commands, 0, provider.id);
+    const nowAnswer = now.schedule();
+    await waitForBacklog(far.length + 1);
+
+    await tw.start();
+    await Promise.all([...farAnswers, nowAnswer]);
+    const state = await tw.client.workflow.getHandle(publishPostWorkflowId(now.post.id)).result();
+    expect(state).toMatchObject({ phase: 'finished', outcome: 'published' });
+    expect(provider.postsFor(now.targets[0]!.id)).toHaveLength(1);
+
+    const nowFirst = await firstTaskStarted(now.post.id);
+    for (const p of far) expect(await firstTaskStarted(p.post.id)).toBeGreaterThan(nowFirst);
+    for (const p of far) await tw.commands.cancel(p.post.id);
+  });
+});
