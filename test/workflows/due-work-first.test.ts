@@ -6,6 +6,7 @@ import {
   DUE_SOON_PRIORITY, FAR_FUTURE_PRIORITY, PostCommands,
 } from '../../src/temporal/post-commands.js';
 import { publishPostWorkflowId } from '../../src/workflows/messages.js';
+import { workflowTaskBacklog } from '../../src/temporal/task-queue-backlog.js';
 import { ensureTemporalCli, startTemporalDevServer, type DevServerHandle } from '../../src/temporal/dev-server.js';
 import { ScriptedProvider } from '../support/scripted-provider.js';
 import { createAccount, createScheduledPost, createUser, testDeps } from '../support/fixtures.js';
@@ -102,10 +103,7 @@ describe('a backlog of far-future posts', () => {
 
   async function waitForBacklog(count: number) {
     for (;;) {
-      const { stats } = await tw.client.workflowService.describeTaskQueue({
-        namespace: 'default', taskQueue: { name: tw.taskQueue }, taskQueueType: 1 /* WORKFLOW */, reportStats: true,
-      });
-      if (Number(stats?.approximateBacklogCount ?? 0) >= count) return;
+      if (await workflowTaskBacklog(tw.client, tw.taskQueue) >= count) return;
       await new Promise((r) => setTimeout(r, 100));
     }
   }
