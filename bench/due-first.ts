@@ -82,7 +82,7 @@ async function main() {
     workflowBundle: await bundleWorkflowCode({ workflowsPath: workflowsEntry, logger: quiet }),
     maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
     maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
-    ...(config.WORKER_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS } : {}),
+    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
   });
   const run = worker.run();
   // Publish now once the worker is busy with the backlog (it has taken its first few seconds of it).
@@ -104,7 +104,7 @@ async function main() {
 due work first: ${N} posts scheduled at once for ${farAt.toISOString().slice(0, 10)}, then one published now
   machine                      ${availableParallelism()} cores
   priorities                   ${prioritiesOn ? `on (due within ${config.DUE_SOON_HORIZON_MINUTES} min: 1, later: 5)` : 'off (one priority, FIFO)'}
-  worker                       ${config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS} workflow-task slots, cache ${config.WORKER_MAX_CACHED_WORKFLOWS ?? 'SDK default'}
+  worker                       ${config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS} workflow-task slots, cache ${config.WORKER_MAX_CACHED_WORKFLOWS}
   far-future posts scheduled    ${N} in ${importSeconds.toFixed(1)} s with no worker running; ${queued} first workflow tasks queued
   worker started               published now ${((requestedAt - workerStarted) / 1000).toFixed(1)} s later
   backlog when published now   ${backlog} workflow tasks queued (${backlogAfter} when it had published)

@@ -113,7 +113,7 @@ async function main() {
   console.log(`
 standing load: ${N} posts waiting (due ${farAt.toISOString().slice(0, 10)}) + ${M} account workflows, worker in its own process
   machine                 ${availableParallelism()} cores
-  worker                  cache ${process.env.WORKER_MAX_CACHED_WORKFLOWS ?? `default (${config.WORKER_MAX_CACHED_WORKFLOWS ?? 'SDK: from heap size'})`}, ${config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS} workflow-task slots
+  worker                  cache ${config.WORKER_MAX_CACHED_WORKFLOWS}, ${config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS} workflow-task slots
   worker RSS idle         ${idle.toFixed(0)} MB
   after ${N} posts     ${afterPosts.toFixed(0)} MB   (scheduled in ${postsSeconds.toFixed(1)} s)
   after ${M} accounts   ${afterAccounts.toFixed(0)} MB
