@@ -52,7 +52,8 @@ async function main() {
   cleanups.push(() => deps.database.close(), () => testOnly.database.close());
   const taskQueue = `bench-due-first-${randomUUID()}`;
   const dueSoonHorizonMs = prioritiesOn ? config.DUE_SOON_HORIZON_MINUTES * 60_000 : -Infinity;
-  const commands = new PostCommands(client, taskQueue, { dueSoonHorizonMs });
+  // The publish-now waits as long as it takes (without priorities, longer than the API's answer timeout).
+  const commands = new PostCommands(client, taskQueue, { dueSoonHorizonMs, answerTimeoutMs: 30 * 60_000 });
   const user = await createUser(deps.database.db);
   const account = await createAccount(deps, { userId: user.id, platform: provider.id });
 
