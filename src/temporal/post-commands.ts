@@ -30,6 +30,28 @@ export const FAR_FUTURE_PRIORITY: Priority = { priorityKey: 5 };
 
 const GRPC_NOT_FOUND = 5;
 
+/**
+ * Moves the post's running workflow to DUE_SOON_PRIORITY (UpdateWorkflowExecutionOptions): every task it has from
+ * then on (the timer that ends its wait, its children, their activities) is dispatched ahead of the queue's other
+ * work. A workflow started far ahead keeps FAR_FUTURE_PRIORITY until this is called. No running workflow (never
+ * started, or finished): nothing to raise, and the next start takes its priority from the due time. Returns whether
+ * a workflow was raised.
+ */
+export async function preferPostAsDue(client: Client, postId: string): Promise<boolean> {
+  try {
+    await client.workflowService.updateWorkflowExecutionOptions({
+      namespace: client.options.namespace,
+      workflowExecution: { workflowId: publishPostWorkflowId(postId) },
+      workflowExecutionOptions: { priority: DUE_SOON_PRIORITY },
+      updateMask: { paths: ['priority'] },
+    });
+    return true;
+  } catch (err) {
+    if ((err as { code?: unknown }).code === GRPC_NOT_FOUND) return false;
+    throw err;
+  }
+}
+
 export interface PostCommandOptions {
   /**
    * How long a call waits for the workflow to take the change (POST_WORKFLOW_ANSWER_TIMEOUT_SECONDS). An update is
@@ -59,25 +81,9 @@ export class PostCommands {
     return due - Date.now() <= this.dueSoonHorizonMs ? DUE_SOON_PRIORITY : FAR_FUTURE_PRIORITY;
   }
 
-  /**
-   * Moves the post's running workflow to DUE_SOON_PRIORITY (UpdateWorkflowExecutionOptions): every task it has from
-   * then on (the timer that ends its wait, its children, their activities) is dispatched ahead of the queue's other
-   * work. A workflow started far ahead keeps FAR_FUTURE_PRIORITY until this is called. No running workflow: nothing
-   * to raise (the next start takes its priority from the due time). Returns whether a workflow was raised.
-   */
-  async preferAsDue(postId: string): Promise<boolean> {
-    try {
-      await this.client.workflowService.updateWorkflowExecutionOptions({
-        namespace: this.client.options.namespace,
-        workflowExecution: { workflowId: publishPostWorkflowId(postId) },
-        workflowExecutionOptions: { priority: DUE_SOON_PRIORITY },
-        updateMask: { paths: ['priority'] },
-      });
-      return true;
-    } catch (err) {
-      if ((err as { code?: unknown }).code === GRPC_NOT_FOUND) return false;
-      throw err;
-    }
+  /** See preferPostAsDue. */
+  preferAsDue(postId: string): Promise<boolean> {
+    return preferPostAsDue(this.client, postId);
   }
 
   /**

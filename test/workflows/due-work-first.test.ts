@@ -5,6 +5,7 @@ import type { Client } from '@temporalio/client';
 import {
   DUE_SOON_PRIORITY, FAR_FUTURE_PRIORITY, PostCommands,
 } from '../../src/temporal/post-commands.js';
+import { createActivities } from '../../src/activities/index.js';
 import { publishPostWorkflowId } from '../../src/workflows/messages.js';
 import { workflowTaskBacklog } from '../../src/temporal/task-queue-backlog.js';
 import { ensureTemporalCli, startTemporalDevServer, type DevServerHandle } from '../../src/temporal/dev-server.js';
@@ -63,6 +64,16 @@ describe('post workflow priorities', () => {
     await p.schedule();
     expect(await priorityOf(tw.client, p.post.id)).toBe(DUE_SOON_PRIORITY.priorityKey);
     await wide.cancel(p.post.id);
+  });
+
+  test('the preferPostAsDue activity raises a waiting far-future post', async () => {
+    const p = await schedulePost(deps, tw.commands, 30 * DAY_MS, provider.id);
+    await p.schedule();
+    expect(await priorityOf(tw.client, p.post.id)).toBe(FAR_FUTURE_PRIORITY.priorityKey);
+    const activities = createActivities({ ...deps, temporalClient: tw.client });
+    expect(await activities.preferPostAsDue(p.post.id)).toBe(true);
+    expect(await priorityOf(tw.client, p.post.id)).toBe(DUE_SOON_PRIORITY.priorityKey);
+    await tw.commands.cancel(p.post.id);
   });
 
   test('preferAsDue on a post without a workflow, or whose workflow has finished, raises nothing', async () => {
