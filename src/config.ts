@@ -42,6 +42,11 @@ export const configSchema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().default('herald'),
   /** How long the API waits for a post's workflow to take a schedule, edit or cancel before answering 503. */
   POST_WORKFLOW_ANSWER_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
+  /**
+   * A post due within this many minutes when scheduled runs at the highest task priority, a later one at the lowest
+   * (so far-future backlogs never delay due work; README "Due work first").
+   */
+  DUE_SOON_HORIZON_MINUTES: positiveInt.default(60),
   /** gRPC port of the Temporal dev server `npm run dev` starts (when TEMPORAL_ADDRESS is unset). */
   TEMPORAL_DEV_PORT: port.default(7233),
   /** Its Web UI port; unset = TEMPORAL_DEV_PORT + 1000, so a second stack moves both by setting one. */
@@ -52,8 +57,18 @@ export const configSchema = z.object({
 
   WORKFLOW_BUNDLE_PATH: z.string().optional(),
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(100),
-  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt.default(40),
-  WORKER_MAX_CACHED_WORKFLOWS: positiveInt.optional(),
+  /**
+   * Workflow tasks one worker process runs at once. Tasks beyond what its cores can run only queue inside the worker,
+   * where Temporal's task priorities no longer reach them: on 2 cores, 40 slots kept a due post's tasks waiting
+   * behind far-future ones (bench:due-first, README "Due work first").
+   */
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt.default(10),
+  /**
+   * Workflows kept in the worker's sticky cache (least recently used evicted first). A cached workflow costs about
+   * 0.2-0.3 MB; a waiting post evicted from it costs nothing until its timer fires, then replays its short history.
+   * The SDK's own default grows with the heap limit (about 2,300 on a 4 GB heap), far past a 500 MB worker.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: positiveInt.default(250),
 
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: port.default(3000),

@@ -7,6 +7,7 @@ import { settleUnfinishedTarget, type SettleInput } from './target-settling.js';
 import { sumUpTargets, type FinalPostStatus } from './post-outcome.js';
 import type { PostEdit } from '../workflows/messages.js';
 import type { ActivityDeps } from './deps.js';
+import { preferPostAsDue } from '../temporal/post-commands.js';
 
 export interface TargetRef {
   targetId: string;
@@ -14,8 +15,17 @@ export interface TargetRef {
   accountId: string;
 }
 
-export function createPostActivities({ database: { db } }: ActivityDeps) {
+export function createPostActivities({ database: { db }, temporalClient }: ActivityDeps) {
   return {
+    /**
+     * Raises the post's own workflow to the due-soon task priority (a post scheduled far ahead starts at the lowest),
+     * so the timer that ends its wait and everything after it run ahead of far-future backlogs. For publishPost to
+     * call once it is within DUE_SOON_HORIZON_MINUTES of its due time.
+     */
+    async preferPostAsDue(postId: string): Promise<boolean> {
+      return preferPostAsDue(temporalClient, postId);
+    },
+
     async persistSchedule(postId: string, scheduledAt: string, timezone?: string): Promise<void> {
       await db.update(posts)
         .set({ scheduledAt: new Date(scheduledAt), ...(timezone !== undefined ? { timezone } : {}), updatedAt: new Date() })

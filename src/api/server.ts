@@ -47,7 +47,9 @@ export async function startApi(config: Config, deps: ApiDependencies = {}): Prom
     if (!temporal) {
       const handle = await connectTemporalClient({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE });
       closers.push(handle.close);
-      temporal = { client: handle.client, postCommands: new PostCommands(handle.client, config.TEMPORAL_TASK_QUEUE, { answerTimeoutMs: config.POST_WORKFLOW_ANSWER_TIMEOUT_SECONDS * 1000 }) };
+      temporal = { client: handle.client, postCommands: new PostCommands(handle.client, config.TEMPORAL_TASK_QUEUE, {
+        answerTimeoutMs: config.POST_WORKFLOW_ANSWER_TIMEOUT_SECONDS * 1000, dueSoonHorizonMs: config.DUE_SOON_HORIZON_MINUTES * 60_000,
+      }) };
     }
 
     const app = await buildApp({

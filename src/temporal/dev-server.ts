@@ -46,6 +46,8 @@ export interface DevServerOptions {
   /** SQLite file for persistence across restarts; omit for in-memory. */
   dbFile?: string;
   log?: (line: string) => void;
+  /** More `start-dev` flags, e.g. `--dynamic-config-value` settings a test needs. */
+  extraArgs?: string[];
 }
 
 export interface DevServerHandle {
@@ -69,6 +71,7 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<De
     ...searchAttributeFlags(),
     ...(opts.dbFile ? ['--db-filename', opts.dbFile] : []),
     ...(opts.uiPort ? ['--ui-port', String(opts.uiPort)] : ['--headless']),
+    ...(opts.extraArgs ?? []),
   ];
   const child = spawn(opts.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const log = opts.log ?? (() => {});
@@ -147,7 +150,7 @@ async function startDownloadedDevServer(opts: DevServerOptions): Promise<DevServ
       port: opts.port,
       namespace: opts.namespace ?? 'default',
       searchAttributes: allSearchAttributeKeys,
-      extraArgs: ['--dynamic-config-value', 'frontend.enableExecuteMultiOperation=true'],
+      extraArgs: ['--dynamic-config-value', 'frontend.enableExecuteMultiOperation=true', ...(opts.extraArgs ?? [])],
       ...(opts.dbFile ? { dbFilename: opts.dbFile } : {}),
       ...(opts.uiPort ? { ui: true, uiPort: opts.uiPort } : {}),
     },

@@ -16,6 +16,7 @@ export interface HeraldWorkerOptions {
   maxConcurrentActivityTaskExecutions?: number;
   maxConcurrentWorkflowTaskExecutions?: number;
   maxConcurrentLocalActivityExecutions?: number;
+  /** 0 turns the sticky cache off (every workflow task replays its history). */
   maxCachedWorkflows?: number;
   /** Uploads at once on the transfer task queue (WORKER_MAX_CONCURRENT_TRANSFERS). */
   maxConcurrentTransfers?: number;
@@ -47,7 +48,7 @@ export async function createHeraldWorker(o: HeraldWorkerOptions): Promise<Herald
     ...(o.maxConcurrentActivityTaskExecutions ? { maxConcurrentActivityTaskExecutions: o.maxConcurrentActivityTaskExecutions } : {}),
     ...(o.maxConcurrentWorkflowTaskExecutions ? { maxConcurrentWorkflowTaskExecutions: o.maxConcurrentWorkflowTaskExecutions } : {}),
     ...(o.maxConcurrentLocalActivityExecutions ? { maxConcurrentLocalActivityExecutions: o.maxConcurrentLocalActivityExecutions } : {}),
-    ...(o.maxCachedWorkflows ? { maxCachedWorkflows: o.maxCachedWorkflows } : {}),
+    ...(o.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: o.maxCachedWorkflows } : {}),
   });
   const transfers = await Worker.create({
     ...common,

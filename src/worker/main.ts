@@ -51,7 +51,7 @@ const worker = await createHeraldWorker({
   maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
   maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
   maxConcurrentTransfers: config.WORKER_MAX_CONCURRENT_TRANSFERS,
-  ...(config.WORKER_MAX_CACHED_WORKFLOWS ? { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS } : {}),
+  maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
 });
 logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker started');
 // The SDK's runtime shuts the worker down gracefully on SIGINT/SIGTERM; run() resolves once it has drained.
