@@ -107,7 +107,8 @@ export class PostCommands {
    * sends nothing.
    */
   async schedule(input: PublishPostInput & { timezone?: string }): Promise<PostWorkflowState> {
-    const { timezone, ...start } = input;
+    const { timezone, ...rest } = input;
+    const start: PublishPostInput = { ...rest, dueSoonHorizonMs: this.dueSoonHorizonMs };
     await this.raiseIfDueSoon(input.postId, input.scheduledAt);
     for (let attempt = 1; ; attempt++) {
       const startWorkflowOperation = new WithStartWorkflowOperation<(i: PublishPostInput) => Promise<PostWorkflowState>>('publishPost', {

@@ -14,6 +14,11 @@ export interface PublishPostInput {
   userId: string;
   /** ISO 8601 instant (UTC). */
   scheduledAt: string;
+  /**
+   * DUE_SOON_HORIZON_MINUTES: a post started far ahead runs at a low task priority; this long before its due time
+   * the workflow raises itself to the due-soon priority, so its due work is not queued behind far-future work.
+   */
+  dueSoonHorizonMs?: number;
 }
 
 export interface PublishTargetInput {

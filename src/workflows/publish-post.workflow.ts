@@ -88,6 +88,11 @@ interface Staging {
 export async function publishPost(input: PublishPostInput): Promise<PostWorkflowState> {
   // Runs begun before staging existed start a child per target at the due time and nothing earlier.
   const walking = patched('stage-and-walk-targets');
+  // Runs begun before it never raised their own task priority as they came due.
+  const raisesWhenDue = walking && input.dueSoonHorizonMs !== undefined && patched('raise-priority-when-due');
+  // Started within the horizon (or with no priority set): already at the due-soon priority or the default.
+  const startPriority = workflowInfo().priority?.priorityKey;
+  let raised = startPriority === undefined || startPriority <= 1;
   // Mutated by update handlers; widened so control-flow narrowing does not assume it stays 'waiting'.
   let phase = 'waiting' as PostPhase;
   let scheduledAt = Date.parse(input.scheduledAt);
@@ -255,12 +260,19 @@ export async function publishPost(input: PublishPostInput): Promise<PostWorkflow
         await runStaging();
         continue;
       }
+      // Within the horizon of its due time, a post started far ahead (at a low task priority) raises itself once.
+      const raiseAt = raisesWhenDue && !raised ? scheduledAt - input.dueSoonHorizonMs! : Infinity;
+      if (raiseAt <= now) {
+        raised = true;
+        await acts.preferPostAsDue(input.postId);
+        continue;
+      }
       const armAt = scheduledAt - ARMING_MS;
-      const wakeAt = leadMs > 0 && !stage && stageAt > now && stageAt < armAt ? stageAt : armAt;
+      const wakeAt = Math.min(leadMs > 0 && !stage && stageAt > now && stageAt < armAt ? stageAt : armAt, raiseAt);
       if (wakeAt > now) await condition(() => revision !== seen || phase !== 'waiting', wakeAt - now);
       await condition(() => changesInFlight === 0);
       if (phase !== 'waiting') break;
-      if (revision === seen && !leadStale && armAt <= Date.now()) break;
+      if (revision === seen && !leadStale && armAt <= Date.now() && (raised || !raisesWhenDue)) break;
     }
   } catch (err) {
     // An operator cancelled the workflow itself while it waited: the row says so too, so nothing looks scheduled.

@@ -66,6 +66,18 @@ describe('post workflow priorities', () => {
     await wide.cancel(p.post.id);
   });
 
+  test('a post started beyond the horizon raises its own workflow as it comes within it, then publishes', async () => {
+    const near = new PostCommands(tw.client, tw.taskQueue, { dueSoonHorizonMs: 2_000 });
+    const p = await schedulePost(deps, near, 5_000, provider.id);
+    await p.schedule();
+    expect(await priorityOf(tw.client, p.post.id)).toBe(FAR_FUTURE_PRIORITY.priorityKey);
+    await expect.poll(() => priorityOf(tw.client, p.post.id), { timeout: 10_000, interval: 200 }).toBe(DUE_SOON_PRIORITY.priorityKey);
+    const raisedAt = Date.now();
+    expect(raisedAt).toBeLessThan(p.scheduledAt.getTime());
+    expect(await tw.client.workflow.getHandle(publishPostWorkflowId(p.post.id)).result()).toMatchObject({ outcome: 'published' });
+    expect(provider.postsFor(p.targets[0]!.id)).toHaveLength(1);
+  });
+
   test('the preferPostAsDue activity raises a waiting far-future post', async () => {
     const p = await schedulePost(deps, tw.commands, 30 * DAY_MS, provider.id);
     await p.schedule();
