@@ -20,6 +20,7 @@ const { values: args } = parseArgs({
     posts: { type: 'string', default: '1000' },
     'lead-seconds': { type: 'string' },
     concurrency: { type: 'string', default: '200' },
+    'workflow-task-slots': { type: 'string' },
     'no-staging': { type: 'boolean', default: false },
   },
 });
@@ -31,7 +32,7 @@ const cleanups: (() => Promise<unknown>)[] = [];
 
 async function main() {
   const { databaseUrl, temporalAddress: address } = await startBenchServices(cleanups);
-  const bench = await startPublishBench({ databaseUrl, address, cleanups, staging: !args['no-staging'] });
+  const bench = await startPublishBench({ databaseUrl, address, cleanups, ...(args['workflow-task-slots'] ? { workflowTaskSlots: Number(args['workflow-task-slots']) } : {}), staging: !args['no-staging'] });
   const ceiling = await measureCeiling(bench.client, bench.nativeConnection, N * 2, concurrency);
 
   // Due far enough ahead that every workflow is started (and staged) before the instant arrives.

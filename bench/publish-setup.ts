@@ -22,7 +22,11 @@ export async function inBatches<T>(items: T[], size: number, fn: (item: T) => Pr
 const noop = () => {};
 export const quietLogger = { trace: noop, debug: noop, info: noop, log: noop, warn: console.warn, error: console.error };
 
-export async function startPublishBench(o: { databaseUrl: string; address: string; cleanups: (() => Promise<unknown>)[]; staging?: boolean }) {
+export async function startPublishBench(o: {
+  databaseUrl: string; address: string; cleanups: (() => Promise<unknown>)[]; staging?: boolean;
+  /** Workflow-task slots of the Herald worker (the bench's tuning otherwise; WORKER_MAX_CONCURRENT_WORKFLOW_TASKS in production). */
+  workflowTaskSlots?: number;
+}) {
   const nativeConnection = await NativeConnection.connect({ address: o.address });
   const connection = await Connection.connect({ address: o.address });
   const client = new Client({ connection });
@@ -45,7 +49,10 @@ export async function startPublishBench(o: { databaseUrl: string; address: strin
   return {
     client, nativeConnection, provider, deps, taskQueue, user, accounts, commands,
     async startWorker() {
-      worker = await createHeraldWorker({ connection: nativeConnection, namespace: 'default', taskQueue, deps, workflowBundle, ...workerTuning });
+      worker = await createHeraldWorker({
+        connection: nativeConnection, namespace: 'default', taskQueue, deps, workflowBundle, ...workerTuning,
+        ...(o.workflowTaskSlots ? { maxConcurrentWorkflowTaskExecutions: o.workflowTaskSlots } : {}),
+      });
       running = worker.run();
     },
     async stopWorker() {

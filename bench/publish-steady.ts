@@ -17,6 +17,7 @@ const { values: args } = parseArgs({
     posts: { type: 'string', default: '1200' },
     rate: { type: 'string', default: '20' },
     concurrency: { type: 'string', default: '200' },
+    'workflow-task-slots': { type: 'string' },
   },
 });
 const N = Number(args.posts);
@@ -28,7 +29,7 @@ const cleanups: (() => Promise<unknown>)[] = [];
 
 async function main() {
   const { databaseUrl, temporalAddress: address } = await startBenchServices(cleanups);
-  const bench = await startPublishBench({ databaseUrl, address, cleanups });
+  const bench = await startPublishBench({ databaseUrl, address, cleanups, ...(args['workflow-task-slots'] ? { workflowTaskSlots: Number(args['workflow-task-slots']) } : {}) });
   const ceiling = await measureCeiling(bench.client, bench.nativeConnection, 1000, concurrency);
 
   await bench.startWorker();
