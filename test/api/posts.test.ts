@@ -315,7 +315,9 @@ describe('create', () => {
     const history = await t.client.workflow.getHandle(publishPostWorkflowId(post.id)).fetchHistory();
     const started = history.events![0]!.workflowExecutionStartedEventAttributes!;
     const input = await t.client.options.loadedDataConverter.payloadConverter.fromPayload(started.input!.payloads![0]!);
-    expect(input).toEqual({ postId: post.id, userId: user.id, scheduledAt });
+    // The due-soon horizon (DUE_SOON_HORIZON_MINUTES, default 60) travels with it: the workflow raises its own
+    // task priority that long before the due time.
+    expect(input).toEqual({ postId: post.id, userId: user.id, scheduledAt, dueSoonHorizonMs: 3_600_000 });
   });
 
   test('when the workflow cannot be started, the post is kept as a draft and the answer is 503', async () => {
