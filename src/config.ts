@@ -58,11 +58,13 @@ export const configSchema = z.object({
   WORKFLOW_BUNDLE_PATH: z.string().optional(),
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(100),
   /**
-   * Workflow tasks one worker process runs at once. Tasks beyond what its cores can run only queue inside the worker,
-   * where Temporal's task priorities no longer reach them: on 2 cores, 40 slots kept a due post's tasks waiting
-   * behind far-future ones (bench:due-first, README "Due work first").
+   * Workflow tasks one worker process runs at once. A due post's workflow task holds its slot while its commit and
+   * status reads run as local activities, so fewer slots cap a burst (on 2 cores, 1,000 posts due at once: 10 slots
+   * 64 % of the server's ceiling, 40 slots 116 %); more slots than the cores can run queue inside the worker, where
+   * task priorities no longer reach them (a publish-now behind 10,000 far-future first tasks: 0.7-1.0 s with 10,
+   * 1.5-6.3 s with 40). README "Due work first" and "Benchmarks".
    */
-  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt.default(10),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt.default(40),
   /**
    * Workflows kept in the worker's sticky cache (least recently used evicted first). A cached workflow costs about
    * 0.2-0.3 MB; a waiting post evicted from it costs nothing until its timer fires, then replays its short history.
