@@ -18,10 +18,11 @@ import { ScriptedProvider } from '../test/support/scripted-provider.js';
 import { createAccount, createScheduledPost, createUser, testDeps } from '../test/support/fixtures.js';
 import { createCeilingActivities } from './ceiling.activities.js';
 import { fmtMs, percentile } from './stats.js';
-import { startBenchServices } from './services.js';
+import { parseBenchTemporal, startBenchServices, temporalArg } from './services.js';
 
 const { values: args } = parseArgs({
   options: {
+    ...temporalArg,
     posts: { type: 'string', default: '1000' },
     'lead-seconds': { type: 'string' },
     concurrency: { type: 'string', default: '200' },
@@ -39,7 +40,7 @@ async function inBatches<T>(items: T[], size: number, fn: (item: T) => Promise<u
 }
 
 async function main() {
-  const { databaseUrl, temporalAddress: address } = await startBenchServices(cleanups);
+  const { databaseUrl, temporalAddress: address } = await startBenchServices(cleanups, { temporal: parseBenchTemporal(args.temporal) });
   const nativeConnection = await NativeConnection.connect({ address });
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });

@@ -23,10 +23,11 @@ import { signTestbedWebhook } from '../src/sandbox/platforms/testbed/signature.j
 import { webhookIngestWorkflowId } from '../src/workflows/webhook-messages.js';
 import { startEntryPoint } from './child-process.js';
 import { percentile } from './stats.js';
-import { freePort, startBenchServices } from './services.js';
+import { freePort, parseBenchTemporal, startBenchServices, temporalArg } from './services.js';
 
 const { values: args } = parseArgs({
   options: {
+    ...temporalArg,
     rate: { type: 'string', default: '500' },
     seconds: { type: 'string', default: '20' },
     duplicates: { type: 'string', default: '0.05' },
@@ -113,7 +114,7 @@ function send(url: URL, agent: Agent, d: Delivery): Promise<number> {
 
 async function main() {
   // ---- services ----
-  const { databaseUrl, temporalAddress: address } = await startBenchServices(cleanups);
+  const { databaseUrl, temporalAddress: address } = await startBenchServices(cleanups, { temporal: parseBenchTemporal(args.temporal) });
   const sql = postgres(databaseUrl, { max: 2, onnotice: () => {} });
   cleanups.push(() => sql.end({ timeout: 5 }));
   const connection = await Connection.connect({ address });
