@@ -18,11 +18,12 @@ import { ScriptedProvider } from '../test/support/scripted-provider.js';
 import { createAccount, createScheduledPost, createUser, testDeps } from '../test/support/fixtures.js';
 import { createCeilingActivities } from './ceiling.activities.js';
 import { fmtMs, percentile } from './stats.js';
-import { parseBenchTemporal, startBenchServices, temporalArg } from './services.js';
+import { startBenchServices } from './services.js';
+import { parseTemporalServerKind, temporalServerArg } from '../src/temporal/server-kind.js';
 
 const { values: args } = parseArgs({
   options: {
-    ...temporalArg,
+    ...temporalServerArg,
     posts: { type: 'string', default: '1000' },
     'lead-seconds': { type: 'string' },
     concurrency: { type: 'string', default: '200' },
@@ -40,7 +41,7 @@ async function inBatches<T>(items: T[], size: number, fn: (item: T) => Promise<u
 }
 
 async function main() {
-  const { databaseUrl, temporalAddress: address } = await startBenchServices(cleanups, { temporal: parseBenchTemporal(args.temporal) });
+  const { databaseUrl, temporalAddress: address } = await startBenchServices(cleanups, { temporal: parseTemporalServerKind(args.temporal) });
   const nativeConnection = await NativeConnection.connect({ address });
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });

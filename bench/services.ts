@@ -9,6 +9,7 @@ import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { runMigrations } from '../src/db/migrate.js';
 import { ensureTemporalCli, startTemporalDevServer } from '../src/temporal/dev-server.js';
 import { DEV_HISTORY_SHARDS, ensureTemporalServer, startTemporalOnPostgres } from '../src/temporal/postgres-server.js';
+import type { TemporalServerKind } from '../src/temporal/server-kind.js';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -19,24 +20,9 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Which Temporal server a benchmark starts: the CLI's dev server (SQLite, one writer) or a real server on Postgres. */
-export type BenchTemporal = 'dev' | 'postgres';
-export const benchTemporalKinds: readonly BenchTemporal[] = ['dev', 'postgres'];
-
-/** The `--temporal` option of every benchmark's parseArgs. */
-export const temporalArg = { temporal: { type: 'string', default: 'dev' } } as const;
-
-export function parseBenchTemporal(value: string | undefined): BenchTemporal {
-  const kind = value ?? 'dev';
-  if (!(benchTemporalKinds as readonly string[]).includes(kind)) {
-    throw new Error(`--temporal must be one of ${benchTemporalKinds.join(', ')} (got "${kind}")`);
-  }
-  return kind as BenchTemporal;
-}
-
 export async function startBenchServices(
   cleanups: (() => Promise<unknown>)[],
-  opts: { temporal: BenchTemporal } = { temporal: 'dev' },
+  opts: { temporal: TemporalServerKind } = { temporal: 'dev' },
 ): Promise<{ databaseUrl: string; temporalAddress: string }> {
   if (process.env.TEMPORAL_ADDRESS && opts.temporal === 'postgres') {
     throw new Error('--temporal postgres starts its own Temporal server: unset TEMPORAL_ADDRESS');
