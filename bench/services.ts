@@ -43,7 +43,6 @@ export async function startBenchServices(
     // Temporal's databases go next to Herald's on the same Postgres (as in docker-compose.yml).
     const server = await startTemporalOnPostgres({
       binaries: ensureTemporalServer(), postgresUrl: databaseUrl, configDir, port: await freePort(),
-      log: (line) => { if (process.env.BENCH_TEMPORAL_LOG) console.error(line); },
     });
     cleanups.push(async () => { await server.stop(); await rm(configDir, { recursive: true, force: true }); });
     temporalAddress = server.address;
