@@ -60,7 +60,7 @@ export function ensureTemporalServer(): TemporalServerBinaries {
 
 export interface PostgresTemporalOptions {
   binaries: TemporalServerBinaries;
-  /** A Postgres role that may create databases (the embedded Postgres's URL in dev and benchmarks); its path is ignored. */
+  /** A Postgres role that may create databases (the embedded Postgres's URL in dev and benchmarks); Temporal's databases go next to the one it names. */
   postgresUrl: string;
   /** Where the generated config files go (no data: that lives in Postgres). */
   configDir: string;
@@ -92,7 +92,7 @@ export async function startTemporalOnPostgres(opts: PostgresTemporalOptions): Pr
   const ports = await internalPorts();
   await writeFile(configFile, serverConfigYaml({
     sql, historyShards: opts.historyShards ?? DEV_HISTORY_SHARDS, frontendPort: opts.port, ports, dynamicConfigFile,
-  }), { mode: 0o600 });
+  }));
 
   const child = spawn(opts.binaries.server, ['--config-file', configFile, '--allow-no-auth', 'start'], {
     stdio: ['ignore', 'pipe', 'pipe'],
