@@ -60,7 +60,10 @@ export function ensureTemporalServer(): TemporalServerBinaries {
 
 export interface PostgresTemporalOptions {
   binaries: TemporalServerBinaries;
-  /** A Postgres role that may create databases (the embedded Postgres's URL in dev and benchmarks); Temporal's databases go next to the one it names. */
+  /**
+   * A Postgres role that may create databases (the embedded Postgres's URL in dev and benchmarks). Temporal's
+   * databases go next to the one it names.
+   */
   postgresUrl: string;
   /** Where the generated config files go (no data: that lives in Postgres). */
   configDir: string;
