@@ -16,6 +16,7 @@ import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { runMigrations } from '../src/db/migrate.js';
+import { workerDatabasePoolSize } from '../src/worker/database-pool.js';
 import { createDatabase } from '../src/db/client.js';
 import { apiKeys, socialAccounts } from '../src/db/schema.js';
 import { ensureTemporalCli, startDevStackTemporal } from '../src/temporal/dev-server.js';
@@ -27,6 +28,7 @@ import { sealAccountTokens } from '../src/crypto/secret-fields.js';
 import { createProviderRegistry } from '../src/platforms/registry.js';
 import { LocalMediaStore } from '../src/storage/local-media-store.js';
 import { createHeraldWorker } from '../src/worker/create-worker.js';
+import { stagingSettingsFromConfig } from '../src/activities/deps.js';
 import { loadWorkflowBundle } from '../src/worker/workflow-bundle.js';
 import { retentionScheduleSettings } from '../src/temporal/retention-schedule.js';
 import { runStartupSweeps } from '../src/worker/startup-sweeps.js';
@@ -79,7 +81,7 @@ async function main() {
     databaseUrl = pg.url;
   }
   await runMigrations(databaseUrl);
-  const database = createDatabase(databaseUrl, { max: config.DATABASE_POOL_MAX });
+  const database = createDatabase(databaseUrl, { max: workerDatabasePoolSize(config) });
   stops.push({ name: 'database pool', stop: () => database.close() });
 
   if (startedExternally.temporal && temporalServer === 'postgres') {
@@ -119,10 +121,11 @@ async function main() {
     workflowBundle: await loadWorkflowBundle(config.WORKFLOW_BUNDLE_PATH),
     deps: {
       database, platforms, crypto, mediaStore, logger: createLogger(config.LOG_LEVEL, 'worker'), temporalClient,
-      ...(mediaUrls ? { mediaUrls } : {}),
+      ...(mediaUrls ? { mediaUrls } : {}), staging: stagingSettingsFromConfig(config),
     },
     maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
     maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+    maxConcurrentTransfers: config.WORKER_MAX_CONCURRENT_TRANSFERS,
     ...(config.WORKER_MAX_CACHED_WORKFLOWS ? { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS } : {}),
   });
   const workerRun = worker.run();

@@ -104,6 +104,15 @@ export const configSchema = z.object({
   COMMIT_SETTLE_WINDOW_SECONDS: positiveInt.default(300),
   /** How often the lost call is looked up again during the settle window. */
   COMMIT_SETTLE_RECHECK_SECONDS: positiveInt.default(15),
+  /**
+   * How long before the due time a post's work that may precede it (a provider's staged steps: an Instagram
+   * container and its upload) begins, so only the commit remains at the due instant. 0 turns staging off.
+   */
+  STAGING_LEAD_SECONDS: z.coerce.number().int().min(0).default(300),
+  /** Large media start earlier: their size divided by this (a cautious upload rate) is added to the lead. */
+  STAGING_UPLOAD_BYTES_PER_SECOND: positiveInt.default(2_000_000),
+  /** Transfers (uploads) running at once on the worker's own transfer task queue, apart from the due commits' slots. */
+  WORKER_MAX_CONCURRENT_TRANSFERS: positiveInt.default(8),
   /** How often each account's insightsSync schedule runs. */
   INSIGHTS_SYNC_INTERVAL_MINUTES: positiveInt.default(60),
   /** How often the post reconciler's Temporal Schedule (`reconcile-posts`) runs. */

@@ -17,4 +17,17 @@ export interface ActivityDeps {
   temporalClient: Client;
   /** Signs public URLs of uploaded media (MEDIA_URL_SECRET); absent = uploads are never handed out by URL. */
   mediaUrls?: SignedMediaUrls;
+  /** STAGING_LEAD_SECONDS / STAGING_UPLOAD_BYTES_PER_SECOND; absent = their defaults. */
+  staging?: StagingSettings;
 }
+
+export interface StagingSettings {
+  /** 0 = staging off. */
+  leadMs: number;
+  uploadBytesPerSecond: number;
+}
+
+export const DEFAULT_STAGING: StagingSettings = { leadMs: 300_000, uploadBytesPerSecond: 2_000_000 };
+
+export const stagingSettingsFromConfig = (c: { STAGING_LEAD_SECONDS: number; STAGING_UPLOAD_BYTES_PER_SECOND: number }): StagingSettings =>
+  ({ leadMs: c.STAGING_LEAD_SECONDS * 1000, uploadBytesPerSecond: c.STAGING_UPLOAD_BYTES_PER_SECOND });

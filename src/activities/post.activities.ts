@@ -50,8 +50,9 @@ export function createPostActivities({ database: { db } }: ActivityDeps) {
       await db.transaction(async (tx) => {
         await tx.update(posts).set({ status: 'cancelled', cancelledAt: new Date(), updatedAt: new Date() })
           .where(and(eq(posts.id, postId), inArray(posts.status, ['scheduled', 'cancelled'])));
+        // Cancelled while waiting: nothing was committed, whatever staging got to (its work was discarded).
         await tx.update(postTargets).set({ status: 'cancelled', updatedAt: new Date() })
-          .where(and(eq(postTargets.postId, postId), eq(postTargets.status, 'pending')));
+          .where(and(eq(postTargets.postId, postId), inArray(postTargets.status, ['pending', 'preparing', 'uploading', 'processing', 'staged'])));
       });
     },
 

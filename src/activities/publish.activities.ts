@@ -12,10 +12,10 @@ import {
   type ReconcileOutcome, type StepOutcome,
 } from '../platforms/provider.js';
 import type { ClassifiedFailure } from '../workflows/step-failures.js';
-import type { ActivityDeps } from './deps.js';
+import { DEFAULT_STAGING, type ActivityDeps } from './deps.js';
 import { createQuotaStore } from './quota-store.js';
 import { createTargetSecrets } from './target-secrets.js';
-import { finalTargetStatuses } from './target-progress.js';
+import { finalTargetStatuses, hasCommitIntent } from './target-progress.js';
 
 export interface StepInput {
   targetId: string;
@@ -44,7 +44,36 @@ export function toApplicationFailure(err: PublishError, extra: Record<string, st
 }
 
 
-export function createPublishActivities({ database: { db }, platforms, crypto, mediaStore, mediaUrls }: ActivityDeps) {
+/** A target as publishPost walks it at the due instant (beginPublishingTargets). */
+export interface PublishingTarget {
+  targetId: string;
+  platform: string;
+  accountId: string;
+  plan: PublishStepSpec[];
+  /** Set when the target already reached a final status (this post's workflow runs again). */
+  finalStatus?: TargetStatus;
+  /** A commit step was attempted before (this post's workflow runs again): never walked inline from the start. */
+  commitAttempted: boolean;
+}
+
+/** The staged prefix of a plan: its leading steps that may run before the due time (provider.ts, StagingRule). */
+export function stagedPrefixLength(plan: PublishStepSpec[]): number {
+  const i = plan.findIndex((s) => s.kind === 'commit' || !s.stage);
+  return i < 0 ? plan.length : i;
+}
+
+/**
+ * The commit guard: a commit step whose last attempt on record is an `intent` (the worker died during the call: a
+ * local activity runs again after such a crash), an `ok` or an `ambiguous` (this post's workflow runs again) may
+ * already have reached the platform. It is never sent again blindly: the workflow reconciles first.
+ */
+function sentBefore(attempts: readonly TargetAttempt[], step: string): TargetAttempt | undefined {
+  const last = [...attempts].reverse().find((a) => a.step === step);
+  return last && (last.outcome === 'intent' || last.outcome === 'ok' || last.outcome === 'ambiguous') ? last : undefined;
+}
+
+export function createPublishActivities(deps: ActivityDeps) {
+  const { database: { db }, platforms, crypto, mediaStore, mediaUrls, staging = DEFAULT_STAGING } = deps;
   const quota = createQuotaStore(db);
   const secretsOf = createTargetSecrets(db, crypto);
   async function loadTarget(targetId: string) {
@@ -85,8 +114,11 @@ export function createPublishActivities({ database: { db }, platforms, crypto, m
     }).where(eq(postTargets.id, targetId));
   }
 
-  async function persistIds(targetId: string, state: PublishState) {
+  async function persistIds(targetId: string, state: PublishState, attempt?: TargetAttempt) {
+    // Nothing to record (most prepare and await steps): no round trip.
+    if (!attempt && !state.publishId && !state.containerId && !state.platformPostId && !state.permalink) return;
     await db.update(postTargets).set({
+      ...(attempt ? { attempts: sql`${postTargets.attempts} || ${JSON.stringify([attempt])}::jsonb` } : {}),
       ...(state.publishId ? { publishId: state.publishId } : {}),
       ...(state.containerId ? { containerId: state.containerId } : {}),
       ...(state.platformPostId ? { platformPostId: state.platformPostId } : {}),
@@ -96,7 +128,9 @@ export function createPublishActivities({ database: { db }, platforms, crypto, m
   }
 
   /** Everything a provider step needs, with the token decrypted in this process only. */
-  async function buildContext(input: StepInput): Promise<{ ctx: PublishContext; platform: string; tokenExpiresAt?: string; stop: () => void }> {
+  async function buildContext(input: StepInput): Promise<{
+    ctx: PublishContext; platform: string; attempts: TargetAttempt[]; status: TargetStatus; tokenExpiresAt?: string; stop: () => void;
+  }> {
     const { target, post, account } = await loadTarget(input.targetId);
     if (!mayPublish(account)) {
       throw new PublishError('permanent', 'account_inactive', `account ${account.displayName ?? account.id} is ${account.status}${account.statusReason ? `: ${account.statusReason}` : ''}`);
@@ -105,9 +139,11 @@ export function createPublishActivities({ database: { db }, platforms, crypto, m
     if (blocked) throw new PublishError('permanent', blocked, `account ${account.displayName ?? account.id}: ${account.statusReason}`);
     const tokens = openAccountTokens(crypto, account);
     const activity = Context.current();
-    let lastProgress = activityInfo().heartbeatDetails as Json | undefined;
-    // Keep the heartbeat going during slow platform calls so a dead worker is noticed in seconds, not minutes.
-    const timer = setInterval(() => activity.heartbeat(lastProgress), HEARTBEAT_EVERY_MS);
+    const local = activityInfo().isLocal;
+    let lastProgress = (local ? undefined : activityInfo().heartbeatDetails) as Json | undefined;
+    // Keep the heartbeat going during slow platform calls so a dead worker is noticed in seconds, not minutes. (A
+    // local activity has no heartbeat: the workflow task it runs in is what times out.)
+    const timer = local ? undefined : setInterval(() => activity.heartbeat(lastProgress), HEARTBEAT_EVERY_MS);
     const ctx: PublishContext = {
       targetId: target.id,
       postId: post.id,
@@ -118,13 +154,13 @@ export function createPublishActivities({ database: { db }, platforms, crypto, m
       options: target.options,
       state: input.state,
       progress: lastProgress,
-      heartbeat: (progress) => { lastProgress = progress; activity.heartbeat(progress); },
+      heartbeat: (progress) => { lastProgress = progress; if (!local) activity.heartbeat(progress); },
       signal: activity.cancellationSignal,
       quota,
       secrets: secretsOf(target.id),
     };
     return {
-      ctx, platform: target.platform, stop: () => clearInterval(timer),
+      ctx, platform: target.platform, attempts: target.attempts, status: target.status, stop: () => clearInterval(timer),
       ...(account.expiresAt ? { tokenExpiresAt: account.expiresAt.toISOString() } : {}),
     };
   }
@@ -134,7 +170,97 @@ export function createPublishActivities({ database: { db }, platforms, crypto, m
       .where(and(eq(postTargets.id, targetId), notInArray(postTargets.status, [...finalTargetStatuses])));
   }
 
+  function planOf(platform: string, options: Record<string, unknown>, media: MediaSource[]): PublishStepSpec[] {
+    if (!platforms.has(platform)) {
+      throw toApplicationFailure(new PublishError('permanent', 'platform_unavailable', `no provider is registered for platform ${platform} on this worker`));
+    }
+    return platforms.get(platform).publish.plan({ options, media: media.map((m) => ({ contentType: m.contentType, ...(m.url ? { url: m.url } : {}) })) });
+  }
+
+  async function targetsOf(postId: string) {
+    const rows = await db.select({ target: postTargets, post: posts }).from(postTargets)
+      .innerJoin(posts, eq(posts.id, postTargets.postId))
+      .where(eq(postTargets.postId, postId)).orderBy(postTargets.createdAt, postTargets.id);
+    const media = rows[0] ? await loadMedia(rows[0].post.media) : [];
+    return { rows, media };
+  }
+
   return {
+    /**
+     * How long before the due time publishPost begins the post's staged steps: STAGING_LEAD_SECONDS plus the time
+     * its media take at a cautious upload rate; 0 when staging is off or no target's plan has a staged prefix.
+     */
+    async stagingLeadOf(postId: string): Promise<number> {
+      if (staging.leadMs <= 0) return 0;
+      const { rows, media } = await targetsOf(postId);
+      const stages = rows.some(({ target }) => platforms.has(target.platform) && stagedPrefixLength(planOf(target.platform, target.options, media)) > 0);
+      if (!stages) return 0;
+      const bytes = media.reduce((sum, m) => sum + (m.sizeBytes ?? 0), 0);
+      return staging.leadMs + Math.ceil((bytes / staging.uploadBytesPerSecond) * 1000);
+    },
+
+    /** The targets with their plans, for staging ahead of the due time (the row stays `scheduled`). */
+    async stagingTargets(postId: string): Promise<PublishingTarget[]> {
+      const { rows, media } = await targetsOf(postId);
+      return rows.filter(({ target }) => platforms.has(target.platform) && !finalTargetStatuses.includes(target.status)).map(({ target }) => ({
+        targetId: target.id, platform: target.platform, accountId: target.socialAccountId,
+        plan: planOf(target.platform, target.options, media), commitAttempted: hasCommitIntent(target.attempts),
+      }));
+    },
+
+    /**
+     * The only way publishing begins when publishPost walks its targets itself: the row's scheduled -> publishing
+     * transition (as beginPublishing), answered with every target's plan and how far it already got, in one call.
+     * Undefined when the row is not scheduled: then nothing may be sent.
+     */
+    async beginPublishingTargets(postId: string): Promise<PublishingTarget[] | undefined> {
+      const moved = await db.update(posts).set({ status: 'publishing', updatedAt: new Date() })
+        .where(and(eq(posts.id, postId), inArray(posts.status, ['scheduled', 'publishing'])))
+        .returning({ id: posts.id });
+      if (moved.length === 0) return undefined;
+      const { rows, media } = await targetsOf(postId);
+      return rows.map(({ target }) => {
+        const final = finalTargetStatuses.includes(target.status) ? { finalStatus: target.status } : {};
+        let plan: PublishStepSpec[] = [];
+        // A platform no longer served by this worker: the walk fails the target with the reason (an empty plan
+        // cannot publish anything).
+        try { plan = planOf(target.platform, target.options, media); } catch { plan = []; }
+        return { targetId: target.id, platform: target.platform, accountId: target.socialAccountId, plan, commitAttempted: hasCommitIntent(target.attempts), ...final };
+      });
+    },
+
+    /** The staged prefix of these targets is done: they show `staged` until the due instant. */
+    async markTargetsStaged(targetIds: string[]): Promise<void> {
+      if (targetIds.length === 0) return;
+      await db.update(postTargets).set({ status: 'staged', updatedAt: new Date() })
+        .where(and(inArray(postTargets.id, targetIds), inArray(postTargets.status, ['pending', 'preparing', 'uploading', 'processing', 'staged'])));
+    },
+
+    /**
+     * Throws away a target's staged work (the post was edited, cancelled, or moved past what the staged artifacts stay
+     * valid for): the provider removes what it can at the platform (best effort), and the target is pending again.
+     */
+    async discardStagedTarget(input: { targetId: string; state: PublishState }): Promise<void> {
+      const [row] = await db.select({ platform: postTargets.platform }).from(postTargets).where(eq(postTargets.id, input.targetId));
+      if (!row) return; // the edit that replaced the targets already removed it
+      const provider = platforms.has(row.platform) ? platforms.get(row.platform).publish : undefined;
+      if (provider?.discardStaged) {
+        const built = await buildContext({ targetId: input.targetId, step: { name: 'discard', kind: 'prepare', status: 'pending' }, state: input.state })
+          .catch(() => undefined); // an account that can no longer publish: its staged artifacts expire unused
+        if (built) {
+          try {
+            await provider.discardStaged(built.ctx);
+          } catch (err) {
+            deps.logger.warn({ targetId: input.targetId, err: err instanceof Error ? err.message : String(err) }, 'staged work could not be removed at the platform; it expires unused');
+          } finally {
+            built.stop();
+          }
+        }
+      }
+      await db.update(postTargets).set({ status: 'pending', containerId: null, publishId: null, updatedAt: new Date() })
+        .where(and(eq(postTargets.id, input.targetId), inArray(postTargets.status, ['preparing', 'uploading', 'processing', 'staged'])));
+    },
+
     async getPublishPlan(targetId: string): Promise<PublishStepSpec[]> {
       const { target, post } = await loadTarget(targetId);
       const media = (await loadMedia(post.media)).map((m) => ({ contentType: m.contentType, ...(m.url ? { url: m.url } : {}) }));
@@ -149,20 +275,31 @@ export function createPublishActivities({ database: { db }, platforms, crypto, m
       const isCommit = step.kind === 'commit';
       let built: Awaited<ReturnType<typeof buildContext>> | undefined;
       try {
-        await setRunningStatus(targetId, step.status);
         built = await buildContext(input);
-        // The intent is on record before the irreversible call leaves this process.
-        if (isCommit) await appendAttempt(targetId, { at: new Date().toISOString(), step: step.name, outcome: 'intent' });
+        if (isCommit) {
+          const earlier = sentBefore(built.attempts, step.name);
+          if (earlier) {
+            throw new PublishError('ambiguous', 'sent_before', `${step.name} was already sent for this target (last attempt: ${earlier.outcome} at ${earlier.at}); the platform is asked before anything is sent again`);
+          }
+          // The status and the intent in one write, on record before the irreversible call leaves this process.
+          await appendAttempt(targetId, { at: new Date().toISOString(), step: step.name, outcome: 'intent' }, step.status);
+        } else if (built.status !== step.status) {
+          await setRunningStatus(targetId, step.status);
+        }
         const outcome = await platforms.get(built.platform).publish.runStep(step.name, built.ctx);
-        await persistIds(targetId, outcome.state);
-        if (isCommit) await appendAttempt(targetId, { at: new Date().toISOString(), step: step.name, outcome: 'ok', ...(outcome.state.publishId ? { message: `publish id ${outcome.state.publishId}` } : {}) });
+        if (isCommit) {
+          // The ids and the outcome in one write.
+          await persistIds(targetId, outcome.state, { at: new Date().toISOString(), step: step.name, outcome: 'ok', ...(outcome.state.publishId ? { message: `publish id ${outcome.state.publishId}` } : {}) });
+        } else {
+          await persistIds(targetId, outcome.state);
+        }
         return outcome;
       } catch (err) {
         const failure = err instanceof PublishError
           ? err
           // An unexpected error during the commit call may have happened after the platform applied it.
           : new PublishError(isCommit && built ? 'ambiguous' : 'transient', 'unexpected_error', err instanceof Error ? err.message : String(err));
-        if (isCommit || failure.kind === 'permanent') {
+        if ((isCommit && failure.code !== 'sent_before') || failure.kind === 'permanent') {
           await appendAttempt(targetId, {
             at: new Date().toISOString(), step: step.name, outcome: failure.kind === 'ambiguous' ? 'ambiguous' : 'error', code: failure.code, message: failure.message,
           }).catch(() => undefined);

@@ -18,6 +18,9 @@ export const postStatus = pgEnum('post_status', [
 /** Where one target (post × account) is in its publish pipeline. Mirrored, upper-cased, in the PublishStatus search attribute. */
 export const targetStatus = pgEnum('target_status', [
   'pending', 'preparing', 'uploading', 'submitting', 'processing', 'published', 'failed', 'cancelled', 'needs_review',
+  // The work that may precede the due time is done (e.g. the Instagram container uploaded and processed); only the
+  // commit remains.
+  'staged',
 ]);
 
 export const users = pgTable('users', {

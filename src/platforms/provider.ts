@@ -145,6 +145,19 @@ export interface SettleWindowOptions {
 
 export const DEFAULT_SETTLE_WINDOW: SettleWindowOptions = { windowMs: 300_000, recheckEveryMs: 15_000 };
 
+/**
+ * A step that may run ahead of the due time ("staging"): what it leaves at the platform stays usable for
+ * `validForMs` and is visible to no one until the commit step. `basis` names the platform doc that says so. The
+ * staged prefix of a plan is its leading run of steps that declare `stage` (a commit step never does); publishPost
+ * runs it STAGING_LEAD_SECONDS (more for large media) before the due time, so that only the commit and what follows
+ * it remain at the due instant. A plan without such a prefix (TikTok: completing its upload publishes) is not
+ * staged.
+ */
+export interface StagingRule {
+  validForMs: number;
+  basis: string;
+}
+
 interface StepSpecBase {
   name: string;
   /** Target status shown (Postgres and the PublishStatus search attribute) while this step runs. */
@@ -152,7 +165,8 @@ interface StepSpecBase {
 }
 
 export type PublishStepSpec =
-  | (StepSpecBase & { kind: Exclude<PublishStepKind, 'commit'> })
+  /** `stage`: the step may run before the due time (see StagingRule). */
+  | (StepSpecBase & { kind: Exclude<PublishStepKind, 'commit'>; stage?: StagingRule })
   /** A commit step says how its absence is proven after an ambiguous send. */
   | (StepSpecBase & { kind: 'commit'; absence: AbsenceProof });
 
@@ -256,6 +270,12 @@ export interface PublishProvider {
    * while the step's settle window lasts), and parks the target in needs_review if it never answers.
    */
   reconcile(step: string, ctx: PublishContext): Promise<ReconcileOutcome>;
+  /**
+   * Staged work is being thrown away (the post was edited, cancelled, or rescheduled past what the staged artifacts
+   * stay valid for): remove what the staged steps left at the platform where it offers a way (`ctx.state` is what
+   * they recorded). Best effort; absent when the platform's staged artifacts simply expire unused.
+   */
+  discardStaged?(ctx: PublishContext): Promise<void>;
 }
 
 /**

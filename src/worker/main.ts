@@ -4,6 +4,7 @@ import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporali
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
+import { workerDatabasePoolSize } from './database-pool.js';
 import { createDatabase } from '../db/client.js';
 import { runMigrations } from '../db/migrate.js';
 import { KeyRing } from '../crypto/key-ring.js';
@@ -12,6 +13,7 @@ import { createProviderRegistry } from '../platforms/registry.js';
 import { LocalMediaStore } from '../storage/local-media-store.js';
 import { signedMediaUrlsFromConfig } from '../storage/signed-media-urls.js';
 import { createHeraldWorker } from './create-worker.js';
+import { stagingSettingsFromConfig } from '../activities/deps.js';
 import { loadWorkflowBundle } from './workflow-bundle.js';
 import { retentionScheduleSettings } from '../temporal/retention-schedule.js';
 import { runStartupSweeps } from './startup-sweeps.js';
@@ -25,7 +27,7 @@ if (!config.DATABASE_URL) {
 Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } } });
 
 await runMigrations(config.DATABASE_URL);
-const database = createDatabase(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX });
+const database = createDatabase(config.DATABASE_URL, { max: workerDatabasePoolSize(config) });
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
 const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
 const temporalClient = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
@@ -42,11 +44,13 @@ const worker = await createHeraldWorker({
     crypto: new TokenCrypto(KeyRing.fromConfig(config)),
     mediaStore: new LocalMediaStore(resolve(config.MEDIA_DIR)),
     ...(mediaUrls ? { mediaUrls } : {}),
+    staging: stagingSettingsFromConfig(config),
     logger,
     temporalClient,
   },
   maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
   maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+  maxConcurrentTransfers: config.WORKER_MAX_CONCURRENT_TRANSFERS,
   ...(config.WORKER_MAX_CACHED_WORKFLOWS ? { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS } : {}),
 });
 logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker started');

@@ -3,6 +3,11 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
 export const publishPostWorkflowId = (postId: string) => `post:${postId}`;
 export const publishTargetWorkflowId = (postId: string, targetId: string) => `post:${postId}:target:${targetId}`;
+/**
+ * Long byte transfers run on their own task queue next to the main one (and the worker's own slots for them), so an
+ * upload never holds a slot a due commit needs.
+ */
+export const transferTaskQueue = (mainTaskQueue: string) => `${mainTaskQueue}-transfers`;
 
 export interface PublishPostInput {
   postId: string;
@@ -30,6 +35,8 @@ export interface PostWorkflowState {
   cancelRequested?: boolean;
   /** The post was deleted once its targets settled (DELETE while publishing, nothing published). */
   deleted?: boolean;
+  /** Waiting, with the work that may precede the due time done (STAGED), or under way (STAGING). */
+  staging?: 'staging' | 'staged';
 }
 
 /** Content changes of a scheduled post, already validated by the API. */

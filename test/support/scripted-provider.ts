@@ -37,11 +37,19 @@ export class ScriptedProvider implements PlatformProvider {
   private readonly polls = new Map<string, number>();
   private nextId = 9_007_199_254_740_993n; // beyond Number.MAX_SAFE_INTEGER on purpose
 
-  constructor(readonly id = 'scripted') {}
+  /** Staged work the "platform" holds: a draft made by the check step, until the commit uses it or it is discarded. */
+  readonly drafts = new Map<string, { text: string; at: Date }>();
+  readonly discarded: { targetId: string; draftText?: string; at: Date }[] = [];
+
+  /** `staging`: the check step may run ahead of the due time; its draft stays valid `validForMs`. */
+  constructor(readonly id = 'scripted', readonly options: { staging?: { validForMs: number } } = {}) {}
 
   readonly publish = {
     plan: (): PublishStepSpec[] => [
-      { name: 'check', kind: 'prepare', status: 'preparing' },
+      {
+        name: 'check', kind: 'prepare', status: 'preparing',
+        ...(this.options.staging ? { stage: { validForMs: this.options.staging.validForMs, basis: 'the scripted platform keeps drafts for validForMs' } } : {}),
+      },
       // The scripted platform applies a create before it answers: a lookup after the failure sees it.
       { name: 'create', kind: 'commit', status: 'submitting', absence: { kind: 'immediate', basis: 'the scripted platform applies a call before answering' } },
       { name: 'status', kind: 'await', status: 'processing' },
@@ -55,11 +63,16 @@ export class ScriptedProvider implements PlatformProvider {
           await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
           throw new PublishError('transient', 'cancelled', 'the step was cancelled');
         }
-        return { type: 'continue', state: ctx.state };
+        // A draft of the text as it is now: the commit publishes the draft, so stale staged text would show.
+        this.drafts.set(ctx.targetId, { text: ctx.text, at: new Date() });
+        return { type: 'continue', state: { ...ctx.state, data: { ...ctx.state.data, drafted: true } } };
       }
       if (step === 'create') {
         if (script.rejectWith) throw script.rejectWith;
-        const post: PlatformPost = { id: String(this.nextId++), targetId: ctx.targetId, accountId: ctx.account.platformAccountId, text: ctx.text, createdAt: new Date() };
+        const draft = this.drafts.get(ctx.targetId);
+        if (!draft) throw new PublishError('permanent', 'no_draft', 'the check step made no draft for this target');
+        this.drafts.delete(ctx.targetId);
+        const post: PlatformPost = { id: String(this.nextId++), targetId: ctx.targetId, accountId: ctx.account.platformAccountId, text: draft.text, createdAt: new Date() };
         this.created.push(post);
         if ((script.loseResponses ?? 0) > 0) {
           script.loseResponses! -= 1;
@@ -82,6 +95,11 @@ export class ScriptedProvider implements PlatformProvider {
       if (script.reconcileFails) throw new PublishError('permanent', 'lookup_forbidden', 'status lookup refused');
       const found = this.created.find((p) => p.targetId === ctx.targetId);
       return found ? { type: 'applied', state: { ...ctx.state, publishId: found.id } } : { type: 'not_applied' };
+    },
+    discardStaged: async (ctx: PublishContext): Promise<void> => {
+      const draft = this.drafts.get(ctx.targetId);
+      this.drafts.delete(ctx.targetId);
+      this.discarded.push({ targetId: ctx.targetId, ...(draft ? { draftText: draft.text } : {}), at: new Date() });
     },
   };
 

@@ -3,8 +3,8 @@
 import { inject } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
-import { createHeraldWorker } from '../../src/worker/create-worker.js';
+import { NativeConnection } from '@temporalio/worker';
+import { createHeraldWorker, type HeraldWorker } from '../../src/worker/create-worker.js';
 import { PostCommands } from '../../src/temporal/post-commands.js';
 import type { ActivityDeps } from '../../src/activities/index.js';
 
@@ -23,16 +23,17 @@ export async function startTestWorker(deps: ActivityDeps, opts: { taskQueue?: st
   const nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
   const connection = await Connection.connect({ address: inject('temporalAddress') });
   const client = new Client({ connection });
-  let worker: Worker | undefined;
+  let worker: HeraldWorker | undefined;
   let running: Promise<void> | undefined;
 
   const start = async () => {
-    worker = await createHeraldWorker({
+    const started = await createHeraldWorker({
       connection: nativeConnection, namespace: 'default', taskQueue, deps,
       workflowBundle: { codePath: inject('workflowBundlePath') },
       ...(opts.shutdownGraceTime ? { shutdownGraceTime: opts.shutdownGraceTime } : {}),
     });
-    running = worker.run();
+    worker = started;
+    running = started.run();
   };
   const stop = async () => {
     if (worker?.getState() === 'RUNNING') worker.shutdown();

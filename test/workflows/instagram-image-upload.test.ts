@@ -64,10 +64,16 @@ test('an uploaded JPEG is fetched by Meta from a signed Herald URL and published
   expect(container).toMatchObject({ mediaType: 'IMAGE', fetched: { bytes: bytes.length, sha256: sha256(bytes) } });
   expect((state.media as { containerId: string }[]).filter((m) => m.containerId === target.containerId)).toHaveLength(1);
 
-  const history = await stack.worker.client.workflow.getHandle(publishTargetWorkflowId(postId, target.id)).fetchHistory();
-  const text = JSON.stringify(history, (k, v: unknown) => (k === 'data' && typeof v === 'string' ? Buffer.from(v, 'base64').toString('utf8') : v));
-  expect(text).not.toContain('signature=');
-  expect(text).not.toContain(`/media/${mediaId}`);
+  // The target was walked inside the post's workflow (nothing long was left at the due instant): its history, and
+  // a target workflow's if one was started, hold no signed URL.
+  const handles = [publishPostWorkflowId(postId), publishTargetWorkflowId(postId, target.id)];
+  for (const id of handles) {
+    const history = await stack.worker.client.workflow.getHandle(id).fetchHistory().catch(() => undefined);
+    if (id === handles[0]) expect(history?.events?.length).toBeGreaterThan(0);
+    const text = JSON.stringify(history ?? {}, (k, v: unknown) => (k === 'data' && typeof v === 'string' ? Buffer.from(v, 'base64').toString('utf8') : v));
+    expect(text).not.toContain('signature=');
+    expect(text).not.toContain(`/media/${mediaId}`);
+  }
 });
 
 test('a carousel of two uploaded JPEGs: each item fetched, one carousel published', { timeout: 60_000 }, async () => {

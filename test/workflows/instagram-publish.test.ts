@@ -129,3 +129,32 @@ test('a PUBLISHED container whose media can never be looked up: the target is pu
   expect(target).toMatchObject({ status: 'published', platformPostId: null });
   expect(await publishCallsOf(publishPath, target.containerId!)).toHaveLength(1);
 });
+
+test('staging: the container is created and processed ahead of the due time, nothing is visible on Instagram until media_publish at the due instant', async () => {
+  const user = await createTestUser(api.database.db);
+  const accountId = await connectThroughApi(api, user, 'instagram');
+  const marker = randomUUID();
+  const dueAt = new Date(Date.now() + 6_000);
+  const created = await api.app.inject({
+    method: 'POST', url: '/api/social/posts', headers: user.headers,
+    payload: { content: `staged ${marker}`, media: [{ url: 'https://media.herald.test/photo.jpg' }], targets: [{ accountId }], scheduledAt: dueAt.toISOString() },
+  });
+  expect(created.statusCode, created.body).toBe(201);
+  const postId = created.json().id as string;
+  const targetOf = async () => (await api.database.db.select().from(postTargets).where(eq(postTargets.postId, postId)))[0]!;
+  // The default lead (STAGING_LEAD_SECONDS) is longer than 6 s: staging begins at once.
+  await expect.poll(async () => (await targetOf()).status, { timeout: 10_000 }).toBe('staged');
+  const staged = await targetOf();
+  const state = await sandbox.control.state('meta');
+  const container = (state.containers as { id: string; status_code?: string; statusCode?: string }[]).find((c) => c.id === staged.containerId);
+  expect(container).toBeDefined();
+  expect((state.media as { caption?: string }[]).filter((m) => m.caption?.includes(marker))).toEqual([]);
+  expect(Date.now()).toBeLessThan(dueAt.getTime());
+
+  await worker.client.workflow.getHandle(publishPostWorkflowId(postId)).result();
+  const published = await targetOf();
+  expect(published).toMatchObject({ status: 'published', containerId: staged.containerId });
+  const media = ((await sandbox.control.state('meta')).media as { caption?: string; timestamp: string }[]).filter((m) => m.caption?.includes(marker));
+  expect(media).toHaveLength(1);
+  expect(Date.parse(media[0]!.timestamp.replace(/\+0000$/, 'Z'))).toBeGreaterThanOrEqual(Math.floor(dueAt.getTime() / 1000) * 1000);
+});

@@ -181,15 +181,31 @@ describe('publishPost', () => {
     expect(provider.calls.filter((c) => c.step === 'status' && c.targetId === targets[0]!.id)).toHaveLength(4);
   });
 
-  test('search attributes let an operator find targets by status, platform and post', async () => {
-    const { post } = await setup({ inMs: 0 });
-    await result(post.id);
-    const query = `WorkflowType = "publishTarget" AND PostId = "${post.id}" AND PublishStatus = "PUBLISHED" AND Platform = "${provider.id}"`;
-    await expect.poll(async () => {
+  test('search attributes let an operator find posts and the targets handed to a workflow of their own', async () => {
+    // Two targets: one publishes at once and is walked inside the post's workflow; the other's platform is still
+    // processing after the first poll, so it is handed to a publishTarget child that keeps polling.
+    const user = await createUser(db);
+    const quickAccount = await createAccount(deps, { userId: user.id, platform: provider.id });
+    const slowAccount = await createAccount(deps, { userId: user.id, platform: provider.id });
+    provider.scripts.set(slowAccount.platformAccountId, { processingPolls: 2 });
+    const { post, targets } = await createScheduledPost(db, { userId: user.id, accounts: [quickAccount, slowAccount], scheduledAt: new Date() });
+    await commands.start({ postId: post.id, userId: user.id, scheduledAt: new Date().toISOString() });
+    expect(await result(post.id)).toMatchObject({ outcome: 'published' });
+
+    const ids = async (query: string) => {
       const found = [];
       for await (const wf of client.workflow.list({ query })) found.push(wf.workflowId);
-      return found.length;
-    }, { timeout: 10_000 }).toBe(1);
+      return found.sort();
+    };
+    const slowTarget = targets.find((t) => t.socialAccountId === slowAccount.id)!;
+    await expect.poll(() => ids(`WorkflowType = "publishTarget" AND PostId = "${post.id}" AND PublishStatus = "PUBLISHED" AND Platform = "${provider.id}"`), { timeout: 10_000 })
+      .toEqual([`post:${post.id}:target:${slowTarget.id}`]);
+    await expect.poll(() => ids(`WorkflowType = "publishPost" AND PostId = "${post.id}" AND PublishStatus = "PUBLISHED"`), { timeout: 10_000 })
+      .toEqual([publishPostWorkflowId(post.id)]);
+    // Both targets are recorded published; only the slow one needed a workflow of its own.
+    expect((await loadTargets(post.id)).map((t) => t.status)).toEqual(['published', 'published']);
+    expect(provider.calls.filter((c) => c.step === 'status' && c.targetId === slowTarget.id)).toHaveLength(3);
+
     const waiting = await setup({ inMs: 120_000 });
     const desc = await client.workflow.getHandle(publishPostWorkflowId(waiting.post.id)).describe();
     expect(desc.typedSearchAttributes.get({ name: 'PublishStatus', type: 'KEYWORD' } as never)).toBe('SCHEDULED');

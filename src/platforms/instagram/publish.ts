@@ -22,6 +22,10 @@ import { uploadStep, type InstagramUploadOptions, type UploadJob } from './uploa
 interface StatusAnswer { status_code?: unknown; status?: unknown }
 interface MediaAnswer { id?: unknown; permalink?: unknown; caption?: unknown; timestamp?: unknown }
 
+/** How long a container stays publishable (IG Container reference: status_code EXPIRED after 24 h unpublished). */
+const CONTAINER_VALID_MS = 24 * 60 * 60 * 1000;
+const CONTAINER_VALIDITY_BASIS = 'IG Container reference: a container not published within 24 hours turns EXPIRED';
+
 const quotaKey = (ctx: PublishContext) => `instagram:publish:${ctx.account.id}`;
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
@@ -176,18 +180,24 @@ export function createInstagramPublish(graph: MetaGraph, options: ResolvedInstag
   return {
     plan(target) {
       const type = mediaTypeOf(target.options, target.media);
+      // Everything before media_publish may run ahead of the due time (staging): a container publishes nothing by
+      // itself and stays publishable for 24 h ("EXPIRED: the container was not published within 24 hours", IG
+      // Container reference, status_code). The publishing-limit check is a read and a hold on Herald's own quota.
+      const staged = <T extends PublishStepSpec>(steps: T[]): T[] => steps.map((step) => ({ ...step, stage: { validForMs: CONTAINER_VALID_MS, basis: CONTAINER_VALIDITY_BASIS } }));
       const upload: PublishStepSpec[] = (type === 'CAROUSEL' ? target.media : target.media.slice(0, 1)).some(uploadsBytes)
         ? [{ name: 'upload', kind: 'transfer', status: 'uploading' }] : [];
       return [
-        { name: 'limit', kind: 'prepare', status: 'preparing' },
-        ...(type === 'CAROUSEL' ? [
-          { name: 'children', kind: 'prepare', status: 'preparing' },
-          ...upload,
-          { name: 'childrenStatus', kind: 'await', status: 'processing' },
-        ] satisfies PublishStepSpec[] : []),
-        { name: 'container', kind: 'prepare', status: 'preparing' },
-        ...(type === 'REELS' ? upload : []),
-        { name: 'containerStatus', kind: 'await', status: 'processing' },
+        ...staged<PublishStepSpec>([
+          { name: 'limit', kind: 'prepare', status: 'preparing' },
+          ...(type === 'CAROUSEL' ? [
+            { name: 'children', kind: 'prepare', status: 'preparing' },
+            ...upload,
+            { name: 'childrenStatus', kind: 'await', status: 'processing' },
+          ] satisfies PublishStepSpec[] : []),
+          { name: 'container', kind: 'prepare', status: 'preparing' },
+          ...(type === 'REELS' ? upload : []),
+          { name: 'containerStatus', kind: 'await', status: 'processing' },
+        ]),
         {
           name: 'publish', kind: 'commit', status: 'submitting',
           absence: {

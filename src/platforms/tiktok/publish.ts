@@ -26,6 +26,11 @@ function initAbsence(source: 'FILE_UPLOAD' | 'PULL_FROM_URL'): AbsenceProof {
     : { kind: 'unprovable', basis: 'a PULL_FROM_URL init makes TikTok download and post the media by itself, and TikTok offers no lookup by client reference' };
 }
 
+/**
+ * Nothing is staged ahead of the due time: the creator-info check is only good right before posting (TikTok asks
+ * apps to read it at posting time, and its answer changes with the creator's settings), and every step after it
+ * follows the init, which is the commit (completing a FILE_UPLOAD publishes, §1.12). So no step declares `stage`.
+ */
 export function createTiktokPublish(deps: StepDeps): PublishProvider {
   return {
     plan(target): PublishStepSpec[] {

@@ -144,7 +144,13 @@ export class PostService {
     }
     if (post.status === 'publishing') {
       await this.command(() => this.deps.postCommands.cancel(id, { deleteWhenSettled: true }));
-      return this.get(user, id);
+      try {
+        return await this.get(user, id);
+      } catch (err) {
+        // Its targets settled at once and the workflow has already deleted it: the deletion is done.
+        if (err instanceof ApiError && err.statusCode === 404) return undefined;
+        throw err;
+      }
     }
     if (post.status === 'scheduled') {
       try {
