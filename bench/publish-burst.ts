@@ -12,11 +12,13 @@ import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { fmtMs, percentile } from './stats.js';
 import { startBenchServices } from './services.js';
+import { parseTemporalServerKind, temporalServerArg } from '../src/temporal/server-kind.js';
 import { measureCeiling } from './ceiling.js';
 import { startPublishBench } from './publish-setup.js';
 
 const { values: args } = parseArgs({
   options: {
+    ...temporalServerArg,
     posts: { type: 'string', default: '1000' },
     'lead-seconds': { type: 'string' },
     concurrency: { type: 'string', default: '200' },
@@ -31,7 +33,7 @@ Runtime.install({ logger: new DefaultLogger('WARN') });
 const cleanups: (() => Promise<unknown>)[] = [];
 
 async function main() {
-  const { databaseUrl, temporalAddress: address } = await startBenchServices(cleanups);
+  const { databaseUrl, temporalAddress: address } = await startBenchServices(cleanups, { temporal: parseTemporalServerKind(args.temporal) });
   const bench = await startPublishBench({ databaseUrl, address, cleanups, ...(args['workflow-task-slots'] ? { workflowTaskSlots: Number(args['workflow-task-slots']) } : {}), staging: !args['no-staging'] });
   const ceiling = await measureCeiling(bench.client, bench.nativeConnection, N * 2, concurrency);
 

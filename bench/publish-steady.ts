@@ -9,11 +9,13 @@ import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { fmtMs, percentile } from './stats.js';
 import { startBenchServices } from './services.js';
+import { parseTemporalServerKind, temporalServerArg } from '../src/temporal/server-kind.js';
 import { measureCeiling } from './ceiling.js';
 import { startPublishBench } from './publish-setup.js';
 
 const { values: args } = parseArgs({
   options: {
+    ...temporalServerArg,
     posts: { type: 'string', default: '1200' },
     rate: { type: 'string', default: '20' },
     concurrency: { type: 'string', default: '200' },
@@ -28,7 +30,7 @@ Runtime.install({ logger: new DefaultLogger('WARN') });
 const cleanups: (() => Promise<unknown>)[] = [];
 
 async function main() {
-  const { databaseUrl, temporalAddress: address } = await startBenchServices(cleanups);
+  const { databaseUrl, temporalAddress: address } = await startBenchServices(cleanups, { temporal: parseTemporalServerKind(args.temporal) });
   const bench = await startPublishBench({ databaseUrl, address, cleanups, ...(args['workflow-task-slots'] ? { workflowTaskSlots: Number(args['workflow-task-slots']) } : {}) });
   const ceiling = await measureCeiling(bench.client, bench.nativeConnection, 1000, concurrency);
 

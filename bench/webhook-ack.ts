@@ -24,9 +24,11 @@ import { webhookIngestWorkflowId } from '../src/workflows/webhook-messages.js';
 import { startEntryPoint } from './child-process.js';
 import { percentile } from './stats.js';
 import { freePort, startBenchServices } from './services.js';
+import { parseTemporalServerKind, temporalServerArg } from '../src/temporal/server-kind.js';
 
 const { values: args } = parseArgs({
   options: {
+    ...temporalServerArg,
     rate: { type: 'string', default: '500' },
     seconds: { type: 'string', default: '20' },
     duplicates: { type: 'string', default: '0.05' },
@@ -113,7 +115,7 @@ function send(url: URL, agent: Agent, d: Delivery): Promise<number> {
 
 async function main() {
   // ---- services ----
-  const { databaseUrl, temporalAddress: address } = await startBenchServices(cleanups);
+  const { databaseUrl, temporalAddress: address } = await startBenchServices(cleanups, { temporal: parseTemporalServerKind(args.temporal) });
   const sql = postgres(databaseUrl, { max: 2, onnotice: () => {} });
   cleanups.push(() => sql.end({ timeout: 5 }));
   const connection = await Connection.connect({ address });

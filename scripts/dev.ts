@@ -3,7 +3,10 @@
 // Prints every URL and a demo API key; Ctrl-C stops everything; a second run reuses the data.
 // Any component given an external address (DATABASE_URL, TEMPORAL_ADDRESS) is used instead of started. Every port
 // and data path comes from configuration (README), so a second stack can run beside the first.
+// `npm run dev -- --temporal postgres` runs a real Temporal server on that same Postgres instead of the dev server
+// (the production shape; built from source on first use, no Web UI).
 import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { mkdirSync } from 'node:fs';
 import { createHash, randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
@@ -17,6 +20,8 @@ import { workerDatabasePoolSize } from '../src/worker/database-pool.js';
 import { createDatabase } from '../src/db/client.js';
 import { apiKeys, socialAccounts } from '../src/db/schema.js';
 import { ensureTemporalCli, startDevStackTemporal } from '../src/temporal/dev-server.js';
+import { DEV_HISTORY_SHARDS, ensureTemporalServer, startTemporalOnPostgres } from '../src/temporal/postgres-server.js';
+import { parseTemporalServerKind, temporalServerArg } from '../src/temporal/server-kind.js';
 import { KeyRing } from '../src/crypto/key-ring.js';
 import { TokenCrypto } from '../src/crypto/envelope.js';
 import { sealAccountTokens } from '../src/crypto/secret-fields.js';
@@ -37,11 +42,13 @@ import { createUserWithApiKey } from '../src/api/auth/api-keys.js';
 import { loadDevSecrets, saveDevSecrets } from './dev-secrets.js';
 
 const DEMO_EMAIL = 'demo@herald.local';
+const temporalServer = parseTemporalServerKind(parseArgs({ options: temporalServerArg }).values.temporal);
 const stops: { name: string; stop: () => Promise<unknown> }[] = [];
 const startedExternally = { db: !!process.env.DATABASE_URL, temporal: !!process.env.TEMPORAL_ADDRESS };
 
 // Development defaults that differ from production ones; the environment still wins.
-const secretsPath = resolve(process.env.EMBEDDED_PG_DIR ? resolve(process.env.EMBEDDED_PG_DIR, '..') : '.data', 'dev-secrets.json');
+const dataDir = process.env.EMBEDDED_PG_DIR ? resolve(process.env.EMBEDDED_PG_DIR, '..') : resolve('.data');
+const secretsPath = resolve(dataDir, 'dev-secrets.json');
 const secrets = loadDevSecrets(secretsPath);
 process.env.TOKEN_KEYS ??= secrets.TOKEN_KEYS;
 process.env.ADMIN_TOKEN ??= secrets.ADMIN_TOKEN;
@@ -77,10 +84,23 @@ async function main() {
   const database = createDatabase(databaseUrl, { max: workerDatabasePoolSize(config) });
   stops.push({ name: 'database pool', stop: () => database.close() });
 
-  if (!startedExternally.temporal) log.info('starting Temporal dev server');
-  const temporal = await startDevStackTemporal(config, {
-    external: startedExternally.temporal, cliPath: startedExternally.temporal ? undefined : ensureTemporalCli(),
-  });
+  if (startedExternally.temporal && temporalServer === 'postgres') {
+    throw new Error('--temporal postgres starts its own Temporal server: unset TEMPORAL_ADDRESS');
+  }
+  let temporal;
+  if (temporalServer === 'postgres') {
+    log.info(`starting Temporal server on Postgres (${DEV_HISTORY_SHARDS} history shards)`);
+    // Its databases (temporal, temporal_visibility) live next to Herald's, so they persist with .data/ too.
+    temporal = await startTemporalOnPostgres({
+      binaries: ensureTemporalServer(), postgresUrl: databaseUrl, configDir: resolve(dataDir, 'temporal-server'),
+      port: config.TEMPORAL_DEV_PORT, namespace: config.TEMPORAL_NAMESPACE,
+    });
+  } else {
+    if (!startedExternally.temporal) log.info('starting Temporal dev server');
+    temporal = await startDevStackTemporal(config, {
+      external: startedExternally.temporal, cliPath: startedExternally.temporal ? undefined : ensureTemporalCli(),
+    });
+  }
   stops.push({ name: 'temporal', stop: () => temporal.stop() });
   const temporalAddress = temporal.address;
   const temporalUi = temporal.uiUrl;
@@ -134,7 +154,9 @@ Herald is running.
   OpenAPI docs      ${base}/docs
   Readiness         ${base}/ready
   Metrics           ${base}/metrics
-  Temporal Web UI   ${temporalUi ?? '(external Temporal: see your deployment)'}
+  Temporal Web UI   ${temporalUi ?? (temporalServer === 'postgres'
+    ? `(none: the Temporal server has no built-in UI; use the CLI, e.g. ${ensureTemporalCli() ?? 'temporal'} workflow list --address ${temporalAddress})`
+    : '(external Temporal: see your deployment)')}
   Temporal gRPC     ${temporalAddress}
   Platform sandbox  ${config.SANDBOX_BASE_URL}  (control API: ${config.SANDBOX_BASE_URL}/__sandbox/requests)
   Postgres          ${redactUrl(databaseUrl)}
