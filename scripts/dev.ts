@@ -28,7 +28,7 @@ import { sealAccountTokens } from '../src/crypto/secret-fields.js';
 import { createProviderRegistry } from '../src/platforms/registry.js';
 import { LocalMediaStore } from '../src/storage/local-media-store.js';
 import { createHeraldWorker } from '../src/worker/create-worker.js';
-import { stagingSettingsFromConfig } from '../src/activities/deps.js';
+import { postCommandOptionsFromConfig, stagingSettingsFromConfig } from '../src/activities/deps.js';
 import { loadWorkflowBundle } from '../src/worker/workflow-bundle.js';
 import { retentionScheduleSettings } from '../src/temporal/retention-schedule.js';
 import { runStartupSweeps } from '../src/worker/startup-sweeps.js';
@@ -121,7 +121,7 @@ async function main() {
     workflowBundle: await loadWorkflowBundle(config.WORKFLOW_BUNDLE_PATH),
     deps: {
       database, platforms, crypto, mediaStore, logger: createLogger(config.LOG_LEVEL, 'worker'), temporalClient,
-      ...(mediaUrls ? { mediaUrls } : {}), staging: stagingSettingsFromConfig(config),
+      ...(mediaUrls ? { mediaUrls } : {}), staging: stagingSettingsFromConfig(config), postCommands: postCommandOptionsFromConfig(config),
     },
     maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
     maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,

@@ -6,6 +6,7 @@ import type { TokenCrypto } from '../crypto/envelope.js';
 import type { ProviderRegistry } from '../platforms/registry.js';
 import type { LocalMediaStore } from '../storage/local-media-store.js';
 import type { SignedMediaUrls } from '../storage/signed-media-urls.js';
+import type { PostCommandOptions } from '../temporal/post-commands.js';
 
 export interface ActivityDeps {
   database: Database;
@@ -19,6 +20,11 @@ export interface ActivityDeps {
   mediaUrls?: SignedMediaUrls;
   /** STAGING_LEAD_SECONDS / STAGING_UPLOAD_BYTES_PER_SECOND; absent = their defaults. */
   staging?: StagingSettings;
+  /**
+   * How activities that schedule posts (the reconciler restarting a workflow) talk to them: the answer timeout and
+   * the due-soon horizon from configuration, as the API uses; absent = their defaults.
+   */
+  postCommands?: PostCommandOptions;
 }
 
 export interface StagingSettings {
@@ -31,3 +37,6 @@ export const DEFAULT_STAGING: StagingSettings = { leadMs: 300_000, uploadBytesPe
 
 export const stagingSettingsFromConfig = (c: { STAGING_LEAD_SECONDS: number; STAGING_UPLOAD_BYTES_PER_SECOND: number }): StagingSettings =>
   ({ leadMs: c.STAGING_LEAD_SECONDS * 1000, uploadBytesPerSecond: c.STAGING_UPLOAD_BYTES_PER_SECOND });
+
+export const postCommandOptionsFromConfig = (c: { POST_WORKFLOW_ANSWER_TIMEOUT_SECONDS: number; DUE_SOON_HORIZON_MINUTES: number }): PostCommandOptions =>
+  ({ answerTimeoutMs: c.POST_WORKFLOW_ANSWER_TIMEOUT_SECONDS * 1000, dueSoonHorizonMs: c.DUE_SOON_HORIZON_MINUTES * 60_000 });

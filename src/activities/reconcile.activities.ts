@@ -55,7 +55,7 @@ async function workflowStatus(client: Client, workflowId: string): Promise<strin
   }
 }
 
-export function createReconcileActivities({ database: { db }, temporalClient }: ActivityDeps) {
+export function createReconcileActivities({ database: { db }, temporalClient, postCommands }: ActivityDeps) {
   /** Ends the post's unfinished targets with the evidence and sums the post up; never hides a loss behind "cancelled". */
   async function markPost(postId: string, from: PostStatus, evidence: string): Promise<void> {
     const targets = await db.select({ id: postTargets.id, status: postTargets.status }).from(postTargets).where(eq(postTargets.postId, postId));
@@ -81,7 +81,7 @@ export function createReconcileActivities({ database: { db }, temporalClient }: 
 
   return {
     async reconcilePosts(input: ReconcileInput): Promise<ReconcileResult> {
-      const commands = new PostCommands(temporalClient, activityInfo().taskQueue);
+      const commands = new PostCommands(temporalClient, activityInfo().taskQueue, postCommands);
       const limit = input.limit ?? 500;
       const settledBefore = new Date(Date.now() - (input.graceSeconds ?? 60) * 1000);
       const findings: ReconcileFinding[] = [];

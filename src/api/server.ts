@@ -13,6 +13,7 @@ import { connectTemporalClient } from '../temporal/client.js';
 import { PostCommands } from '../temporal/post-commands.js';
 import { buildApp } from './app.js';
 import type { TemporalDeps } from './types.js';
+import { postCommandOptionsFromConfig } from '../activities/deps.js';
 
 export interface StartedApi {
   app: FastifyInstance;
@@ -47,9 +48,7 @@ export async function startApi(config: Config, deps: ApiDependencies = {}): Prom
     if (!temporal) {
       const handle = await connectTemporalClient({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE });
       closers.push(handle.close);
-      temporal = { client: handle.client, postCommands: new PostCommands(handle.client, config.TEMPORAL_TASK_QUEUE, {
-        answerTimeoutMs: config.POST_WORKFLOW_ANSWER_TIMEOUT_SECONDS * 1000, dueSoonHorizonMs: config.DUE_SOON_HORIZON_MINUTES * 60_000,
-      }) };
+      temporal = { client: handle.client, postCommands: new PostCommands(handle.client, config.TEMPORAL_TASK_QUEUE, postCommandOptionsFromConfig(config)) };
     }
 
     const app = await buildApp({

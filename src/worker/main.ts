@@ -13,7 +13,7 @@ import { createProviderRegistry } from '../platforms/registry.js';
 import { LocalMediaStore } from '../storage/local-media-store.js';
 import { signedMediaUrlsFromConfig } from '../storage/signed-media-urls.js';
 import { createHeraldWorker } from './create-worker.js';
-import { stagingSettingsFromConfig } from '../activities/deps.js';
+import { postCommandOptionsFromConfig, stagingSettingsFromConfig } from '../activities/deps.js';
 import { loadWorkflowBundle } from './workflow-bundle.js';
 import { retentionScheduleSettings } from '../temporal/retention-schedule.js';
 import { runStartupSweeps } from './startup-sweeps.js';
@@ -44,7 +44,7 @@ const worker = await createHeraldWorker({
     crypto: new TokenCrypto(KeyRing.fromConfig(config)),
     mediaStore: new LocalMediaStore(resolve(config.MEDIA_DIR)),
     ...(mediaUrls ? { mediaUrls } : {}),
-    staging: stagingSettingsFromConfig(config),
+    staging: stagingSettingsFromConfig(config), postCommands: postCommandOptionsFromConfig(config),
     logger,
     temporalClient,
   },
