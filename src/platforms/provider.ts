@@ -60,6 +60,17 @@ export interface ConnectedProfile {
    * reconnects and grants them.
    */
   missingScopes?: string[];
+  /**
+   * The account's own credentials, when the platform derives one per account from the login (a Facebook Page token
+   * from the user's token). Used for this account's publishing, insights and comments instead of the login's token;
+   * derived again (fetchProfiles) whenever the login's token changes. Absent: the account uses the login's token.
+   */
+  credentials?: TokenSet;
+  /**
+   * The login can see this account but may not post to it (a Page where the user lacks the CREATE_CONTENT task):
+   * it is connected and listed with this reason, and publishing to it is refused with it.
+   */
+  notPostableReason?: string;
 }
 
 /**
@@ -96,6 +107,11 @@ export interface OAuthProvider {
    * unmoved expiry means renewal is over (see `refresh`).
    */
   renewsByExchange?: boolean;
+  /**
+   * The platform refuses to renew a token younger than this (Threads: a long-lived token can be refreshed once it is
+   * at least 24 hours old): the account lifecycle never plans a renewal earlier.
+   */
+  minTokenAgeBeforeRefreshMs?: number;
   revoke(p: { accessToken: string }): Promise<void>;
   /** One login can yield several accounts (e.g. several Instagram business accounts behind one Facebook user). */
   fetchProfiles(tokens: TokenSet): Promise<ConnectedProfile[]>;
