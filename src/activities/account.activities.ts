@@ -1,11 +1,13 @@
 // Account token activities, on behalf of the accountLifecycle workflow (the only writer of an account's tokens after
 // connect), plus `requestAccountRefresh` for other workflows. Tokens are read, decrypted, refreshed, encrypted and
 // written here, by account id: what goes back to a workflow is expiry times and reasons, never token material.
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, ne, sql } from 'drizzle-orm';
 import { ApplicationFailure, Context, activityInfo } from '@temporalio/activity';
-import { openAccountTokens, sealAccountTokens } from '../crypto/secret-fields.js';
-import { socialAccounts, type SocialAccount } from '../db/schema.js';
-import type { TokenSet } from '../platforms/provider.js';
+import { openAccountTokens, openGrantTokens, sealGrantTokens } from '../crypto/secret-fields.js';
+import { platformGrants, socialAccounts, type SocialAccount } from '../db/schema.js';
+import { fileUnderGrant, lockGrant, rewriteAccountCopies, type DbOrTx, type GrantAccountCredential } from './grants.js';
+import type { OAuthProvider, TokenSet } from '../platforms/provider.js';
+import type { Logger } from 'pino';
 import { AccountCommandFailed, AccountCommands } from '../temporal/account-commands.js';
 import type { RefreshResult } from '../workflows/account-messages.js';
 import type { ActivityDeps } from './deps.js';
@@ -22,6 +24,11 @@ export interface TokenStatus {
   expiresAt?: string;
   refreshExpiresAt?: string;
   hasRefreshToken: boolean;
+  /**
+   * The platform refuses to renew the token before this instant (ISO; OAuthProvider.minTokenAgeBeforeRefreshMs
+   * after it was issued): no renewal is planned earlier.
+   */
+  earliestRefreshAt?: string;
 }
 
 export type RefreshOutcome =
@@ -59,6 +66,7 @@ function extendsExpiry(before: Date | null, after: Date | undefined, now = Date.
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : undefined);
 
+
 function statusOf(row: Pick<SocialAccount, 'status' | 'statusReason' | 'expiresAt' | 'refreshExpiresAt'> & { hasRefreshToken: boolean }): TokenStatus {
   return {
     status: row.status,
@@ -70,17 +78,23 @@ function statusOf(row: Pick<SocialAccount, 'status' | 'statusReason' | 'expiresA
 }
 
 /**
- * The platform has already spent the old refresh token when the new tokens come back, so losing them to a brief
- * database failure would force the user to reconnect: the write is retried here a few times before giving up.
+ * Accounts with their own credentials (Page tokens) get them derived again from the grant's new token, so they never
+ * outlive the login they came from. A failed lookup keeps the old ones (they are still valid) and is only logged.
  */
-async function persistently<T>(write: () => Promise<T>, attempts = 4): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await write();
-    } catch (err) {
-      if (i >= attempts) throw err;
-      await new Promise((r) => setTimeout(r, 250 * 2 ** i));
-    }
+async function derivedCredentials(
+  tx: DbOrTx, grantId: string, fresh: TokenSet, oauth: OAuthProvider, log: Logger,
+): Promise<GrantAccountCredential[]> {
+  const [own] = await tx.select({ n: sql<number>`count(*)::int` }).from(socialAccounts)
+    .where(and(eq(socialAccounts.grantId, grantId), eq(socialAccounts.ownCredentials, true), ne(socialAccounts.status, 'disconnected')));
+  if (!own || own.n === 0) return [];
+  try {
+    const profiles = await oauth.fetchProfiles(fresh);
+    return profiles.flatMap((p) => (p.credentials
+      ? [{ platformAccountId: p.platformAccountId, accessToken: p.credentials.accessToken, expiresAt: p.credentials.expiresAt ?? null }]
+      : []));
+  } catch (err) {
+    log.warn({ grantId, error: err instanceof Error ? err.message : String(err) }, 'deriving account credentials from the renewed login failed; the accounts keep theirs');
+    return [];
   }
 }
 
@@ -101,154 +115,217 @@ export function createAccountActivities({ database: { db }, platforms, crypto, l
 
   return {
     async getTokenStatus(accountId: string): Promise<TokenStatus> {
-      const [row] = await db.select({
+      const grantId = await fileUnderGrant(db, crypto, accountId);
+      const [row] = grantId === undefined ? [] : await db.select({
+        platform: socialAccounts.platform,
         status: socialAccounts.status,
         statusReason: socialAccounts.statusReason,
-        expiresAt: socialAccounts.expiresAt,
-        refreshExpiresAt: socialAccounts.refreshExpiresAt,
-        hasRefreshToken: sql<boolean>`${socialAccounts.refreshToken} is not null`,
-      }).from(socialAccounts).where(eq(socialAccounts.id, accountId));
+        expiresAt: platformGrants.expiresAt,
+        refreshExpiresAt: platformGrants.refreshExpiresAt,
+        tokensIssuedAt: platformGrants.tokensIssuedAt,
+        hasRefreshToken: sql<boolean>`${platformGrants.refreshToken} is not null`,
+      }).from(socialAccounts).innerJoin(platformGrants, eq(platformGrants.id, socialAccounts.grantId))
+        .where(eq(socialAccounts.id, accountId));
       if (!row) return { status: 'disconnected', reason: 'the account no longer exists', hasRefreshToken: false };
-      return statusOf(row);
-    },
-
-    /** Exchanges the stored refresh token for new tokens and stores them (a rotated refresh token replaces the old). */
-    async refreshAccountTokens(input: { accountId: string; rejection?: string }): Promise<RefreshOutcome> {
-      const [row] = await db.select().from(socialAccounts).where(eq(socialAccounts.id, input.accountId));
-      if (!row || row.status === 'disconnected') {
-        return { type: 'disconnected', ...(row?.statusReason ? { reason: row.statusReason } : {}) };
-      }
-      if (row.status === 'reauth_required') return { type: 'reauth_required', reason: row.statusReason ?? 'the account must be connected again' };
-      if (row.refreshToken === null) {
-        return { type: 'reauth_required', reason: 'the platform issued no refresh token: connect the account again' };
-      }
-      if (row.refreshExpiresAt && row.refreshExpiresAt.getTime() <= Date.now()) {
-        return { type: 'reauth_required', reason: `the refresh token expired at ${row.refreshExpiresAt.toISOString()}: connect the account again` };
-      }
-      if (!platforms.has(row.platform)) {
-        // A deployment problem (the provider is not enabled on this worker), not the user's: retrying later may work.
-        throw ApplicationFailure.nonRetryable(`no provider is registered for platform ${row.platform} on this worker`, 'permanent');
-      }
-      const { oauth, displayName } = platforms.get(row.platform);
-      if (!oauth) return { type: 'reauth_required', reason: `${displayName} access tokens cannot be refreshed: connect the account again` };
-      if (!oauth.refresh) {
-        // A token the platform already refused is dead; one that still works lives until its expiry.
-        if (input.rejection !== undefined || !row.expiresAt || row.expiresAt.getTime() <= Date.now()) {
-          return { type: 'reauth_required', reason: `${displayName} rejected the access token${input.rejection ? ` (${input.rejection})` : ''} and it cannot be renewed: connect the account again` };
-        }
-        return { type: 'not_renewable', token: statusOf({ ...row, hasRefreshToken: true }), reason: `${displayName} access tokens cannot be renewed by Herald` };
-      }
-
-      const stored = openAccountTokens(crypto, row);
-      let fresh: TokenSet;
-      try {
-        fresh = await oauth.refresh({ refreshToken: stored.refreshToken! });
-      } catch (err) {
-        const f = classifyTokenFailure(err);
-        if (f.kind === 'invalid_grant') {
-          return { type: 'reauth_required', reason: `the platform rejected the refresh token (${f.code}): ${f.message}` };
-        }
-        throw ApplicationFailure.create({
-          type: f.kind,
-          message: `token refresh failed (${f.code}): ${f.message}`,
-          nonRetryable: f.kind === 'permanent',
-          ...(f.retryAfterMs !== undefined ? { nextRetryDelay: f.retryAfterMs } : {}),
-        });
-      }
-
-      const rotated = fresh.refreshToken !== undefined && fresh.refreshToken !== stored.refreshToken;
-      const sealed = sealAccountTokens(crypto, row.id, row.dataKey, {
-        accessToken: fresh.accessToken,
-        refreshToken: fresh.refreshToken ?? stored.refreshToken,
-      });
-      // A refresh token's expiry belongs to that token: a rotated one without an announced expiry has none known.
-      const refreshExpiresAt = fresh.refreshExpiresAt ?? (rotated ? null : row.refreshExpiresAt);
-      // Written only if the row still holds the refresh token just spent: a reconnect or disconnect that landed
-      // meanwhile wins, and these tokens are dropped.
-      const written = await persistently(() => db.update(socialAccounts).set({
-        dataKey: sealed.dataKey,
-        accessToken: sealed.accessToken,
-        refreshToken: sealed.refreshToken,
-        expiresAt: fresh.expiresAt ?? null,
-        refreshExpiresAt,
-        ...(fresh.scopes ? { scopes: fresh.scopes } : {}),
-        updatedAt: new Date(),
-      }).where(and(
-        eq(socialAccounts.id, row.id),
-        eq(socialAccounts.refreshToken, row.refreshToken!),
-        eq(socialAccounts.status, 'active'),
-      )).returning({ id: socialAccounts.id }));
-      if (written.length === 0) {
-        log.info({ accountId: row.id, platform: row.platform }, 'account tokens changed during the refresh; refreshed tokens dropped');
-        return { type: 'superseded' };
-      }
-      const token = statusOf({ status: 'active', statusReason: null, expiresAt: fresh.expiresAt ?? null, refreshExpiresAt, hasRefreshToken: sealed.refreshToken !== null });
-      // A spent refresh token always yields a new lease; an exchange may hand back the same expiry.
-      const extended = !oauth.renewsByExchange || extendsExpiry(row.expiresAt, fresh.expiresAt);
-      log.info({ accountId: row.id, platform: row.platform, rotated, extended, expiresAt: iso(fresh.expiresAt) }, 'access token refreshed');
-      // After a rejection any fresh token is worth one more try; otherwise an unmoved expiry means renewal is over.
-      if (!extended && input.rejection === undefined) {
-        return { type: 'not_renewable', token, reason: `${displayName} renewed the token without extending it (still expires ${iso(fresh.expiresAt)})` };
-      }
-      return { type: 'refreshed', rotated, token };
+      const minAge = platforms.has(row.platform) ? platforms.get(row.platform).oauth?.minTokenAgeBeforeRefreshMs : undefined;
+      return {
+        ...statusOf(row),
+        ...(minAge && row.tokensIssuedAt ? { earliestRefreshAt: new Date(row.tokensIssuedAt.getTime() + minAge).toISOString() } : {}),
+      };
     },
 
     /**
-     * The token cannot be renewed and expires soon: reauth_required ahead of time, with the days left in the reason.
-     * Publishing goes on until the expiry (mayPublish). Only an active account holding that expiry is marked.
+     * Exchanges the grant's refresh token for new tokens and stores them (a rotated refresh token replaces the old),
+     * under the grant's lock: sibling accounts asking at the same time get one renewal. Accounts under the grant
+     * get the new access token, or their own credentials derived again from it (fetchProfiles).
+     */
+    async refreshAccountTokens(input: {
+      accountId: string;
+      rejection?: string;
+      /** The grant's expiry as the asking workflow last read it (ISO). */
+      knownExpiresAt?: string;
+    }): Promise<RefreshOutcome> {
+      const grantId = await fileUnderGrant(db, crypto, input.accountId);
+      if (grantId === undefined) return { type: 'disconnected' };
+      return db.transaction(async (tx) => {
+        await lockGrant(tx, grantId);
+        const [account] = await tx.select().from(socialAccounts).where(eq(socialAccounts.id, input.accountId));
+        const [row] = await tx.select().from(platformGrants).where(eq(platformGrants.id, grantId));
+        if (!account || !row || account.status === 'disconnected' || row.status === 'disconnected') {
+          return { type: 'disconnected', ...(account?.statusReason ? { reason: account.statusReason } : {}) } as const;
+        }
+        if (account.status === 'reauth_required' || row.status === 'reauth_required') {
+          return { type: 'reauth_required', reason: account.statusReason ?? row.statusReason ?? 'the account must be connected again' } as const;
+        }
+        // A sibling account's workflow renewed the grant after the asker last read it: that renewal stands (the asker
+        // reads the new expiry) instead of a second one.
+        if (input.rejection === undefined && input.knownExpiresAt !== undefined && row.expiresAt
+          && row.expiresAt.getTime() > Date.parse(input.knownExpiresAt) + 1000) {
+          return { type: 'superseded' } as const;
+        }
+        if (row.refreshToken === null) {
+          return { type: 'reauth_required', reason: 'the platform issued no refresh token: connect the account again' } as const;
+        }
+        if (row.refreshExpiresAt && row.refreshExpiresAt.getTime() <= Date.now()) {
+          return { type: 'reauth_required', reason: `the refresh token expired at ${row.refreshExpiresAt.toISOString()}: connect the account again` } as const;
+        }
+        if (!platforms.has(row.platform)) {
+          // A deployment problem (the provider is not enabled on this worker), not the user's: retrying later may work.
+          throw ApplicationFailure.nonRetryable(`no provider is registered for platform ${row.platform} on this worker`, 'permanent');
+        }
+        const { oauth, displayName } = platforms.get(row.platform);
+        if (!oauth) return { type: 'reauth_required', reason: `${displayName} access tokens cannot be refreshed: connect the account again` } as const;
+        if (!oauth.refresh) {
+          // A token the platform already refused is dead; one that still works lives until its expiry.
+          if (input.rejection !== undefined || !row.expiresAt || row.expiresAt.getTime() <= Date.now()) {
+            return { type: 'reauth_required', reason: `${displayName} rejected the access token${input.rejection ? ` (${input.rejection})` : ''} and it cannot be renewed: connect the account again` } as const;
+          }
+          return { type: 'not_renewable', token: statusOf({ ...account, expiresAt: row.expiresAt, refreshExpiresAt: row.refreshExpiresAt, hasRefreshToken: true }), reason: `${displayName} access tokens cannot be renewed by Herald` } as const;
+        }
+
+        const stored = openGrantTokens(crypto, row);
+        let fresh: TokenSet;
+        try {
+          fresh = await oauth.refresh({ refreshToken: stored.refreshToken! });
+        } catch (err) {
+          const f = classifyTokenFailure(err);
+          if (f.kind === 'invalid_grant') {
+            return { type: 'reauth_required', reason: `the platform rejected the refresh token (${f.code}): ${f.message}` } as const;
+          }
+          throw ApplicationFailure.create({
+            type: f.kind,
+            message: `token refresh failed (${f.code}): ${f.message}`,
+            nonRetryable: f.kind === 'permanent',
+            ...(f.retryAfterMs !== undefined ? { nextRetryDelay: f.retryAfterMs } : {}),
+          });
+        }
+
+        const rotated = fresh.refreshToken !== undefined && fresh.refreshToken !== stored.refreshToken;
+        const sealed = sealGrantTokens(crypto, row.id, row.dataKey, {
+          accessToken: fresh.accessToken,
+          refreshToken: fresh.refreshToken ?? stored.refreshToken,
+        });
+        // A refresh token's expiry belongs to that token: a rotated one without an announced expiry has none known.
+        const refreshExpiresAt = fresh.refreshExpiresAt ?? (rotated ? null : row.refreshExpiresAt);
+        // Written only if the grant still holds the refresh token just spent: a reconnect or disconnect that landed
+        // meanwhile wins, and these tokens are dropped.
+        const written = await tx.update(platformGrants).set({
+          dataKey: sealed.dataKey,
+          accessToken: sealed.accessToken,
+          refreshToken: sealed.refreshToken,
+          expiresAt: fresh.expiresAt ?? null,
+          refreshExpiresAt,
+          tokensIssuedAt: new Date(),
+          ...(fresh.scopes ? { scopes: fresh.scopes } : {}),
+          updatedAt: new Date(),
+        }).where(and(
+          eq(platformGrants.id, row.id),
+          eq(platformGrants.refreshToken, row.refreshToken),
+          eq(platformGrants.status, 'active'),
+        )).returning({ id: platformGrants.id });
+        if (written.length === 0) {
+          log.info({ grantId: row.id, platform: row.platform }, 'grant tokens changed during the refresh; refreshed tokens dropped');
+          return { type: 'superseded' } as const;
+        }
+        await rewriteAccountCopies(tx, crypto, row.id, { accessToken: fresh.accessToken, expiresAt: fresh.expiresAt ?? null },
+          await derivedCredentials(tx, row.id, fresh, oauth, log));
+        const token = statusOf({ status: 'active', statusReason: null, expiresAt: fresh.expiresAt ?? null, refreshExpiresAt, hasRefreshToken: sealed.refreshToken !== null });
+        // A spent refresh token always yields a new lease; an exchange may hand back the same expiry.
+        const extended = !oauth.renewsByExchange || extendsExpiry(row.expiresAt, fresh.expiresAt);
+        log.info({ grantId: row.id, accountId: input.accountId, platform: row.platform, rotated, extended, expiresAt: iso(fresh.expiresAt) }, 'access token refreshed');
+        // After a rejection any fresh token is worth one more try; otherwise an unmoved expiry means renewal is over.
+        if (!extended && input.rejection === undefined) {
+          return { type: 'not_renewable', token, reason: `${displayName} renewed the token without extending it (still expires ${iso(fresh.expiresAt)})` } as const;
+        }
+        return { type: 'refreshed', rotated, token } as const;
+      });
+    },
+
+    /**
+     * The grant's token cannot be renewed and expires soon: its accounts turn reauth_required ahead of time, with the
+     * days left in the reason. Publishing goes on until the expiry (mayPublish). Only an active grant holding that
+     * expiry is marked.
      */
     async markTokenExpiring(input: { accountId: string; expiresAt: string }): Promise<{ reason: string } | undefined> {
-      const [row] = await db.select({ platform: socialAccounts.platform, status: socialAccounts.status, expiresAt: socialAccounts.expiresAt })
-        .from(socialAccounts).where(eq(socialAccounts.id, input.accountId));
+      const grantId = await fileUnderGrant(db, crypto, input.accountId);
+      if (grantId === undefined) return undefined;
+      const [row] = await db.select({ platform: platformGrants.platform, status: platformGrants.status, expiresAt: platformGrants.expiresAt })
+        .from(platformGrants).where(eq(platformGrants.id, grantId));
       const expiresAt = new Date(input.expiresAt);
       // Another token (a reconnect) or another state (disconnected) since the workflow planned the notice.
       if (!row || row.status !== 'active' || !row.expiresAt || Math.abs(row.expiresAt.getTime() - expiresAt.getTime()) > 1000) return undefined;
       const name = platforms.has(row.platform) ? platforms.get(row.platform).displayName : row.platform;
       const daysLeft = Math.max(0, Math.ceil((expiresAt.getTime() - Date.now()) / 86_400_000));
       const reason = `${TOKEN_EXPIRING}: the ${name} access token expires on ${expiresAt.toISOString()} (${daysLeft} ${daysLeft === 1 ? 'day' : 'days'} left) and ${name} does not let Herald renew it: connect the account again before then`;
-      const marked = await db.update(socialAccounts)
+      const marked = await db.update(platformGrants)
         .set({ status: 'reauth_required', statusReason: reason, updatedAt: new Date() })
-        .where(and(eq(socialAccounts.id, input.accountId), eq(socialAccounts.status, 'active'), eq(socialAccounts.expiresAt, row.expiresAt)))
-        .returning({ id: socialAccounts.id });
-      return marked.length > 0 ? { reason } : undefined;
+        .where(and(eq(platformGrants.id, grantId), eq(platformGrants.status, 'active'), eq(platformGrants.expiresAt, row.expiresAt)))
+        .returning({ id: platformGrants.id });
+      if (marked.length === 0) return undefined;
+      await db.update(socialAccounts).set({ status: 'reauth_required', statusReason: reason, updatedAt: new Date() })
+        .where(and(eq(socialAccounts.grantId, grantId), eq(socialAccounts.status, 'active')));
+      return { reason };
     },
 
-    /** The user must connect again; visible as status and reason in the accounts list. Never revives a disconnected account. */
+    /**
+     * The user must connect again: the grant no longer works, so neither does any account under it. Visible as status
+     * and reason in the accounts list. Never revives a disconnected account.
+     */
     async markReauthRequired(input: { accountId: string; reason: string }): Promise<void> {
+      const grantId = await fileUnderGrant(db, crypto, input.accountId);
+      if (grantId === undefined) return;
+      await db.update(platformGrants)
+        .set({ status: 'reauth_required', statusReason: input.reason, updatedAt: new Date() })
+        .where(and(eq(platformGrants.id, grantId), eq(platformGrants.status, 'active')));
       await db.update(socialAccounts)
         .set({ status: 'reauth_required', statusReason: input.reason, updatedAt: new Date() })
-        .where(and(eq(socialAccounts.id, input.accountId), eq(socialAccounts.status, 'active')));
+        .where(and(eq(socialAccounts.grantId, grantId), eq(socialAccounts.status, 'active')));
     },
 
-    /** Revokes the access token at the platform (best effort, when asked), then deletes every token column. Idempotent. */
+    /**
+     * Deletes the account's tokens. The login itself is revoked at the platform (best effort, when asked) and its
+     * tokens deleted only when this was the last account under it still connected: its siblings keep publishing.
+     * Idempotent.
+     */
     async disconnectAccount(input: { accountId: string; reason: string; revoke: boolean }): Promise<{ revoked: boolean }> {
-      const [row] = await db.select().from(socialAccounts).where(eq(socialAccounts.id, input.accountId));
-      if (!row) return { revoked: false };
-      let revoked = false;
-      const oauth = platforms.has(row.platform) ? platforms.get(row.platform).oauth : undefined;
-      if (input.revoke && oauth && row.dataKey !== null && row.accessToken !== null) {
-        try {
-          await oauth.revoke({ accessToken: openAccountTokens(crypto, row).accessToken });
-          revoked = true;
-        } catch (err) {
-          // The user asked to disconnect: an unreachable platform must not keep the tokens here.
-          log.warn({ accountId: row.id, platform: row.platform, error: err instanceof Error ? err.message : String(err) },
-            'revoking the token at the platform failed; disconnecting anyway');
+      const grantId = await fileUnderGrant(db, crypto, input.accountId);
+      if (grantId === undefined) return { revoked: false };
+      const result = await db.transaction(async (tx) => {
+        await lockGrant(tx, grantId);
+        const [account] = await tx.select().from(socialAccounts).where(eq(socialAccounts.id, input.accountId));
+        if (!account) return { revoked: false, lastOfGrant: false };
+        await tx.update(socialAccounts).set({
+          dataKey: null, accessToken: null, refreshToken: null, expiresAt: null, refreshExpiresAt: null,
+          status: 'disconnected', statusReason: input.reason, updatedAt: new Date(),
+        }).where(eq(socialAccounts.id, account.id));
+        const [siblings] = await tx.select({ n: sql<number>`count(*)::int` }).from(socialAccounts)
+          .where(and(eq(socialAccounts.grantId, grantId), ne(socialAccounts.status, 'disconnected')));
+        if ((siblings?.n ?? 0) > 0) {
+          log.info({ accountId: account.id, grantId, siblings: siblings!.n }, 'account disconnected; its login stays for the other accounts under it');
+          return { revoked: false, lastOfGrant: false };
         }
-      }
-      await db.update(socialAccounts).set({
-        dataKey: null,
-        accessToken: null,
-        refreshToken: null,
-        expiresAt: null,
-        refreshExpiresAt: null,
-        status: 'disconnected',
-        statusReason: input.reason,
-        updatedAt: new Date(),
-      }).where(eq(socialAccounts.id, row.id));
+        const [grant] = await tx.select().from(platformGrants).where(eq(platformGrants.id, grantId));
+        let revoked = false;
+        const oauth = platforms.has(account.platform) ? platforms.get(account.platform).oauth : undefined;
+        if (input.revoke && oauth && grant && grant.dataKey !== null && grant.accessToken !== null) {
+          try {
+            await oauth.revoke({ accessToken: openGrantTokens(crypto, grant).accessToken });
+            revoked = true;
+          } catch (err) {
+            // The user asked to disconnect: an unreachable platform must not keep the tokens here.
+            log.warn({ accountId: account.id, grantId, platform: account.platform, error: err instanceof Error ? err.message : String(err) },
+              'revoking the login at the platform failed; disconnecting anyway');
+          }
+        }
+        await tx.update(platformGrants).set({
+          dataKey: null, accessToken: null, refreshToken: null, expiresAt: null, refreshExpiresAt: null,
+          status: 'disconnected', statusReason: input.reason, updatedAt: new Date(),
+        }).where(eq(platformGrants.id, grantId));
+        return { revoked, lastOfGrant: true };
+      });
       // No more insights for an account without tokens.
-      await deleteInsightsSchedule(temporalClient, row.id);
-      return { revoked };
+      await deleteInsightsSchedule(temporalClient, input.accountId);
+      return { revoked: result.revoked };
     },
 
     /**

@@ -8,7 +8,7 @@
 import type { Database } from '../db/client.js';
 import { wrappedKeyPrefix, type TokenCrypto } from './envelope.js';
 import { DecryptionError, type DecryptionFailure } from './errors.js';
-import { OAUTH_STATES_TABLE, SOCIAL_ACCOUNTS_TABLE } from './secret-fields.js';
+import { OAUTH_STATES_TABLE, PLATFORM_GRANTS_TABLE, SOCIAL_ACCOUNTS_TABLE } from './secret-fields.js';
 
 export interface RotationFailure {
   table: string;
@@ -19,6 +19,7 @@ export interface RotationFailure {
 export interface RotationResult {
   /** Rows whose data key was re-wrapped. */
   socialAccounts: number;
+  platformGrants: number;
   oauthStates: number;
   /** Rows that could not be opened (unknown or wrong master key, tampered, malformed). They are left untouched and
    *  the rest is still rotated; the old master key must stay configured until these are dealt with. */
@@ -41,8 +42,9 @@ export async function rotateDataKeys(
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError('batchSize must be a positive integer');
   const failed: RotationFailure[] = [];
   const socialAccounts = await rotateTable(database, crypto, SOCIAL_ACCOUNTS_TABLE, 'id', batchSize, failed);
+  const platformGrants = await rotateTable(database, crypto, PLATFORM_GRANTS_TABLE, 'id', batchSize, failed);
   const oauthStates = await rotateTable(database, crypto, OAUTH_STATES_TABLE, 'state_hash', batchSize, failed);
-  return { socialAccounts, oauthStates, failed };
+  return { socialAccounts, platformGrants, oauthStates, failed };
 }
 
 async function rotateTable(

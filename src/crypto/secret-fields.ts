@@ -4,6 +4,7 @@ import { DecryptionError } from './errors.js';
 import type { RowRef, TokenCrypto } from './envelope.js';
 
 export const SOCIAL_ACCOUNTS_TABLE = 'social_accounts';
+export const PLATFORM_GRANTS_TABLE = 'platform_grants';
 export const OAUTH_STATES_TABLE = 'oauth_states';
 export const ACCESS_TOKEN_COLUMN = 'access_token';
 export const REFRESH_TOKEN_COLUMN = 'refresh_token';
@@ -61,7 +62,33 @@ export function sealAccountTokens(
   existingWrappedDataKey: string | null,
   tokens: { accessToken: string; refreshToken?: string | null },
 ): SealedAccountTokens {
-  const ref: RowRef = { table: SOCIAL_ACCOUNTS_TABLE, id: accountId };
+  return sealTokens(crypto, { table: SOCIAL_ACCOUNTS_TABLE, id: accountId }, existingWrappedDataKey, tokens);
+}
+
+export function openAccountTokens(crypto: TokenCrypto, row: SealedAccountRow): AccountTokens {
+  return openTokens(crypto, { table: SOCIAL_ACCOUNTS_TABLE, id: row.id }, row);
+}
+
+/** The login's tokens on a platform_grants row; same columns and rules as an account's. */
+export function sealGrantTokens(
+  crypto: TokenCrypto,
+  grantId: string,
+  existingWrappedDataKey: string | null,
+  tokens: { accessToken: string; refreshToken?: string | null },
+): SealedAccountTokens {
+  return sealTokens(crypto, { table: PLATFORM_GRANTS_TABLE, id: grantId }, existingWrappedDataKey, tokens);
+}
+
+export function openGrantTokens(crypto: TokenCrypto, row: SealedAccountRow): AccountTokens {
+  return openTokens(crypto, { table: PLATFORM_GRANTS_TABLE, id: row.id }, row);
+}
+
+function sealTokens(
+  crypto: TokenCrypto,
+  ref: RowRef,
+  existingWrappedDataKey: string | null,
+  tokens: { accessToken: string; refreshToken?: string | null },
+): SealedAccountTokens {
   const { wrapped, key } =
     existingWrappedDataKey === null
       ? crypto.createDataKey(ref)
@@ -74,8 +101,7 @@ export function sealAccountTokens(
   }));
 }
 
-export function openAccountTokens(crypto: TokenCrypto, row: SealedAccountRow): AccountTokens {
-  const ref: RowRef = { table: SOCIAL_ACCOUNTS_TABLE, id: row.id };
+function openTokens(crypto: TokenCrypto, ref: RowRef, row: SealedAccountRow): AccountTokens {
   if (row.dataKey === null) throw new DecryptionError('missing', { table: ref.table, rowId: row.id, column: 'data_key' });
   if (row.accessToken === null) {
     throw new DecryptionError('missing', { table: ref.table, rowId: row.id, column: ACCESS_TOKEN_COLUMN });

@@ -44,16 +44,52 @@ export const apiKeys = pgTable('api_keys', {
   revokedAt: ts('revoked_at'),
 }, (t) => [uniqueIndex('api_keys_key_hash_key').on(t.keyHash), index('api_keys_user_idx').on(t.userId)]);
 
+/**
+ * A login: what one authorization at a platform granted (the user's tokens, scopes, expiry). The accounts it yields
+ * hang under it (social_accounts.grant_id); the account workflows renew its tokens one at a time (a lock per grant),
+ * and the platform grant is revoked only when its last account is disconnected.
+ */
+export const platformGrants = pgTable('platform_grants', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  platform: text('platform').notNull(),
+  scopes: text('scopes').array().notNull().default(sql`'{}'::text[]`),
+  /** This row's data key, wrapped by a master key of the key ring (see src/crypto). */
+  dataKey: text('data_key'),
+  accessToken: text('access_token_enc'),
+  refreshToken: text('refresh_token_enc'),
+  expiresAt: ts('expires_at'),
+  refreshExpiresAt: ts('refresh_expires_at'),
+  /** When the current tokens were issued (connect or renewal): some platforms refuse to renew young tokens. */
+  tokensIssuedAt: ts('tokens_issued_at'),
+  status: accountStatus('status').notNull().default('active'),
+  statusReason: text('status_reason'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [index('platform_grants_user_platform_idx').on(t.userId, t.platform)]);
+
 export const socialAccounts = pgTable('social_accounts', {
   id: uuid('id').primaryKey().defaultRandom(),
   userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
   platform: text('platform').notNull(),
   platformAccountId: text('platform_account_id').notNull(),
   displayName: text('display_name'),
+  /**
+   * The login this account came from. Null only for accounts connected before grants existed, until their first
+   * token operation files them under one (src/activities/grants.ts).
+   */
+  grantId: uuid('grant_id').references(() => platformGrants.id, { onDelete: 'set null' }),
+  /**
+   * True when access_token_enc is the account's own credential (a Facebook Page token) rather than a copy of its
+   * grant's access token, which the grant's renewal rewrites.
+   */
+  ownCredentials: boolean('own_credentials').notNull().default(false),
   scopes: text('scopes').array().notNull().default(sql`'{}'::text[]`),
   /** This row's data key, wrapped by a master key of the key ring (see src/crypto). */
   dataKey: text('data_key'),
+  /** The token this account publishes with: its own credential, or a copy of its grant's access token. */
   accessToken: text('access_token_enc'),
+  /** Only for accounts not yet filed under a grant; the grant holds the refresh token afterwards. */
   refreshToken: text('refresh_token_enc'),
   expiresAt: ts('expires_at'),
   refreshExpiresAt: ts('refresh_expires_at'),
@@ -65,6 +101,7 @@ export const socialAccounts = pgTable('social_accounts', {
 }, (t) => [
   uniqueIndex('social_accounts_user_platform_account_key').on(t.userId, t.platform, t.platformAccountId),
   index('social_accounts_platform_account_idx').on(t.platform, t.platformAccountId),
+  index('social_accounts_grant_idx').on(t.grantId),
 ]);
 
 export const oauthStates = pgTable('oauth_states', {
@@ -293,6 +330,7 @@ export const reconcilerFindings = pgTable('reconciler_findings', {
 
 export type User = typeof users.$inferSelect;
 export type SocialAccount = typeof socialAccounts.$inferSelect;
+export type PlatformGrant = typeof platformGrants.$inferSelect;
 export type Post = typeof posts.$inferSelect;
 export type PostTarget = typeof postTargets.$inferSelect;
 export type Media = typeof media.$inferSelect;

@@ -4,9 +4,12 @@
 /** The account lacks permissions publishing needs (see ConnectedProfile.missingScopes). */
 export const MISSING_SCOPES = 'missing_scopes';
 
+/** The login can see the account but may not post to it (see ConnectedProfile.notPostableReason). */
+export const NOT_POSTABLE = 'not_postable';
+
 /** The blocking condition in an account's status reason, if any. */
 export function publishingBlockedBy(statusReason: string | null): string | undefined {
-  return statusReason?.startsWith(`${MISSING_SCOPES}:`) ? MISSING_SCOPES : undefined;
+  return [MISSING_SCOPES, NOT_POSTABLE].find((condition) => statusReason?.startsWith(`${condition}:`));
 }
 
 /**

@@ -56,6 +56,8 @@ export async function accountLifecycle(input: AccountLifecycleInput, resume?: Ac
   let reason: string | undefined;
   let expiresAt = resume?.expiresAt;
   let hasRefreshToken = false;
+  /** The platform refuses renewals before this (ms); 0 when it has no such rule. */
+  let earliestRefreshAt = 0;
   /** False once the platform would not extend the token (or cannot renew at all): warn the user instead. */
   let renewable = !(resume?.notRenewable ?? false);
   // The proactive plan: a refresh at nextRefreshAt, or - for a token that cannot be renewed - the reauth notice.
@@ -113,7 +115,7 @@ export async function accountLifecycle(input: AccountLifecycleInput, resume?: Ac
     plannedFor = expiresAt;
     const expiry = Date.parse(expiresAt);
     setNextRefresh(renews()
-      ? Math.max(renewalDueAt(expiry, Date.now(), marginMs, noticeMs), lastRefreshAt + MIN_REFRESH_INTERVAL_MS)
+      ? Math.max(renewalDueAt(expiry, Date.now(), marginMs, noticeMs), lastRefreshAt + MIN_REFRESH_INTERVAL_MS, earliestRefreshAt)
       : reauthNoticeAt(expiry, Date.now(), noticeMs));
   };
 
@@ -122,13 +124,17 @@ export async function accountLifecycle(input: AccountLifecycleInput, resume?: Ac
     reason = s.reason;
     expiresAt = s.expiresAt;
     hasRefreshToken = s.hasRefreshToken;
+    // Absent from answers recorded before the rule existed: those replay as before.
+    earliestRefreshAt = s.earliestRefreshAt ? Date.parse(s.earliestRefreshAt) : 0;
     plan();
   };
 
   async function runRefresh(why: string, rejection?: string): Promise<RefreshResult> {
     let outcome: RefreshOutcome;
     try {
-      outcome = await tokenEndpoint.refreshAccountTokens({ accountId, ...(rejection !== undefined ? { rejection } : {}) });
+      outcome = await tokenEndpoint.refreshAccountTokens({
+        accountId, ...(rejection !== undefined ? { rejection } : {}), ...(expiresAt !== undefined ? { knownExpiresAt: expiresAt } : {}),
+      });
     } catch (err) {
       consecutiveFailures++;
       const message = failureMessage(err);

@@ -7,7 +7,8 @@ import { eq, sql } from 'drizzle-orm';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { createAccountActivities } from '../../src/activities/account.activities.js';
-import { socialAccounts } from '../../src/db/schema.js';
+import { platformGrants, socialAccounts } from '../../src/db/schema.js';
+import { grantOf } from '../support/account-tokens.js';
 import type { RefreshResult } from '../../src/workflows/account-messages.js';
 import { waitFor } from '../sandbox/helpers.js';
 import { CLIENT_ID, CLIENT_SECRET, historyText, startAccountsHarness, type AccountsHarness } from './support/accounts-harness.js';
@@ -116,7 +117,8 @@ describe('refresh requests', () => {
 
   test('a refresh token past its expiry means reauth_required, without calling the platform', async () => {
     const { accountId, platformUser, user, account } = await connect();
-    await h.api.database.db.update(socialAccounts).set({ refreshExpiresAt: sql`now() - interval '1 second'` }).where(eq(socialAccounts.id, accountId));
+    const grant = await grantOf(h.api.database.db, accountId);
+    await h.api.database.db.update(platformGrants).set({ refreshExpiresAt: sql`now() - interval '1 second'` }).where(eq(platformGrants.id, grant!.id));
     const result = await h.commands().refresh({ accountId, userId: account.userId, platform: 'testbed' }, { reason: 'test' });
     expect(result.status).toBe('reauth_required');
     expect(result.reason).toContain('refresh token expired');

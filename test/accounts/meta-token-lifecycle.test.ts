@@ -5,7 +5,8 @@
 // Meta's reason, after one renewal attempt at most and with nothing published.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { posts, postTargets, socialAccounts } from '../../src/db/schema.js';
+import { platformGrants, posts, postTargets, socialAccounts } from '../../src/db/schema.js';
+import { grantOf } from '../support/account-tokens.js';
 import { type InstagramProviderOptions } from '../../src/platforms/instagram/index.js';
 import type { MetaSandboxOptions } from '../../src/sandbox/platforms/meta/index.js';
 import { accountStateQuery, accountWorkflowId, type AccountWorkflowState } from '../../src/workflows/account-messages.js';
@@ -117,7 +118,8 @@ describe('Meta extends the token, or invalidates it', () => {
     const user = await createTestUser(s.api.database.db);
     const accountId = await connectThroughApi(s.api, user, 'instagram');
     // As if the token were 59 days old: Herald believes it expires in 2 hours.
-    await s.api.database.db.update(socialAccounts).set({ expiresAt: new Date(Date.now() + 2 * 3600_000) }).where(eq(socialAccounts.id, accountId));
+    const grant = await grantOf(s.api.database.db, accountId);
+    await s.api.database.db.update(platformGrants).set({ expiresAt: new Date(Date.now() + 2 * 3600_000) }).where(eq(platformGrants.id, grant!.id));
     const res = await s.api.app.inject({ method: 'POST', url: `/api/social/accounts/${accountId}/refresh`, headers: user.headers });
     expect(res.json()).toMatchObject({ status: 'refreshed' });
     const row = await accountRow(s, accountId);

@@ -6,7 +6,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
 import { TokenCrypto } from '../../src/crypto/envelope.js';
 import { KeyRing } from '../../src/crypto/key-ring.js';
-import { openAccountTokens } from '../../src/crypto/secret-fields.js';
+import { accountTokens } from '../support/account-tokens.js';
 import { socialAccounts } from '../../src/db/schema.js';
 import { createTiktokProvider } from '../../src/platforms/tiktok/index.js';
 import { accountWorkflowId } from '../../src/workflows/account-messages.js';
@@ -69,14 +69,14 @@ test('a TikTok account connects, is refreshed before expiry by its workflow, and
 
   const row = async () => (await api.database.db.select().from(socialAccounts).where(eq(socialAccounts.id, account.id)))[0]!;
   const first = await row();
-  const firstTokens = openAccountTokens(crypto, first);
+  const firstTokens = await accountTokens(api.database.db, crypto, account.id);
   await waitFor(async () => (await grants()).find((g) => g.open_id === openId && g.refreshes >= 1), 10_000, 'a TikTok refresh');
   const refreshed = await waitFor(async () => {
     const r = await row();
     return r.expiresAt!.getTime() > first.expiresAt!.getTime() ? r : undefined;
   }, 5_000, 'the new expiry');
   expect(refreshed.status).toBe('active');
-  expect(openAccountTokens(crypto, refreshed).refreshToken).not.toBe(firstTokens.refreshToken);
+  expect((await accountTokens(api.database.db, crypto, account.id)).refreshToken).not.toBe(firstTokens.refreshToken);
 
   const off = await api.app.inject({ method: 'POST', url: '/api/social/disconnect/tiktok', headers: user.headers, payload: { accountId: account.id } });
   expect(off.statusCode, off.body).toBe(200);

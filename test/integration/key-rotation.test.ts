@@ -117,7 +117,7 @@ describe('rotateDataKeys', () => {
 
     // Batches of 2 so the three accounts take more than one transaction.
     const first = await rotateDataKeys(database, rotating, { batchSize: 2 });
-    expect(first).toEqual({ socialAccounts: 3, oauthStates: 2, failed: [] });
+    expect(first).toEqual({ socialAccounts: 3, platformGrants: 0, oauthStates: 2, failed: [] });
 
     const after = await accountRows();
     for (const row of after.filter((r) => r.dataKey !== null)) {
@@ -145,6 +145,7 @@ describe('rotateDataKeys', () => {
 
     expect(await rotateDataKeys(database, rotating, { batchSize: 2 })).toEqual({
       socialAccounts: 0,
+      platformGrants: 0,
       oauthStates: 0,
       failed: [],
     });
@@ -160,6 +161,7 @@ describe('rotateDataKeys', () => {
     const result = await rotateDataKeys(database, rotating, { batchSize: 1 });
     expect(result).toEqual({
       socialAccounts: 1,
+      platformGrants: 0,
       oauthStates: 0,
       failed: [{ table: 'social_accounts', rowId: lost.id, reason: 'unknown-key' }],
     });
@@ -203,7 +205,7 @@ describe('rotateDataKeys', () => {
     finishRefresh();
     await refresh;
 
-    expect(await rotation).toEqual({ socialAccounts: 1, oauthStates: 0, failed: [] });
+    expect(await rotation).toEqual({ socialAccounts: 1, platformGrants: 0, oauthStates: 0, failed: [] });
     const row = (await accountRows()).find((r) => r.id === account.id)!;
     expect(row.dataKey).toMatch(/^hk1\.v2\./);
     expect(openAccountTokens(cryptoV2Only, row)).toEqual({ accessToken: 'at-new', refreshToken: 'rt-new' });

@@ -7,7 +7,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { expect, inject } from 'vitest';
 import { TokenCrypto } from '../../../src/crypto/envelope.js';
 import { KeyRing } from '../../../src/crypto/key-ring.js';
-import { openAccountTokens } from '../../../src/crypto/secret-fields.js';
+import { accountTokens } from '../../support/account-tokens.js';
 import { socialAccounts, type SocialAccount } from '../../../src/db/schema.js';
 import type { PlatformProvider } from '../../../src/platforms/provider.js';
 import { createTestbedProvider } from '../../../src/platforms/testbed/index.js';
@@ -129,7 +129,7 @@ export async function startAccountsHarness(opts: AccountsHarnessOptions = {}): P
     },
 
     async tokens(accountId) {
-      return openAccountTokens(crypto, await h.account(accountId));
+      return accountTokens(db, crypto, accountId);
     },
 
     async grants(platformUser) {
