@@ -10,6 +10,7 @@ import { openOAuthVerifier } from '../../src/crypto/secret-fields.js';
 import { createTestbedProvider } from '../../src/platforms/testbed/index.js';
 import { api as sandboxApi } from '../sandbox/helpers.js';
 import { createAccount } from '../support/fixtures.js';
+import { grantOf } from '../support/account-tokens.js';
 import {
   CLIENT_ID, DASHBOARD_URL, PUBLIC_BASE_URL, historyText, sha256Hex, startAccountsHarness, type AccountsHarness,
 } from '../accounts/support/accounts-harness.js';
@@ -191,7 +192,12 @@ describe('GET /api/social/callback/:platform', () => {
     const row = await h.account(view.id);
     expect(row.userId).toBe(user.id);
     expect(row.accessToken).toMatch(/^hf1\./);
-    expect(row.refreshToken).toMatch(/^hf1\./);
+    // The refresh token belongs to the login (its grant), sealed there; the account holds a copy of the access token.
+    expect(row.refreshToken).toBeNull();
+    const grant = await grantOf(h.api.database.db, view.id);
+    expect(grant).toMatchObject({ platform: 'testbed', userId: user.id, status: 'active' });
+    expect(grant!.refreshToken).toMatch(/^hf1\./);
+    expect(view.grantId).toBe(grant!.id);
     const tokens = await h.tokens(view.id);
     expect(tokens.accessToken).toMatch(/^testbed-at-/);
     expect(tokens.refreshToken).toMatch(/^testbed-rt-/);
@@ -212,7 +218,7 @@ describe('GET /api/social/callback/:platform', () => {
 
     const list = await h.api.app.inject({ method: 'GET', url: '/api/social/accounts', headers: user.headers });
     expect(list.json().data).toEqual([view]);
-    for (const secret of [tokens.accessToken, tokens.refreshToken!, row.accessToken!, row.dataKey!]) expect(list.body).not.toContain(secret);
+    for (const secret of [tokens.accessToken, tokens.refreshToken!, row.accessToken!, row.dataKey!, grant!.dataKey!, grant!.refreshToken!]) expect(list.body).not.toContain(secret);
     expect(list.body).not.toMatch(/hk1\.|hf1\.|testbed-at-|testbed-rt-/);
     expect(res.body).not.toMatch(/hk1\.|hf1\.|testbed-at-|testbed-rt-/);
 

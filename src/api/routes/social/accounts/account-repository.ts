@@ -8,6 +8,7 @@ const publicColumns = {
   id: socialAccounts.id,
   platform: socialAccounts.platform,
   platformAccountId: socialAccounts.platformAccountId,
+  grantId: socialAccounts.grantId,
   displayName: socialAccounts.displayName,
   scopes: socialAccounts.scopes,
   status: socialAccounts.status,
@@ -48,4 +49,12 @@ export async function findOwnedAccounts(db: Db, userId: string, ids: string[]) {
   return db.select({ id: socialAccounts.id, platform: socialAccounts.platform, status: socialAccounts.status, statusReason: socialAccounts.statusReason })
     .from(socialAccounts)
     .where(and(eq(socialAccounts.userId, userId), inArray(socialAccounts.id, ids)));
+}
+
+/** The user's other accounts connected through the same login, still connected. */
+export async function findLoginSiblings(db: Db, userId: string, account: { id: string; grantId: string | null }) {
+  if (account.grantId === null) return [];
+  const rows = await db.select(publicColumns).from(socialAccounts)
+    .where(and(eq(socialAccounts.userId, userId), eq(socialAccounts.grantId, account.grantId)));
+  return rows.filter((r) => r.id !== account.id && r.status !== 'disconnected');
 }

@@ -7,6 +7,7 @@ export const accountSchema = z.object({
   id: z.uuid(),
   platform: z.string().describe('Provider id, e.g. `testbed`'),
   platformAccountId: z.string(),
+  grantId: z.uuid().nullable().describe('The login this account was connected through: one login (a Facebook user, say) can yield several accounts, which share it. Null for an account connected before logins were recorded, until its first token renewal'),
   displayName: z.string().nullable(),
   scopes: z.array(z.string()),
   status: z.enum(['active', 'reauth_required', 'disconnected'])
@@ -35,4 +36,8 @@ export const refreshResultSchema = z.object({
 });
 
 export const disconnectParams = z.object({ platform: z.string().min(1).max(64).describe('Provider id, e.g. `testbed`') });
-export const disconnectBody = z.strictObject({ accountId: z.uuid().describe('The account to disconnect') });
+export const disconnectBody = z.strictObject({
+  accountId: z.uuid().describe('The account to disconnect'),
+  scope: z.enum(['account', 'login']).default('account')
+    .describe('`account`: this account only; the login stays for the other accounts connected through it, and is revoked at the platform with the last of them. `login`: every account of this login, and the login revoked'),
+});

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { AccountCommandFailed, AccountCommands, accountCommandOptions } from '../../../../temporal/account-commands.js';
 import { ApiError, notFound, unavailable } from '../../../errors.js';
 import { errorBodySchema, errorResponses, idParamsSchema } from '../../../schemas/common.js';
-import { findOwnedAccount, listAccounts } from './account-repository.js';
+import { findLoginSiblings, findOwnedAccount, listAccounts } from './account-repository.js';
 import { accountSchema, disconnectBody, disconnectParams, presentAccount, refreshResultSchema } from './account-schemas.js';
 
 const tags = ['accounts'];
@@ -52,21 +52,24 @@ const accountRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/api/social/disconnect/:platform', {
     config: { idempotent: true },
     schema: {
-      tags, summary: 'Disconnect an account: revoke at the platform (best effort), delete its tokens. Idempotent',
+      tags, summary: 'Disconnect an account (or its whole login): delete its tokens; the login is revoked at the platform (best effort) with its last account. Idempotent',
       params: disconnectParams,
       body: disconnectBody,
       response: { 200: accountSchema.describe('The account, now disconnected'), ...errorResponses(400, 401, 404, 429, 503) },
     },
   }, async (request) => {
     const { platform } = request.params;
-    const { accountId } = request.body;
+    const { accountId, scope } = request.body;
     const account = await findOwnedAccount(db, request.user.id, accountId);
     if (!account || account.platform !== platform) throw notFound(`${platform} account ${accountId}`);
-    if (account.status !== 'disconnected') {
+    // The whole login: its other accounts first, so the login is revoked with the one asked about, last.
+    const siblings = scope === 'login' ? await findLoginSiblings(db, request.user.id, account) : [];
+    for (const target of [...siblings, account]) {
+      if (target.status === 'disconnected') continue;
       try {
         await commands.disconnect(
-          { accountId: account.id, userId: account.userId, platform: account.platform },
-          { reason: 'disconnected by the user', revoke: true },
+          { accountId: target.id, userId: account.userId, platform: target.platform },
+          { reason: scope === 'login' ? 'the user disconnected the whole login' : 'disconnected by the user', revoke: true },
         );
       } catch (err) {
         if (err instanceof AccountCommandFailed) throw unavailable(`the account could not be disconnected: ${err.message}`);
