@@ -21,6 +21,7 @@ test('lists the caller\'s accounts with their public fields only', async () => {
     id: a.id,
     platform: 'fakebook',
     platformAccountId: a.platformAccountId,
+    grantId: null,
     displayName: 'Test account',
     scopes: ['post.write'],
     status: 'active',
