@@ -120,7 +120,9 @@ test('a worker crash mid-chain: after restart the thread finishes without repeat
   // The third part's container creation hangs, so the worker is stopped while the chain is half published.
   await s.sandbox.control.addFault({ match: { method: 'POST', path: `/threads/v1.0/${USER}/threads`, bodyIncludes: `third-${marker}` }, action: { type: 'delay', ms: 4000 } });
   const postId = await schedule({ content: `root ${marker}`, targets: [{ accountId, options: { thread: [`second-${marker}`, `third-${marker}`] } }] });
-  await waitFor(async () => (await chainOf(marker)).second.length === 1, 20_000, 'the second part published');
+  const thirdContainerCalls = async () => (await s.sandbox.control.requests(`?method=POST&path=/threads/v1.0/${USER}/threads`))
+    .filter((r) => r.body?.text === `third-${marker}`);
+  await waitFor(async () => (await thirdContainerCalls()).some((r) => r.outcome === 'in_flight'), 20_000, 'the third part under way');
   await s.worker.stop();
   const before = await chainOf(marker);
   expect(before.count).toBe(2);
@@ -130,6 +132,8 @@ test('a worker crash mid-chain: after restart the thread finishes without repeat
   const { root, second, third, count } = await chainOf(marker);
   expect(count).toBe(3);
   expect(third[0]).toMatchObject({ replyToId: second[0]!.id, rootId: root[0]!.id });
+  // The interrupted container call was made again by the restarted worker (a container publishes nothing).
+  expect((await thirdContainerCalls()).length).toBe(2);
   const publishes = (await s.sandbox.control.requests(`?method=POST&path=${PUBLISH_PATH}`)).filter((r) => r.outcome !== 'aborted');
   const containersOfChain = new Set((await s.sandbox.control.state('threads')).containers
     .filter((c: { text: string | null }) => c.text?.includes(marker)).map((c: { id: string }) => c.id));
