@@ -202,6 +202,17 @@ describe('publishing', () => {
     await small.publish.runStep('limit', makeCtx({ quota, targetId: 'a' }));
     await expect(small.publish.runStep('limit', makeCtx({ quota, targetId: 'b' }))).rejects.toMatchObject({ kind: 'rate_limited', code: 'publishing_limit' });
   });
+  test('threads_publish refusing a container that is not ready (24/4279009) is transient: nothing was published', async () => {
+    await withSandbox({ threads: { videoProcessingMs: 600_000 } }, async (other) => {
+      const p = threadsAt(other.baseUrl);
+      token = (await connect(p)).accessToken;
+      const ctx = makeCtx({ media: [{ contentType: 'video/mp4', url: 'https://cdn.example/v.mp4' }] });
+      const made = await p.publish.runStep('container', ctx);
+      const err = await p.publish.runStep('publish', { ...ctx, state: made.state }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ name: 'PublishError', kind: 'transient', code: '24/4279009' });
+      expect((await other.control.state('threads')).posts).toEqual([]);
+    });
+  });
 });
 
 describe('reconcile', () => {

@@ -27,6 +27,8 @@ interface PartRecord { containerId?: string; containerCreatedAt?: string; postId
 /** §6.6: a container not published within 24 hours turns EXPIRED. */
 const CONTAINER_VALID_MS = 24 * 60 * 60 * 1000;
 const CONTAINER_VALIDITY_BASIS = 'Threads container status reference: EXPIRED when not published within 24 hours';
+/** Graph code/subcode threads_publish answers for a container it cannot find (yet). */
+const CONTAINER_NOT_READY = '24/4279009';
 const PART_STEP = /^part\.(\d+)\.(container|status|publish)$/;
 
 const postsQuotaKey = (ctx: PublishContext) => `threads:publish:${ctx.account.id}`;
@@ -79,7 +81,15 @@ export function createThreadsPublish(graph: ThreadsGraph, options: ResolvedThrea
   }
 
   async function publishContainer(ctx: PublishContext, containerId: string, what: string): Promise<string> {
-    const a = await post<{ id?: unknown }>(ctx, `/${ctx.account.platformAccountId}/threads_publish`, what, { creation_id: containerId }, true);
+    let a: { id?: unknown };
+    try {
+      a = await post<{ id?: unknown }>(ctx, `/${ctx.account.platformAccountId}/threads_publish`, what, { creation_id: containerId }, true);
+    } catch (err) {
+      // 24/4279009 "Media Not Found" answers a publish that came before Threads finished with the container (seen
+      // seconds after creation even when its status read FINISHED): a refusal, nothing published; send it again.
+      if (err instanceof PublishError && err.code === CONTAINER_NOT_READY) throw new PublishError('transient', err.code, err.message);
+      throw err;
+    }
     const id = idOf(a.id);
     if (!id) throw new PublishError('ambiguous', 'invalid_response', `${what} answered without a post id`);
     return id;
