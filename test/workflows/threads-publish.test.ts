@@ -1,7 +1,8 @@
 // Threads end to end through Herald's API and workflows on the real stack (Temporal, Postgres, the sandbox): an
 // account connected through /api/social/connect/threads; TEXT, IMAGE and CAROUSEL posts published once; a thread
 // of three parts published as a reply chain, also across a worker crash mid-chain without repeating a part; a lost
-// threads_publish answer reconciled to one post; a reply delivered by Threads' signed webhook stored as a comment.
+// threads_publish answer reconciled to one post; a reply delivered by Threads' signed webhook stored as a comment,
+// then answered and hidden through Herald's comment API.
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { eq } from 'drizzle-orm';
@@ -153,7 +154,7 @@ test('a threads_publish answer lost after Threads published is reconciled: one p
   expect(sends).toHaveLength(1);
 });
 
-test('a reply delivered by the signed replies webhook is stored as a comment on the post', async () => {
+test('a reply delivered by the signed replies webhook is stored as a comment on the post, answered and hidden from Herald', async () => {
   const { target } = await finished(await schedule({ content: `comment on me ${Date.now()}` }));
   const posted = await s.sandbox.control.call('POST', '/threads/replies', { postId: target.platformPostId, replies: [{ text: 'great post', username: 'reader' }] });
   expect(posted.status, JSON.stringify(posted.body)).toBe(201);
@@ -163,4 +164,13 @@ test('a reply delivered by the signed replies webhook is stored as a comment on 
     return rows.length === 1 ? rows[0] : undefined;
   }, 15_000, 'the reply stored as a comment');
   expect(stored).toMatchObject({ platform: 'threads', targetId: target.id, socialAccountId: accountId, text: 'great post', authorUsername: 'reader', mediaPlatformId: target.platformPostId });
+
+  // Answering it from Herald posts a reply under it at Threads; hiding it hides it there.
+  const answered = await s.api.app.inject({ method: 'POST', url: `/api/social/comments/${stored!.id}/reply`, headers: user.headers, payload: { text: 'thank you!' } });
+  expect(answered.statusCode, answered.body).toBeLessThan(300);
+  const hidden = await s.api.app.inject({ method: 'POST', url: `/api/social/comments/${stored!.id}/hide`, headers: user.headers, payload: { hidden: true } });
+  expect(hidden.statusCode, hidden.body).toBeLessThan(300);
+  const all = await sandboxPosts() as (SandboxPost & { hidden: boolean })[];
+  expect(all.find((p) => p.id === answered.json().replyPlatformId)).toMatchObject({ text: 'thank you!', replyToId: replyId });
+  expect(all.find((p) => p.id === replyId)).toMatchObject({ hidden: true });
 });
