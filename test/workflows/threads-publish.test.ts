@@ -116,6 +116,20 @@ test('a thread of three parts is published as a reply chain, each part replying 
   expect(third[0]).toMatchObject({ replyToId: second[0]!.id, rootId: root[0]!.id });
 });
 
+test('a part Threads refuses for good ends the target failed, keeping the root post and the parts before it', async () => {
+  const marker = `tp-broken-${Date.now()}`;
+  // The sandbox ends a container whose text carries its error marker in ERROR.
+  const postId = await schedule({ content: `root ${marker}`, targets: [{ accountId, options: { thread: [`second-${marker}`, `third-${marker} [sandbox:error]`] } }] });
+  const { post, target } = await finished(postId);
+  expect(post.status).toBe('failed');
+  const { root, second, third } = await chainOf(marker);
+  expect(root).toHaveLength(1);
+  expect(second).toHaveLength(1);
+  expect(third).toHaveLength(0);
+  expect(target).toMatchObject({ status: 'failed', platformPostId: root[0]!.id, errorCode: 'container_error' });
+  expect(target.errorMessage).toMatch(/thread part 2/);
+});
+
 test('a worker crash mid-chain: after restart the thread finishes without repeating a part (exactly three posts)', async () => {
   const marker = `tp-crash-${Date.now()}`;
   // The third part's container creation hangs, so the worker is stopped while the chain is half published.

@@ -43,8 +43,8 @@ export interface ThreadsSandboxOptions {
   /** followers_count needs a linked Instagram account (§6.8); false answers THREADS_API__FEATURE_NOT_AVAILABLE. */
   linkedInstagram?: boolean;
   followersCount?: number;
-  /** Webhook callback (signed with the Threads app secret, §6.9 UNCONFIRMED key). */
-  webhook?: { url?: string | undefined };
+  /** Webhook callback; signed with `secret`, default the Threads app secret (§6.9: the signing key is UNCONFIRMED). */
+  webhook?: { url?: string | undefined; secret?: string };
 }
 
 export type ResolvedThreadsSandboxOptions = Required<Omit<ThreadsSandboxOptions, 'webhook' | 'limitError'>> & {
@@ -76,6 +76,6 @@ export function resolveThreadsSandboxOptions(o: ThreadsSandboxOptions = {}): Res
     limitError: o.limitError ?? { code: 4 },
     linkedInstagram: o.linkedInstagram ?? true,
     followersCount: o.followersCount ?? 120,
-    webhook: { ...(o.webhook?.url ? { url: o.webhook.url } : {}), secret: appSecret },
+    webhook: { ...(o.webhook?.url ? { url: o.webhook.url } : {}), secret: o.webhook?.secret ?? appSecret },
   };
 }
