@@ -1,8 +1,9 @@
 // Threads webhooks (contract §6.9): signed like every Meta webhook (§2.4, shared/meta-webhook-signature.ts; the
 // signing key is the Threads app secret, UNCONFIRMED in the docs). The payload is flat, not Graph's entry/changes:
 //   { app_id, topic, target_id, time, subscription_id, values: { field, value: {...} } }
-// (`values` may also come as an array; both are read). `replies` (moderate) and `mentions` (interaction) become
-// kind `comment`: the reply/mention is the comment, `replied_to.id` (else `root_post.id`) the media it is on.
+// (`values` may also come as an array; both are read). `replies` (moderate) and `mentions` (interaction) that answer
+// a post become kind `comment`: the reply/mention is the comment, `replied_to.id` (else `root_post.id`) the media it
+// is on; a mention in a top-level post of someone else's names no media of ours and stays `other`.
 // Everything else (publish, delete) is `other`. The id is stable across Meta's retries: field, media id, time.
 import { createHash } from 'node:crypto';
 import type { Json, ParsedWebhookEvent, WebhookComment, WebhookProvider } from '../provider.js';
