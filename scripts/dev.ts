@@ -37,6 +37,7 @@ import { buildSandbox } from '../src/sandbox/app.js';
 import { sandboxOptionsFromConfig } from '../src/sandbox/options-from-config.js';
 import { TIKTOK_SANDBOX_CLIENT_KEY, TIKTOK_SANDBOX_CLIENT_SECRET } from '../src/sandbox/platforms/tiktok/options.js';
 import { META_SANDBOX_APP_ID, META_SANDBOX_APP_SECRET } from '../src/sandbox/platforms/meta/options.js';
+import { THREADS_SANDBOX_APP_ID, THREADS_SANDBOX_APP_SECRET } from '../src/sandbox/platforms/threads/options.js';
 import { startApi } from '../src/api/server.js';
 import { createUserWithApiKey } from '../src/api/auth/api-keys.js';
 import { loadDevSecrets, saveDevSecrets } from './dev-secrets.js';
@@ -64,6 +65,11 @@ if (!process.env.TIKTOK_API_BASE_URL) {
 if (!process.env.META_GRAPH_BASE_URL) {
   process.env.META_APP_ID ??= META_SANDBOX_APP_ID;
   process.env.META_APP_SECRET ??= META_SANDBOX_APP_SECRET;
+}
+// Threads (its own app) against the sandbox's Threads app, unless a real Threads Graph host is configured.
+if (!process.env.THREADS_GRAPH_BASE_URL) {
+  process.env.THREADS_APP_ID ??= THREADS_SANDBOX_APP_ID;
+  process.env.THREADS_APP_SECRET ??= THREADS_SANDBOX_APP_SECRET;
 }
 process.env.LOG_LEVEL ??= 'warn';
 const config = loadConfig();

@@ -182,6 +182,21 @@ export const configSchema = z.object({
   META_WEBHOOK_VERIFY_TOKEN: z.string().optional(),
   /** Instagram posts per 24 h per account allowed by content_publishing_limit (50 or 100, per Meta's docs over time). */
   INSTAGRAM_PUBLISHING_LIMIT: positiveInt.default(50),
+
+  /** Threads has its own app (id and secret), separate from the Facebook app. */
+  THREADS_APP_ID: z.string().optional(),
+  THREADS_APP_SECRET: z.string().optional(),
+  /** Host of the Threads authorize window (https://threads.net in production). */
+  THREADS_AUTH_BASE_URL: z.string().url().optional(),
+  /** Host of the Threads Graph API (https://graph.threads.net in production). */
+  THREADS_GRAPH_BASE_URL: z.string().url().optional(),
+  THREADS_GRAPH_VERSION: z.string().regex(/^v\d+\.\d+$/).default('v1.0'),
+  /** Token Meta echoes in the Threads webhook subscription handshake (hub.verify_token). */
+  THREADS_WEBHOOK_VERIFY_TOKEN: z.string().optional(),
+  /** Threads posts per 24 h per account (threads_publishing_limit: 250). */
+  THREADS_PUBLISHING_LIMIT: positiveInt.default(250),
+  /** Threads replies per 24 h per account (the follow-up parts of a thread count here: 1,000). */
+  THREADS_REPLY_LIMIT: positiveInt.default(1000),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -196,6 +211,9 @@ export interface Config extends RawConfig {
   metaDialogBaseUrl: string;
   metaGraphBaseUrl: string;
   metaRuploadBaseUrl: string;
+  /** Threads hosts; default to the sandbox's /threads prefix. */
+  threadsAuthBaseUrl: string;
+  threadsGraphBaseUrl: string;
 }
 
 export class ConfigError extends Error {}
@@ -220,5 +238,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metaDialogBaseUrl: c.META_DIALOG_BASE_URL ?? `${sandbox}/meta`,
     metaGraphBaseUrl: c.META_GRAPH_BASE_URL ?? `${sandbox}/meta`,
     metaRuploadBaseUrl: c.META_RUPLOAD_BASE_URL ?? `${sandbox}/meta/rupload`,
+    threadsAuthBaseUrl: c.THREADS_AUTH_BASE_URL ?? `${sandbox}/threads`,
+    threadsGraphBaseUrl: c.THREADS_GRAPH_BASE_URL ?? `${sandbox}/threads`,
   };
 }

@@ -4,6 +4,7 @@ import type { PlatformProvider } from './provider.js';
 import { createTestbedProvider } from './testbed/index.js';
 import { createTiktokProvider } from './tiktok/index.js';
 import { createInstagramProvider } from './instagram/index.js';
+import { createThreadsProvider } from './threads/index.js';
 
 export class ProviderRegistry {
   private readonly byId = new Map<string, PlatformProvider>();
@@ -63,6 +64,19 @@ export function createProviderRegistry(config: Config): ProviderRegistry {
       tokenRenewal: config.META_TOKEN_RENEWAL,
       webhookVerifyToken: config.META_WEBHOOK_VERIFY_TOKEN,
       publishingLimit: config.INSTAGRAM_PUBLISHING_LIMIT,
+      settleWindow,
+    }));
+  }
+  if (config.THREADS_APP_ID && config.THREADS_APP_SECRET) {
+    providers.push(createThreadsProvider({
+      appId: config.THREADS_APP_ID,
+      appSecret: config.THREADS_APP_SECRET,
+      authBaseUrl: config.threadsAuthBaseUrl,
+      graphBaseUrl: config.threadsGraphBaseUrl,
+      graphVersion: config.THREADS_GRAPH_VERSION,
+      webhookVerifyToken: config.THREADS_WEBHOOK_VERIFY_TOKEN,
+      publishingLimit: config.THREADS_PUBLISHING_LIMIT,
+      replyLimit: config.THREADS_REPLY_LIMIT,
       settleWindow,
     }));
   }

@@ -14,6 +14,7 @@ import type { SandboxPlatform, SandboxPlatformFactory } from './platform.js';
 import { testbedPlatform, type TestbedOptions } from './platforms/testbed/index.js';
 import { tiktokPlatform, type TiktokSandboxOptions } from './platforms/tiktok/index.js';
 import { metaPlatform, type MetaSandboxOptions } from './platforms/meta/index.js';
+import { threadsPlatform, type ThreadsSandboxOptions } from './platforms/threads/index.js';
 
 export interface SandboxOptions {
   /** pino level; default `info`. */
@@ -23,6 +24,7 @@ export interface SandboxOptions {
   testbed?: TestbedOptions;
   tiktok?: TiktokSandboxOptions;
   meta?: MetaSandboxOptions;
+  threads?: ThreadsSandboxOptions;
   /** Outgoing webhook retries; default 4 attempts, 500 ms backoff doubling, 5 s timeout each. */
   webhookRetry?: Partial<WebhookRetryPolicy>;
 }
@@ -35,7 +37,7 @@ export async function buildSandbox(opts: SandboxOptions = {}): Promise<FastifyIn
   const baseUrl = opts.publicBaseUrl?.replace(/\/+$/, '');
 
   // Future platforms (Meta, ...) are added to this list.
-  const factories: SandboxPlatformFactory[] = [testbedPlatform(opts.testbed), tiktokPlatform(opts.tiktok), metaPlatform(opts.meta)];
+  const factories: SandboxPlatformFactory[] = [testbedPlatform(opts.testbed), tiktokPlatform(opts.tiktok), metaPlatform(opts.meta), threadsPlatform(opts.threads)];
   const platforms = new Map<string, SandboxPlatform>();
   for (const factory of factories) {
     let name = '';

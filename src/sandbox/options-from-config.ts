@@ -28,5 +28,12 @@ export function sandboxOptionsFromConfig(config: Config): SandboxOptions {
       fetchImageUrls: true,
       webhook: { url: `${api}/api/webhooks/instagram` },
     },
+    threads: {
+      ...(config.THREADS_APP_ID ? { appId: config.THREADS_APP_ID } : {}),
+      ...(config.THREADS_APP_SECRET ? { appSecret: config.THREADS_APP_SECRET } : {}),
+      publishingLimit: config.THREADS_PUBLISHING_LIMIT,
+      replyLimit: config.THREADS_REPLY_LIMIT,
+      webhook: { url: `${api}/api/webhooks/threads` },
+    },
   };
 }

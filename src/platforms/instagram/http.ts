@@ -31,7 +31,9 @@ export class MetaGraph {
   constructor(private readonly baseUrl: string, private readonly version: string, private readonly waits: Waits, private readonly timeoutMs: number) {}
 
   url(path: string): string {
-    return `${this.baseUrl}/${this.version}${path.startsWith('/') ? path : `/${path}`}`;
+    // An empty version reaches unversioned routes (Threads' token endpoints live outside /v1.0).
+    const rel = path.startsWith('/') ? path : `/${path}`;
+    return this.version ? `${this.baseUrl}/${this.version}${rel}` : `${this.baseUrl}${rel}`;
   }
 
   private async send(path: string, c: GraphCall): Promise<Answer | { error: unknown; sent: boolean }> {

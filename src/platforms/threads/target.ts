@@ -1,0 +1,64 @@
+// Threads' post rules (contract §6.4, §6.7): text ≤ 500 characters with at most one topic tag; media none (TEXT),
+// one image (JPEG/PNG), one video (MP4/MOV), or a CAROUSEL of 2-20; Threads only fetches media from public URLs
+// (image_url / video_url), so an uploaded file needs Herald's signed public URL (MEDIA_URL_SECRET). Options:
+//   linkAttachment  a URL shown as the link preview of a TEXT post
+//   thread          follow-up texts published as a reply chain under the post, in order; each obeys the same text
+//                   limit, and its field is named in issues (`options.thread.2`)
+import type { TargetDraft, ValidationIssue } from '../provider.js';
+
+export type ThreadsMediaType = 'TEXT' | 'IMAGE' | 'VIDEO' | 'CAROUSEL';
+export const IMAGE_TYPES = ['image/jpeg', 'image/png'];
+export const VIDEO_TYPES = ['video/mp4', 'video/quicktime'];
+export const MAX_TEXT = 500;
+export const MAX_TOPIC_TAGS = 1;
+export const MAX_CAROUSEL = 20;
+/** Herald's cap on follow-up parts: Threads documents none beyond the 1,000 replies / 24 h quota. */
+export const MAX_THREAD_PARTS = 50;
+
+export function mediaTypeOf(media: { contentType?: string | undefined }[]): ThreadsMediaType {
+  if (media.length === 0) return 'TEXT';
+  if (media.length > 1) return 'CAROUSEL';
+  return media[0]?.contentType?.startsWith('video/') ? 'VIDEO' : 'IMAGE';
+}
+
+/** The follow-up texts of a thread (validated by the API before anything runs). */
+export function threadParts(options: Record<string, unknown>): string[] {
+  const t = options.thread;
+  return Array.isArray(t) ? t.filter((x): x is string => typeof x === 'string') : [];
+}
+
+const textLength = (s: string) => [...s].length;
+
+export function validateThreadsTarget(draft: TargetDraft): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const n = draft.media.length;
+  // Media count (0-20) and types are checked by the API against `limits`.
+  draft.media.forEach((m, i) => {
+    if (!m.url && !m.servedPublicly) {
+      issues.push({ field: `media.${i}`, rule: 'public_url_required', message: 'Threads only fetches media from a public URL; this file has none, and this server does not serve uploads publicly (MEDIA_URL_SECRET is not set)' });
+    }
+  });
+  const link = draft.options.linkAttachment;
+  if (link !== undefined) {
+    if (typeof link !== 'string' || !/^https?:\/\/\S+$/i.test(link)) issues.push({ field: 'options.linkAttachment', rule: 'url', message: 'linkAttachment must be an http(s) URL' });
+    else if (n > 0) issues.push({ field: 'options.linkAttachment', rule: 'text_only', message: 'Threads shows a link attachment on text posts only (no media)' });
+  }
+  const thread = draft.options.thread;
+  if (thread !== undefined) {
+    if (!Array.isArray(thread)) {
+      issues.push({ field: 'options.thread', rule: 'type', message: 'thread must be an array of follow-up texts' });
+    } else {
+      if (thread.length > MAX_THREAD_PARTS) issues.push({ field: 'options.thread', rule: 'max_parts', message: `A thread takes at most ${MAX_THREAD_PARTS} follow-up parts` });
+      thread.forEach((part, i) => {
+        const field = `options.thread.${i}`;
+        if (typeof part !== 'string' || part.trim() === '') {
+          issues.push({ field, rule: 'required', message: 'Each follow-up part of a thread needs text' });
+          return;
+        }
+        if (textLength(part) > MAX_TEXT) issues.push({ field, rule: 'max_length', message: `Each part of a thread is at most ${MAX_TEXT} characters (this one has ${textLength(part)})` });
+        if ((part.match(/#[\p{L}\p{N}_]+/gu) ?? []).length > MAX_TOPIC_TAGS) issues.push({ field, rule: 'max_hashtags', message: `A Threads post takes at most ${MAX_TOPIC_TAGS} topic tag` });
+      });
+    }
+  }
+  return issues;
+}
