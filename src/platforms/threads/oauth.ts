@@ -10,7 +10,6 @@ import type { ResolvedThreadsOptions } from './options.js';
 interface TokenAnswer { access_token?: unknown; expires_in?: unknown; user_id?: unknown }
 
 const PUBLISH_SCOPES = ['threads_basic', 'threads_content_publish'];
-const MIN_TOKEN_AGE_BEFORE_REFRESH_MS = 24 * 3600_000;
 
 function tokenSet(a: TokenAnswer, scopes: string[] | undefined, now = Date.now()): TokenSet {
   if (typeof a.access_token !== 'string' || a.access_token === '') throw new OAuthError('transient', 'invalid_response', 'token endpoint answered without access_token');
@@ -22,7 +21,7 @@ function tokenSet(a: TokenAnswer, scopes: string[] | undefined, now = Date.now()
 export function createThreadsOAuth(graph: ThreadsGraph, options: ResolvedThreadsOptions): OAuthProvider {
   return {
     usesPkce: false,
-    minTokenAgeBeforeRefreshMs: MIN_TOKEN_AGE_BEFORE_REFRESH_MS,
+    minTokenAgeBeforeRefreshMs: options.minTokenAgeBeforeRefreshMs,
     authorizeUrl({ state, redirectUri }) {
       const u = new URL(`${options.authBaseUrl}/oauth/authorize`);
       u.searchParams.set('client_id', options.appId);

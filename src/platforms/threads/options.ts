@@ -26,6 +26,8 @@ export interface ThreadsProviderOptions {
   requestTimeoutMs?: number;
   /** How long a lost threads_publish may still publish: Meta documents no deadline and no idempotency key. */
   settleWindow?: SettleWindowOptions;
+  /** Threads refuses th_refresh_token for a token younger than this (§6.3: 24 h). */
+  minTokenAgeBeforeRefreshMs?: number;
 }
 
 export const THREADS_SCOPES = ['threads_basic', 'threads_content_publish', 'threads_manage_replies', 'threads_read_replies', 'threads_manage_insights'];
@@ -48,5 +50,6 @@ export function resolveThreadsOptions(o: ThreadsProviderOptions): ResolvedThread
     pollIntervalMs: o.pollIntervalMs ?? 60_000,
     requestTimeoutMs: o.requestTimeoutMs ?? 30_000,
     settleWindow: o.settleWindow ?? DEFAULT_SETTLE_WINDOW,
+    minTokenAgeBeforeRefreshMs: o.minTokenAgeBeforeRefreshMs ?? 24 * 3600_000,
   };
 }
