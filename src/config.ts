@@ -182,6 +182,8 @@ export const configSchema = z.object({
   META_WEBHOOK_VERIFY_TOKEN: z.string().optional(),
   /** Instagram posts per 24 h per account allowed by content_publishing_limit (50 or 100, per Meta's docs over time). */
   INSTAGRAM_PUBLISHING_LIMIT: positiveInt.default(50),
+  /** Facebook Pages through the same Meta app (META_APP_ID / META_APP_SECRET); false leaves only Instagram on. */
+  FACEBOOK_ENABLED: bool.default(true),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

@@ -4,6 +4,7 @@ import type { PlatformProvider } from './provider.js';
 import { createTestbedProvider } from './testbed/index.js';
 import { createTiktokProvider } from './tiktok/index.js';
 import { createInstagramProvider } from './instagram/index.js';
+import { createFacebookProvider } from './facebook/index.js';
 
 export class ProviderRegistry {
   private readonly byId = new Map<string, PlatformProvider>();
@@ -65,6 +66,18 @@ export function createProviderRegistry(config: Config): ProviderRegistry {
       publishingLimit: config.INSTAGRAM_PUBLISHING_LIMIT,
       settleWindow,
     }));
+    if (config.FACEBOOK_ENABLED) {
+      providers.push(createFacebookProvider({
+        appId: config.META_APP_ID,
+        appSecret: config.META_APP_SECRET,
+        dialogBaseUrl: config.metaDialogBaseUrl,
+        graphBaseUrl: config.metaGraphBaseUrl,
+        graphVersion: config.META_GRAPH_VERSION,
+        tokenRenewal: config.META_TOKEN_RENEWAL,
+        webhookVerifyToken: config.META_WEBHOOK_VERIFY_TOKEN,
+        settleWindow,
+      }));
+    }
   }
   return new ProviderRegistry(providers);
 }

@@ -1,18 +1,11 @@
-// Meta webhooks for Instagram (contract §2.4, §4.12). `verify` checks `X-Hub-Signature-256: sha256=<hex>`, the
-// HMAC-SHA256 of the raw request bytes keyed with the app secret (never a re-serialized body: Meta signs its
-// escaped-unicode bytes), in constant time. `handshake` answers the GET subscription check. `parse` flattens the
+// Meta webhooks for Instagram (contract §2.4, §4.12). `verify` and `handshake` are Meta's shared signature and
+// subscription check (shared/meta-webhook-signature.ts). `parse` flattens the
 // batched `entry[].changes[]`; `comments` and `mentions` changes that name a comment become kind `comment` (a mention
 // in a caption, with only a media id, stays `other`). Each change gets an id
 // stable across Meta's retries (the comment/media id, field and entry time), so redeliveries deduplicate.
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { Json, ParsedWebhookEvent, WebhookComment, WebhookProvider, WebhookRequest } from '../provider.js';
-
-const SIGNATURE_HEADER = 'x-hub-signature-256';
-
-function header(req: WebhookRequest, name: string): string | undefined {
-  const v = req.headers[name] ?? req.headers[name.toLowerCase()];
-  return Array.isArray(v) ? v[0] : v;
-}
+import { createHash } from 'node:crypto';
+import type { Json, ParsedWebhookEvent, WebhookComment, WebhookProvider } from '../provider.js';
+import { metaWebhookVerification } from '../shared/meta-webhook-signature.js';
 
 const idOf = (x: unknown): string | undefined =>
   (typeof x === 'string' && x ? x : typeof x === 'number' && Number.isSafeInteger(x) ? String(x) : undefined);
@@ -47,24 +40,7 @@ function commentOf(field: string, v: Record<string, unknown>, time: unknown): We
 
 export function createInstagramWebhooks(o: { appSecret: string; verifyToken: string | undefined }): WebhookProvider {
   return {
-    verify(req) {
-      const sig = header(req, SIGNATURE_HEADER);
-      if (!sig) return { ok: false, reason: 'missing X-Hub-Signature-256 header' };
-      const m = /^sha256=([0-9a-f]{64})$/i.exec(sig.trim());
-      if (!m) return { ok: false, reason: 'malformed X-Hub-Signature-256 header' };
-      const expected = createHmac('sha256', o.appSecret).update(req.rawBody).digest();
-      const given = Buffer.from(m[1]!, 'hex');
-      return timingSafeEqual(expected, given) ? { ok: true } : { ok: false, reason: 'signature mismatch' };
-    },
-
-    handshake(query) {
-      if (!o.verifyToken) return undefined;
-      if (query['hub.mode'] !== 'subscribe' || typeof query['hub.challenge'] !== 'string') return undefined;
-      const given = Buffer.from(query['hub.verify_token'] ?? '');
-      const want = Buffer.from(o.verifyToken);
-      if (given.length !== want.length || !timingSafeEqual(given, want)) return undefined;
-      return query['hub.challenge'];
-    },
+    ...metaWebhookVerification(o),
 
     parse(req) {
       let body: unknown;
