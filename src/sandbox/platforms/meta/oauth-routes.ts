@@ -64,14 +64,14 @@ export function oauthRoutes(store: MetaStore, options: ResolvedMetaOptions, auth
       return { id: options.user.id, name: options.user.name };
     });
 
-    // Each Page with the user's tasks on it and a Page token (§3.4), `limit` per answer (default pagesPerResponse)
+    // Each Page with the user's tasks on it and a Page token (§3.4), `limit` per answer (at most pagesPerResponse)
     // and `after` the cursor of the previous answer; `paging.next` only while more follow.
     app.get('/:ver/me/accounts', async (request, reply) => {
       const t = auth.check(request, reply);
       if (!t) return reply;
       if (!auth.requireScope(t, reply, 'pages_show_list')) return reply;
       const q = request.query as Query;
-      const limit = Math.min(100, Math.max(1, Number(q.limit) || options.pagesPerResponse));
+      const limit = Math.min(options.pagesPerResponse, Math.max(1, Number(q.limit) || options.pagesPerResponse));
       const start = q.after ? Number(Buffer.from(q.after, 'base64url').toString('utf8')) || 0 : 0;
       const all = options.user.pages;
       const slice = all.slice(start, start + limit);

@@ -77,7 +77,7 @@ export interface MetaSandboxOptions {
   ruploadOffsetLookup?: boolean;
   /** Webhook callback (signed with the app secret). */
   webhook?: { url?: string | undefined };
-  /** Pages per /me/accounts answer before `paging.next` (Graph's default page size is 25). */
+  /** At most this many Pages per /me/accounts answer, whatever `limit` asks; more follow through `paging.next`. */
   pagesPerResponse?: number;
 }
 
