@@ -21,3 +21,17 @@ export const FACEBOOK_TEST_USER = {
     { id: '1755847768034503', name: 'Moderated Page', tasks: ['ANALYZE', 'MODERATE'] },
   ],
 };
+
+/**
+ * The Page token a login through the sandbox's dialog gets for `pageId` (what the connect flow stores as the Page
+ * account's own credentials once accounts carry them).
+ */
+export async function sandboxPageToken(provider: PlatformProvider, pageId: string): Promise<string> {
+  const redirectUri = 'http://127.0.0.1:3000/api/social/connect/facebook/callback';
+  const res = await fetch(provider.oauth!.authorizeUrl({ state: 's', redirectUri }), { redirect: 'manual' });
+  const code = new URL(res.headers.get('location')!).searchParams.get('code')!;
+  const profiles = await provider.oauth!.fetchProfiles(await provider.oauth!.exchangeCode({ code, redirectUri }));
+  const token = profiles.find((p) => p.platformAccountId === pageId)?.credentials?.accessToken;
+  if (!token) throw new Error(`the sandbox login yields no Page token for ${pageId}`);
+  return token;
+}
