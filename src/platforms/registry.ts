@@ -73,6 +73,7 @@ export function createProviderRegistry(config: Config): ProviderRegistry {
         dialogBaseUrl: config.metaDialogBaseUrl,
         graphBaseUrl: config.metaGraphBaseUrl,
         graphVersion: config.META_GRAPH_VERSION,
+        ruploadBaseUrl: config.metaRuploadBaseUrl,
         tokenRenewal: config.META_TOKEN_RENEWAL,
         webhookVerifyToken: config.META_WEBHOOK_VERIFY_TOKEN,
         settleWindow,

@@ -1,7 +1,7 @@
 // The Facebook Pages provider against the in-process Meta sandbox: connect (dialog scopes, long-lived token, one
 // profile per Page over several /me/accounts answers with its Page token, a not-postable Page), text/link, photo
-// (URL and uploaded bytes) and multi-photo publishing through plan + runStep, a user token refused by the Page,
-// reconcile after a lost /feed answer, feed webhooks, comment reply/hide, insights.
+// (URL and uploaded bytes), multi-photo and Reel (bytes and file_url) publishing through plan + runStep, a user token refused by the Page,
+// reconcile after a lost /feed and a lost Reel finish answer, feed webhooks, comment reply/hide, insights.
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { FACEBOOK_SCOPES } from '../../src/platforms/facebook/index.js';
@@ -31,8 +31,8 @@ async function connect(p: PlatformProvider) {
 beforeAll(async () => {
   // Two Pages per /me/accounts answer, so the three Pages take two answers.
   receiver = await startReceiver();
-  sb = await startSandbox({ meta: { user: FACEBOOK_TEST_USER, pagesPerResponse: 2, webhook: { url: receiver.url } } });
-  provider = facebookAt(sb.baseUrl, { webhookVerifyToken: 'verify-me', settleWindow: { windowMs: 0, recheckEveryMs: 0 } });
+  sb = await startSandbox({ meta: { user: FACEBOOK_TEST_USER, pagesPerResponse: 2, webhook: { url: receiver.url }, videoProcessingMs: 60 } });
+  provider = facebookAt(sb.baseUrl, { webhookVerifyToken: 'verify-me', settleWindow: { windowMs: 0, recheckEveryMs: 0 }, pollIntervalMs: 20 });
 });
 afterAll(async () => { await sb.close(); await receiver.close(); });
 beforeEach(async () => {
@@ -61,12 +61,18 @@ function makeCtx(over: Partial<PublishContext> = {}): PublishContext {
   };
 }
 
-async function runPlan(ctx: PublishContext): Promise<{ outcome: StepOutcome; ctx: PublishContext; steps: string[] }> {
+async function runPlan(ctx: PublishContext, until?: string): Promise<{ outcome: StepOutcome; ctx: PublishContext; steps: string[] }> {
   const plan = provider.publish.plan({ options: ctx.options, media: ctx.media.map((m) => ({ contentType: m.contentType, ...(m.url ? { url: m.url } : {}) })) });
   let outcome: StepOutcome = { type: 'continue', state: ctx.state };
   for (const step of plan) {
-    outcome = await provider.publish.runStep(step.name, ctx);
-    ctx = { ...ctx, state: outcome.state };
+    if (step.name === until) break;
+    for (let i = 0; ; i++) {
+      outcome = await provider.publish.runStep(step.name, ctx);
+      ctx = { ...ctx, state: outcome.state };
+      if (outcome.type !== 'pending') break;
+      if (i > 200) throw new Error(`${step.name} never finished`);
+      await new Promise((r) => setTimeout(r, outcome.type === 'pending' ? outcome.pollAfterMs : 0));
+    }
     if (outcome.type === 'published') break;
   }
   return { outcome, ctx, steps: plan.map((s) => `${s.name}:${s.kind}`) };
@@ -142,6 +148,41 @@ describe('publishing', () => {
     expect(s.pagePhotos.map((p: { published: boolean; postId: string }) => [p.published, p.postId])).toEqual(Array(3).fill([true, ctx.state.platformPostId]));
   });
 
+  test('an uploaded video is a Reel: start, bytes to rupload, finish PUBLISHED, then published once processed', async () => {
+    const bytes = Buffer.alloc(64 * 1024, 7);
+    const video: MediaSource = { contentType: 'video/mp4', sizeBytes: bytes.length, open: () => Readable.from([bytes]) };
+    const { outcome, ctx, steps } = await runPlan(makeCtx({ media: [video] }));
+    expect(steps).toEqual(['reelLimit:prepare', 'reelStart:prepare', 'reelUpload:transfer', 'reelFinish:commit', 'reelStatus:await']);
+    expect(outcome.type).toBe('published');
+    const { createHash } = await import('node:crypto');
+    const videos = (await metaState()).pageVideos;
+    expect(videos).toHaveLength(1);
+    expect(videos[0]).toMatchObject({
+      id: ctx.state.platformPostId, description: ctx.text, upload: { complete: true, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') },
+      status: { video_status: 'ready', publishing_phase: { status: 'complete' } },
+    });
+  });
+
+  test('a video with a URL is handed to rupload as file_url', async () => {
+    await runPlan(makeCtx({ media: [{ contentType: 'video/mp4', url: 'https://cdn.example/clip.mp4' }], options: { mediaType: 'REELS' } }));
+    expect((await metaState()).pageVideos[0].upload).toMatchObject({ complete: true, fileUrl: 'https://cdn.example/clip.mp4' });
+  });
+
+  test('a Reel whose finish answer was lost: reconcile reads the video status (not_started before, applied after)', async () => {
+    const media = [{ contentType: 'video/mp4', url: 'https://cdn.example/lost.mp4' }];
+    const { ctx } = await runPlan(makeCtx({ media }), 'reelFinish');
+    expect(await provider.publish.reconcile('reelFinish', ctx)).toEqual({ type: 'not_applied' });
+    await sb.control.addFault({ match: { method: 'POST', path: `/meta/v25.0/${PAGE}/video_reels` }, action: { type: 'drop_after_effect', mode: 'reset' }, times: 1 });
+    await expect(provider.publish.runStep('reelFinish', ctx)).rejects.toMatchObject({ kind: 'ambiguous' });
+    expect(await provider.publish.reconcile('reelFinish', ctx)).toEqual({ type: 'applied', state: expect.objectContaining({ platformPostId: ctx.state.data.videoId }) });
+  });
+
+  test('a Reel Facebook fails to process ends permanent with its reason', async () => {
+    const { ctx } = await runPlan(makeCtx({ media: [{ contentType: 'video/mp4', url: 'https://cdn.example/bad.mp4' }], text: 'broken [sandbox:error]' }), 'reelStatus');
+    await new Promise((r) => setTimeout(r, 100));
+    await expect(provider.publish.runStep('reelStatus', ctx)).rejects.toMatchObject({ kind: 'permanent', code: 'reel_failed' });
+  });
+
   test('the user token cannot publish to the Page', async () => {
     const ctx = makeCtx();
     await expect(runPlan({ ...ctx, account: { ...ctx.account, accessToken: userToken } })).rejects.toMatchObject({ kind: 'permanent', code: '200' });
@@ -175,11 +216,14 @@ describe('publishing', () => {
 });
 
 describe('validation', () => {
-  test('videos, unknown options, bad links and empty posts are refused naming the field and rule', () => {
+  test('videos among photos, unknown options, bad links and empty posts are refused naming the field and rule', () => {
     const v = provider.validateTarget!;
-    expect(v({ text: 'x', hashtags: [], media: [{ contentType: 'video/mp4' }], options: {} })).toEqual([expect.objectContaining({ field: 'media.0', rule: 'video_not_supported' })]);
+    expect(v({ text: 'x', hashtags: [], media: [{ contentType: 'image/jpeg' }, { contentType: 'video/mp4' }], options: {} })).toEqual([expect.objectContaining({ field: 'media.1', rule: 'video_alone' })]);
+    expect(v({ text: 'x', hashtags: [], media: [{ contentType: 'image/jpeg' }], options: { mediaType: 'REELS' } })).toEqual([expect.objectContaining({ field: 'media', rule: 'reel_single_video' })]);
+    expect(v({ text: 'x', hashtags: [], media: [{ contentType: 'video/mp4' }], options: { mediaType: 'VIDEO' } })).toEqual([expect.objectContaining({ field: 'options.mediaType', rule: 'enum' })]);
+    expect(v({ text: 'x', hashtags: [], media: [{ contentType: 'video/mp4' }], options: {} })).toEqual([]);
     expect(v({ text: 'x', hashtags: [], media: [], options: { link: 'ftp://x' } })).toEqual([expect.objectContaining({ field: 'options.link', rule: 'url' })]);
-    expect(v({ text: 'x', hashtags: [], media: [], options: { mediaType: 'REELS' } })).toEqual([expect.objectContaining({ field: 'options.mediaType', rule: 'unknown_option' })]);
+    expect(v({ text: 'x', hashtags: [], media: [], options: { privacy: 'SELF' } })).toEqual([expect.objectContaining({ field: 'options.privacy', rule: 'unknown_option' })]);
     expect(v({ text: ' ', hashtags: [], media: [], options: {} })).toEqual([expect.objectContaining({ field: 'content', rule: 'required' })]);
     expect(v({ text: 'x', hashtags: [], media: [{ contentType: 'image/jpeg' }, { contentType: 'image/png' }], options: {} })).toEqual([]);
   });

@@ -1,5 +1,5 @@
-// The Facebook Pages provider: Facebook Login → one account per Page with its own Page token, text/link, photo and
-// multi-photo posts, Page insights, `feed` webhooks and comment moderation, per the contract in
+// The Facebook Pages provider: Facebook Login → one account per Page with its own Page token, text/link, photo,
+// multi-photo and Reel posts, Page insights, `feed` webhooks and comment moderation, per the contract in
 // /work/shared/platforms/tiktok-meta.md §2, §3 and §5. It calls the same Graph host as Instagram through the same
 // client (instagram/http.ts). The sandbox simulates it (src/sandbox/platforms/meta, pages-routes.ts).
 import { MetaGraph } from '../instagram/http.js';
@@ -9,7 +9,7 @@ import { createFacebookInsights } from './insights.js';
 import { createFacebookOAuth } from './oauth.js';
 import { resolveFacebookOptions, type FacebookProviderOptions } from './options.js';
 import { createFacebookPublish } from './publish.js';
-import { IMAGE_TYPES, MAX_MESSAGE, MAX_PHOTOS, validateFacebookTarget } from './target.js';
+import { IMAGE_TYPES, MAX_MESSAGE, MAX_PHOTOS, VIDEO_TYPES, validateFacebookTarget } from './target.js';
 import { createFacebookWebhooks } from './webhooks.js';
 
 export type { FacebookProviderOptions } from './options.js';
@@ -28,7 +28,7 @@ export function createFacebookProvider(opts: FacebookProviderOptions): PlatformP
       maxHashtags: 100,
       minMedia: 0,
       maxMedia: MAX_PHOTOS,
-      mediaTypes: IMAGE_TYPES,
+      mediaTypes: [...IMAGE_TYPES, ...VIDEO_TYPES],
     },
     validateTarget: validateFacebookTarget,
     oauth: createFacebookOAuth(graph, options),

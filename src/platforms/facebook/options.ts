@@ -24,6 +24,12 @@ export interface FacebookProviderOptions {
   settleWindow?: SettleWindowOptions;
   /** Recent Page posts read when looking for a post whose answer was lost. */
   reconcileLookback?: number;
+  /** Host of the Reels byte upload: `https://rupload.facebook.com` (or the sandbox's `/meta/rupload`). */
+  ruploadBaseUrl?: string;
+  /** A Reel's whole byte upload may take this long. */
+  uploadTimeoutMs?: number;
+  /** Reel status polling while Facebook processes and publishes it. */
+  pollIntervalMs?: number;
 }
 
 /** §3.7: list Pages, read and create Page posts, moderate comments, read insights. */
@@ -51,5 +57,8 @@ export function resolveFacebookOptions(o: FacebookProviderOptions): ResolvedFace
     requestTimeoutMs: o.requestTimeoutMs ?? 30_000,
     settleWindow: o.settleWindow ?? DEFAULT_SETTLE_WINDOW,
     reconcileLookback: o.reconcileLookback ?? 25,
+    ruploadBaseUrl: (o.ruploadBaseUrl ?? `${o.graphBaseUrl.replace(/\/+$/, '')}/rupload`).replace(/\/+$/, ''),
+    uploadTimeoutMs: o.uploadTimeoutMs ?? 30 * 60_000,
+    pollIntervalMs: o.pollIntervalMs ?? 15_000,
   };
 }

@@ -4,6 +4,7 @@
 //                    Meta documents no lifetime for unpublished photos, so they cannot be made ahead of time
 //   feed    commit   text/link post, or the multi-photo post: POST /{page-id}/feed (message, link | attached_media)
 //   photo   commit   one photo: POST /{page-id}/photos (url, or multipart source), the post is live at once
+//   reel*            one video: a Page Reel in three phases (reel.ts)
 // Meta has no idempotency key and documents no deadline for these calls: after a lost answer, `reconcile` reads the
 // Page's recent /published_posts for one carrying exactly the message Herald sent, made after `begin`; the settle
 // window (COMMIT_SETTLE_WINDOW_SECONDS) bounds how long a late effect is waited for before sending again.
@@ -11,6 +12,7 @@ import { PublishError, type PublishContext, type PublishProvider, type PublishSt
 import type { MetaGraph } from '../instagram/http.js';
 import type { ResolvedFacebookOptions } from './options.js';
 import { postPhotoMultipart } from './photo-upload.js';
+import { phase, reelStatusOf, reelSteps } from './reel.js';
 import { postKindOf } from './target.js';
 
 interface PostAnswer { id?: unknown; message?: unknown; created_time?: unknown; permalink_url?: unknown }
@@ -44,6 +46,8 @@ export function createFacebookPublish(graph: MetaGraph, options: ResolvedFaceboo
   const messageParams = (ctx: PublishContext): Record<string, string> => (ctx.text ? { message: ctx.text } : {});
 
   const steps: Record<string, (ctx: PublishContext) => Promise<StepOutcome>> = {
+    ...reelSteps(graph, options),
+
     async begin(ctx) {
       if (typeof ctx.state.data.startedAt === 'string') return { type: 'continue', state: ctx.state };
       return { type: 'continue', state: { ...ctx.state, data: { ...ctx.state.data, startedAt: new Date().toISOString() } } };
@@ -108,6 +112,16 @@ export function createFacebookPublish(graph: MetaGraph, options: ResolvedFaceboo
         kind: 'settle_window' as const, ...options.settleWindow,
         basis: 'Meta documents no deadline and no idempotency key for Page posts: a slow call may still post',
       };
+      if (kind === 'REEL') {
+        return [
+          { name: 'reelLimit', kind: 'prepare', status: 'preparing' },
+          { name: 'reelStart', kind: 'prepare', status: 'preparing' },
+          { name: 'reelUpload', kind: 'transfer', status: 'uploading' },
+          { name: 'reelFinish', kind: 'commit', status: 'submitting', absence: {
+            ...absence, basis: 'Meta documents no deadline and no idempotency key for the Reel finish call: a slow call may still publish it' } },
+          { name: 'reelStatus', kind: 'await', status: 'processing' },
+        ];
+      }
       return [
         { name: 'begin', kind: 'prepare', status: 'preparing' },
         ...(kind === 'PHOTOS' ? [{ name: 'photos', kind: 'prepare', status: 'uploading' }] satisfies PublishStepSpec[] : []),
@@ -122,6 +136,14 @@ export function createFacebookPublish(graph: MetaGraph, options: ResolvedFaceboo
     },
 
     async reconcile(step, ctx) {
+      if (step === 'reelFinish') {
+        // The video itself says whether finish took effect: its publishing phase starts only then.
+        const s = await reelStatusOf(graph, ctx);
+        const publishing = phase(s.publishing_phase);
+        if (publishing === 'not_started') return { type: 'not_applied' };
+        if (publishing === 'unknown') return { type: 'unknown', evidence: `video ${String(ctx.state.data.videoId)} reports no publishing phase` };
+        return { type: 'applied', state: { ...ctx.state, platformPostId: String(ctx.state.data.videoId) } };
+      }
       if (step !== 'feed' && step !== 'photo') throw new PublishError('permanent', 'unknown_step', `facebook has no commit step ${step}`);
       return findPost(ctx);
     },

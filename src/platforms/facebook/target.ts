@@ -1,37 +1,48 @@
 // Facebook Page post rules (contract §5): a post is text (with an optional `link`), one photo, or several photos
 // (uploaded unpublished, then attached to one /feed post). Message length: 63,206 characters (Facebook's post limit;
 // §5.5 documents no other cap). Photos go as a URL Facebook fetches or as uploaded bytes (multipart `source`).
-// Videos and Reels are not published by this provider yet: they are refused here, naming the rule.
+// One video is published as a Page Reel (reel.ts; `options.mediaType: 'REELS'` says so explicitly); regular Page
+// videos through the Video API are not published by this provider yet.
 import type { TargetDraft, ValidationIssue } from '../provider.js';
 
 export const MAX_MESSAGE = 63_206;
 export const MAX_PHOTOS = 10;
 export const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/bmp', 'image/tiff'];
+/** Reels Publishing API: .mp4 recommended. */
+export const VIDEO_TYPES = ['video/mp4', 'video/quicktime'];
 
-export type FacebookPostKind = 'TEXT' | 'PHOTO' | 'PHOTOS';
+export type FacebookPostKind = 'TEXT' | 'PHOTO' | 'PHOTOS' | 'REEL';
 
-export function postKindOf(media: readonly unknown[]): FacebookPostKind {
+export function postKindOf(media: readonly { contentType?: string | undefined }[]): FacebookPostKind {
+  if (media.length === 1 && media[0]!.contentType?.startsWith('video/')) return 'REEL';
   return media.length === 0 ? 'TEXT' : media.length === 1 ? 'PHOTO' : 'PHOTOS';
 }
 
 export function validateFacebookTarget(draft: TargetDraft): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
-  const { link, ...rest } = draft.options;
+  const { link, mediaType, ...rest } = draft.options;
+  const kind = postKindOf(draft.media);
+  if (mediaType !== undefined && mediaType !== 'REELS') {
+    issues.push({ field: 'options.mediaType', rule: 'enum', message: 'mediaType must be REELS (Page videos other than Reels are not supported yet)' });
+  } else if (mediaType === 'REELS' && kind !== 'REEL') {
+    issues.push({ field: 'media', rule: 'reel_single_video', message: 'A Reel takes exactly one video' });
+  }
   if (link !== undefined) {
     let ok = false;
     try { ok = typeof link === 'string' && /^https?:$/.test(new URL(link).protocol); } catch { ok = false; }
     if (!ok) issues.push({ field: 'options.link', rule: 'url', message: 'link must be an absolute http(s) URL' });
-    if (draft.media.length > 0) issues.push({ field: 'options.link', rule: 'text_only', message: 'A link goes with a text post only, not with photos' });
+    if (draft.media.length > 0) issues.push({ field: 'options.link', rule: 'text_only', message: 'A link goes with a text post only, not with photos or a Reel' });
   }
   for (const key of Object.keys(rest)) {
-    issues.push({ field: `options.${key}`, rule: 'unknown_option', message: `Facebook Pages take no option ${key} (only link)` });
+    issues.push({ field: `options.${key}`, rule: 'unknown_option', message: `Facebook Pages take no option ${key} (only link and mediaType)` });
   }
   if (draft.media.length === 0 && draft.text.trim() === '' && link === undefined) {
     issues.push({ field: 'content', rule: 'required', message: 'A Facebook text post needs a message or a link' });
   }
   draft.media.forEach((m, i) => {
     if (m.contentType?.startsWith('video/')) {
-      issues.push({ field: `media.${i}`, rule: 'video_not_supported', message: 'Herald does not publish videos or Reels to Facebook Pages yet; post photos or text' });
+      if (kind !== 'REEL') issues.push({ field: `media.${i}`, rule: 'video_alone', message: 'A video goes alone, as a Reel; it cannot be mixed with photos' });
+      else if (!VIDEO_TYPES.includes(m.contentType)) issues.push({ field: `media.${i}`, rule: 'media_type', message: 'A Reel needs an MP4 or MOV video' });
     } else if (m.contentType && !IMAGE_TYPES.includes(m.contentType)) {
       issues.push({ field: `media.${i}`, rule: 'media_type', message: `Facebook photos must be one of ${IMAGE_TYPES.join(', ')}` });
     }

@@ -6,7 +6,12 @@
 //                                     {id, post_id}; published=false → {id}, the photo waits for a /feed post
 //   GET  /{page-id}/feed | /published_posts   the Page's posts, newest first (what reconcile reads)
 //   POST /{comment-id}/comments       reply (message); POST /{comment-id} is_hidden=true|false (via pageObjects)
-//   GET  /{page-id|post-id|comment-id} and /{page-id|post-id}/insights (via pageObjects, from the shared routes)
+//   POST /{page-id}/video_reels       upload_phase=start → {video_id, upload_url}; finish (video_id, video_state=
+//                                     PUBLISHED, description) → {success}; needs the upload complete
+//   POST /rupload/video-upload/{ver}/{video-id}   the Reel's bytes (`Authorization: OAuth <page token>`, offset 0,
+//                                     file_size) or a `file_url` header; a description with errorCaptionMarker fails
+//                                     processing
+//   GET  /{page-id|post-id|comment-id|video-id} and /{page-id|post-id}/insights (via pageObjects, from the shared routes)
 // Posting needs pages_manage_posts and the CREATE_CONTENT task on the Page; moderation pages_manage_engagement;
 // insights read_insights. Metric names Meta removed in 2025 (page_impressions*, post_impressions*, page_fans*) answer
 // #100 "invalid metric", as Graph does.
@@ -17,6 +22,7 @@ import type { GraphAuth } from './auth.js';
 import { sendGraphError } from './envelope.js';
 import { seedOf, utcDay } from './insights-data.js';
 import type { ResolvedMetaOptions } from './options.js';
+import { CountingBody } from '../../core/counting-body.js';
 import { newGraphId, type MetaStore, type PagePost } from './store.js';
 
 type Params = Record<string, string | undefined>;
@@ -55,7 +61,7 @@ export class PageObjects {
 
   private pageOf(id: string): string | undefined {
     if (this.options.user.pages.some((p) => p.id === id)) return id;
-    return this.store.pagePosts.get(id)?.pageId ?? this.store.pagePhotos.get(id)?.pageId
+    return this.store.pagePosts.get(id)?.pageId ?? this.store.pagePhotos.get(id)?.pageId ?? this.store.pageVideos.get(id)?.pageId
       ?? this.store.pagePosts.get(this.store.pageComments.find((c) => c.id === id)?.postId ?? '')?.pageId;
   }
 
@@ -78,6 +84,8 @@ export class PageObjects {
     if (page) return { id: page.id, name: page.name, category: page.category ?? 'Media', followers_count: 1000 + (seedOf('page-followers', page.id) % 4000) };
     const post = this.store.pagePosts.get(id);
     if (post) return this.postFields(post);
+    const video = this.store.pageVideos.get(id);
+    if (video) return { id: video.id, status: this.store.videoStatus(video), ...(video.description !== undefined ? { description: video.description } : {}) };
     const photo = this.store.pagePhotos.get(id);
     if (photo) return { id: photo.id, published: photo.published, ...(photo.postId ? { post_id: photo.postId } : {}), created_time: graphTime(photo.createdAt) };
     const c = this.store.pageComments.find((x) => x.id === id)!;
@@ -214,6 +222,53 @@ export function pagesRoutes(store: MetaStore, options: ResolvedMetaOptions, auth
     };
     app.get('/:ver/:pageId/feed', listPosts);
     app.get('/:ver/:pageId/published_posts', listPosts);
+
+    app.post('/:ver/:pageId/video_reels', async (request, reply) => {
+      const { pageId = '', ver = '' } = request.params as Params;
+      if (!mayPost(request, reply, pageId)) return reply;
+      const p = { ...(request.query as Params), ...((request.body as Params | undefined) ?? {}) };
+      if (p.upload_phase === 'start') {
+        const id = newGraphId();
+        store.pageVideos.set(id, { id, pageId, createdAt: Date.now(), upload: { complete: false, bytes: 0, requests: 0 } });
+        return { video_id: id, upload_url: `${request.protocol}://${request.hostname}/meta/rupload/video-upload/${ver}/${id}` };
+      }
+      if (p.upload_phase === 'finish') {
+        const v = p.video_id ? store.pageVideos.get(p.video_id) : undefined;
+        if (!v || v.pageId !== pageId) return sendGraphError(reply, notFound(p.video_id ?? ''));
+        if (p.video_state !== 'PUBLISHED') return sendGraphError(reply, { code: 100, message: '(#100) The sandbox publishes Reels with video_state=PUBLISHED only' });
+        if (!v.upload.complete) return sendGraphError(reply, { code: 6000, message: 'There was a problem uploading your video file: the upload is not complete' });
+        if (v.finishedAt === undefined) {
+          v.finishedAt = Date.now();
+          if (p.description !== undefined) v.description = p.description;
+          v.failed = p.description?.includes(options.errorCaptionMarker) ?? false;
+        }
+        return { success: true };
+      }
+      return sendGraphError(reply, { code: 100, message: '(#100) upload_phase must be start or finish' });
+    });
+
+    app.post('/rupload/video-upload/:ver/:videoId', async (request, reply) => {
+      const { videoId = '' } = request.params as Params;
+      const v = store.pageVideos.get(videoId);
+      if (!v) return reply.code(404).send({ debug_info: { retriable: false, type: 'NotFoundError', message: `no upload session ${videoId}` } });
+      if (!auth.checkPage(request, reply, v.pageId)) return reply;
+      const fileUrl = request.headers.file_url;
+      v.upload.requests += 1;
+      if (typeof fileUrl === 'string' && fileUrl) {
+        Object.assign(v.upload, { complete: true, fileUrl });
+        return { success: true };
+      }
+      const size = Number(request.headers.file_size);
+      if (request.headers.offset !== '0' || !Number.isInteger(size) || size <= 0 || !(request.body instanceof CountingBody)) {
+        return reply.code(400).send({ debug_info: { retriable: false, type: 'ParameterValidationError', message: 'expected offset 0, file_size and the video bytes (or a file_url header)' } });
+      }
+      const hash = createHash('sha256');
+      let bytes = 0;
+      for await (const chunk of request.body as AsyncIterable<Buffer>) { hash.update(chunk); bytes += chunk.length; }
+      if (bytes !== size) return reply.code(400).send({ debug_info: { retriable: true, type: 'ProcessingFailedError', message: `received ${bytes} of file_size ${size} bytes` } });
+      Object.assign(v.upload, { complete: true, bytes, sha256: hash.digest('hex') });
+      return { success: true };
+    });
 
     app.post('/:ver/:commentId/comments', async (request, reply) => {
       const { commentId = '' } = request.params as Params;

@@ -78,6 +78,12 @@ export interface PageToken { token: string; pageId: string; userToken: string }
 export interface PagePost { id: string; pageId: string; message?: string; link?: string; photoIds: string[]; createdAt: number }
 /** A photo uploaded to a Page; unpublished (published=false) until a /feed post attaches it. */
 export interface PagePhoto { id: string; pageId: string; published: boolean; postId?: string; source: { url: string } | { bytes: number; sha256: string }; createdAt: number }
+/** A Page Reel (video_reels): upload session, then finish with video_state=PUBLISHED; processed after videoProcessingMs. */
+export interface PageVideo {
+  id: string; pageId: string; createdAt: number;
+  upload: { complete: boolean; bytes: number; sha256?: string; fileUrl?: string; requests: number };
+  finishedAt?: number; description?: string; failed?: boolean;
+}
 /** A comment on a Page post (the feed webhook reports it). */
 export interface PageComment { id: string; postId: string; message: string; from: { id: string; name: string }; parentId?: string; hidden: boolean; createdAt: number }
 
@@ -103,6 +109,7 @@ export class MetaStore {
   pageTokens = new Map<string, PageToken>();
   pagePosts = new Map<string, PagePost>();
   pagePhotos = new Map<string, PagePhoto>();
+  pageVideos = new Map<string, PageVideo>();
   pageComments: PageComment[] = [];
 
   constructor(private readonly options: ResolvedMetaOptions) {}
@@ -151,7 +158,21 @@ export class MetaStore {
     this.pageTokens.clear();
     this.pagePosts.clear();
     this.pagePhotos.clear();
+    this.pageVideos.clear();
     this.pageComments = [];
+  }
+
+  /** A Reel's status as Graph's VideoStatus reports it, derived from its timestamps. */
+  videoStatus(v: PageVideo, now = Date.now()) {
+    const processed = v.finishedAt !== undefined && now >= v.finishedAt + this.options.videoProcessingMs;
+    const processing = v.finishedAt === undefined ? 'not_started' : v.failed && processed ? 'error' : processed ? 'complete' : 'in_progress';
+    const publishing = v.finishedAt === undefined ? 'not_started' : processing === 'complete' ? 'complete' : processing === 'error' ? 'not_started' : 'in_progress';
+    return {
+      video_status: processing === 'error' ? 'error' : processing === 'complete' ? 'ready' : v.upload.complete ? 'upload_complete' : 'processing',
+      uploading_phase: { status: v.upload.complete ? 'complete' : v.upload.requests > 0 ? 'in_progress' : 'not_started', bytes_transferred: v.upload.bytes },
+      processing_phase: { status: processing },
+      publishing_phase: { status: publishing },
+    };
   }
 
   /** The Page token a user token gets for a Page: one per (user token, Page), so /me/accounts answers the same. */
@@ -179,6 +200,7 @@ export class MetaStore {
       comments: this.comments,
       pagePosts: [...this.pagePosts.values()].map((p) => ({ ...p, createdAt: new Date(p.createdAt).toISOString() })),
       pagePhotos: [...this.pagePhotos.values()].map((p) => ({ ...p, createdAt: new Date(p.createdAt).toISOString() })),
+      pageVideos: [...this.pageVideos.values()].map((v) => ({ ...v, createdAt: new Date(v.createdAt).toISOString(), status: this.videoStatus(v, now) })),
       pageComments: this.pageComments,
     };
   }
