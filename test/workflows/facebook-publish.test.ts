@@ -1,5 +1,5 @@
-// Facebook Pages through Herald's API and workflows against the Meta sandbox: a text post, a photo post and a
-// multi-photo post published once each with the Page token; a /feed answer lost after the post was made reconciled
+// Facebook Pages through Herald's API and workflows against the Meta sandbox: a text post, a photo post, a
+// multi-photo post and a Reel published once each with the Page token; a /feed answer lost after the post was made reconciled
 // into exactly one post; a comment arriving by the signed Page feed webhook stored, then replied to and hidden
 // through the API; insights synced. The provider runs under an id of its own so its webhookIngest workflow meets no
 // other suite's. The account row carries the Page token as its access token: what publishing receives once the
@@ -30,8 +30,8 @@ interface SandboxPost { id: string; message?: string; photoIds: string[] }
 
 beforeAll(async () => {
   s = await startPlatformStack({
-    sandbox: { meta: { ...APP, user: FACEBOOK_TEST_USER } },
-    providers: (base) => [{ ...facebookAt(base, { ...APP, settleWindow: { windowMs: 3000, recheckEveryMs: 500 } }), id: platform }],
+    sandbox: { meta: { ...APP, user: FACEBOOK_TEST_USER, videoProcessingMs: 300 } },
+    providers: (base) => [{ ...facebookAt(base, { ...APP, pollIntervalMs: 200, settleWindow: { windowMs: 3000, recheckEveryMs: 500 } }), id: platform }],
   });
   await s.api.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = s.api.app.server.address() as AddressInfo;
@@ -51,7 +51,7 @@ afterAll(async () => {
 async function publish(content: string, extra: Record<string, unknown> = {}) {
   const created = await s.api.app.inject({
     method: 'POST', url: '/api/social/posts', headers: owner.headers,
-    payload: { content, targets: [{ accountId }], scheduledAt: new Date(Date.now() + 300).toISOString(), ...extra },
+    payload: { content, targets: [{ accountId }], scheduledAt: new Date(Date.now() + 1500).toISOString(), ...extra },
   });
   expect(created.statusCode, created.body).toBe(201);
   const postId = created.json().id as string;
@@ -103,13 +103,24 @@ describe('publishing to a Page', () => {
     expect(await feedCalls(content)).toHaveLength(1);
   });
 
-  test('a video is refused by the API naming the media and the rule', async () => {
+  test('a video is a Reel: uploaded through rupload, finished PUBLISHED, the video id on the target', async () => {
+    const content = `fb reel ${Date.now()}`;
+    const { post, target } = await publish(content, { media: [{ url: 'https://media.herald.test/clip.mp4' }] });
+    expect(post.status).toBe('published');
+    const videos = ((await s.sandbox.control.state('meta')).pageVideos as { id: string; description?: string; upload: { fileUrl?: string }; status: { publishing_phase: { status: string } } }[])
+      .filter((v) => v.description === content);
+    expect(videos).toHaveLength(1);
+    expect(videos[0]).toMatchObject({ upload: { fileUrl: 'https://media.herald.test/clip.mp4' }, status: { publishing_phase: { status: 'complete' } } });
+    expect(target).toMatchObject({ status: 'published', platformPostId: videos[0]!.id });
+  });
+
+  test('a video mixed with photos is refused by the API naming the media and the rule', async () => {
     const res = await s.api.app.inject({
       method: 'POST', url: '/api/social/posts', headers: owner.headers,
-      payload: { content: 'a clip', media: [{ url: 'https://media.herald.test/clip.mp4' }], targets: [{ accountId }] },
+      payload: { content: 'a clip', media: [{ url: 'https://media.herald.test/a.jpg' }, { url: 'https://media.herald.test/clip.mp4' }], targets: [{ accountId }] },
     });
     expect(res.statusCode, res.body).toBe(400);
-    expect(res.json().error.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: expect.stringMatching(/media\.0$/), rule: 'video_not_supported' })]));
+    expect(res.json().error.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: expect.stringMatching(/media\.1$/), rule: 'video_alone' })]));
   });
 });
 

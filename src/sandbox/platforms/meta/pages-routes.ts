@@ -85,7 +85,14 @@ export class PageObjects {
     const post = this.store.pagePosts.get(id);
     if (post) return this.postFields(post);
     const video = this.store.pageVideos.get(id);
-    if (video) return { id: video.id, status: this.store.videoStatus(video), ...(video.description !== undefined ? { description: video.description } : {}) };
+    if (video) {
+      // A video node has the same reactions and comments edges as a post.
+      return {
+        id: video.id, status: this.store.videoStatus(video), ...(video.description !== undefined ? { description: video.description } : {}),
+        reactions: { data: [], summary: { total_count: seedOf('reactions', video.id) % 50 } },
+        comments: { data: [], summary: { total_count: this.store.pageComments.filter((c) => c.postId === video.id && !c.parentId).length } },
+      };
+    }
     const photo = this.store.pagePhotos.get(id);
     if (photo) return { id: photo.id, published: photo.published, ...(photo.postId ? { post_id: photo.postId } : {}), created_time: graphTime(photo.createdAt) };
     const c = this.store.pageComments.find((x) => x.id === id)!;
