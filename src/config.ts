@@ -172,6 +172,8 @@ export const configSchema = z.object({
   META_GRAPH_VERSION: z.string().regex(/^v\d+\.\d+$/).default('v25.0'),
   /** Host of Instagram's resumable upload endpoint (https://rupload.facebook.com in production). */
   META_RUPLOAD_BASE_URL: z.string().url().optional(),
+  /** Host of the Video API for Facebook Page videos (https://graph-video.facebook.com in production). */
+  META_GRAPH_VIDEO_BASE_URL: z.string().url().optional(),
   /**
    * How Instagram tokens are kept alive. `exchange`: before expiry, exchange the long-lived user token again
    * (fb_exchange_token); if Meta answers with no later expiry, the account turns reauth_required REAUTH_NOTICE_DAYS
@@ -198,6 +200,7 @@ export interface Config extends RawConfig {
   metaDialogBaseUrl: string;
   metaGraphBaseUrl: string;
   metaRuploadBaseUrl: string;
+  metaGraphVideoBaseUrl: string;
 }
 
 export class ConfigError extends Error {}
@@ -222,5 +225,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metaDialogBaseUrl: c.META_DIALOG_BASE_URL ?? `${sandbox}/meta`,
     metaGraphBaseUrl: c.META_GRAPH_BASE_URL ?? `${sandbox}/meta`,
     metaRuploadBaseUrl: c.META_RUPLOAD_BASE_URL ?? `${sandbox}/meta/rupload`,
+    metaGraphVideoBaseUrl: c.META_GRAPH_VIDEO_BASE_URL ?? `${sandbox}/meta/graph-video`,
   };
 }

@@ -74,6 +74,7 @@ export function createProviderRegistry(config: Config): ProviderRegistry {
         graphBaseUrl: config.metaGraphBaseUrl,
         graphVersion: config.META_GRAPH_VERSION,
         ruploadBaseUrl: config.metaRuploadBaseUrl,
+        videoBaseUrl: config.metaGraphVideoBaseUrl,
         tokenRenewal: config.META_TOKEN_RENEWAL,
         webhookVerifyToken: config.META_WEBHOOK_VERIFY_TOKEN,
         settleWindow,

@@ -1,7 +1,7 @@
 // The Facebook Pages provider against the in-process Meta sandbox: connect (dialog scopes, long-lived token, one
 // profile per Page over several /me/accounts answers with its Page token, a not-postable Page), text/link, photo
-// (URL and uploaded bytes), multi-photo and Reel (bytes and file_url) publishing through plan + runStep, a user token refused by the Page,
-// reconcile after a lost /feed and a lost Reel finish answer, feed webhooks, comment reply/hide, insights.
+// (URL and uploaded bytes), multi-photo, video (chunked upload, resumed; file_url) and Reel publishing through plan + runStep, a user token refused by the Page,
+// reconcile after a lost /feed, video finish and Reel finish answer, feed webhooks, comment reply/hide, insights.
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { FACEBOOK_SCOPES } from '../../src/platforms/facebook/index.js';
@@ -31,7 +31,7 @@ async function connect(p: PlatformProvider) {
 beforeAll(async () => {
   // Two Pages per /me/accounts answer, so the three Pages take two answers.
   receiver = await startReceiver();
-  sb = await startSandbox({ meta: { user: FACEBOOK_TEST_USER, pagesPerResponse: 2, webhook: { url: receiver.url }, videoProcessingMs: 60 } });
+  sb = await startSandbox({ meta: { user: FACEBOOK_TEST_USER, pagesPerResponse: 2, webhook: { url: receiver.url }, videoProcessingMs: 60, videoChunkBytes: 16 * 1024 } });
   provider = facebookAt(sb.baseUrl, { webhookVerifyToken: 'verify-me', settleWindow: { windowMs: 0, recheckEveryMs: 0 }, pollIntervalMs: 20 });
 });
 afterAll(async () => { await sb.close(); await receiver.close(); });
@@ -45,6 +45,10 @@ beforeEach(async () => {
 });
 
 const photo = (name: string): MediaSource => ({ contentType: 'image/jpeg', url: `https://cdn.example/${name}.jpg` });
+const storedVideo = (bytes: Buffer): MediaSource => ({
+  contentType: 'video/mp4', sizeBytes: bytes.length,
+  open: (range) => Readable.from([range ? bytes.subarray(range.start, range.end + 1) : bytes]),
+});
 const uploadedPhoto = (bytes: Buffer): MediaSource => ({
   contentType: 'image/png', sizeBytes: bytes.length,
   open: (range) => Readable.from([range ? bytes.subarray(range.start, range.end + 1) : bytes]),
@@ -148,17 +152,66 @@ describe('publishing', () => {
     expect(s.pagePhotos.map((p: { published: boolean; postId: string }) => [p.published, p.postId])).toEqual(Array(3).fill([true, ctx.state.platformPostId]));
   });
 
-  test('an uploaded video is a Reel: start, bytes to rupload, finish PUBLISHED, then published once processed', async () => {
+  test('an uploaded video is a Page video: a chunked upload session on graph-video, finish, then published once processed', async () => {
+    const bytes = Buffer.from(Array.from({ length: 40 * 1024 }, (_, i) => i % 251));
+    const { outcome, ctx, steps } = await runPlan(makeCtx({ media: [storedVideo(bytes)] }));
+    expect(steps).toEqual(['videoStart:prepare', 'videoTransfer:transfer', 'videoFinish:commit', 'videoStatus:await']);
+    expect(outcome.type).toBe('published');
+    const { createHash } = await import('node:crypto');
+    const videos = (await metaState()).pageVideos;
+    expect(videos).toHaveLength(1);
+    expect(videos[0]).toMatchObject({
+      id: ctx.state.platformPostId, kind: 'video', description: ctx.text,
+      // 40 KiB in the sandbox's 16 KiB chunks: three transfer calls.
+      upload: { complete: true, bytes: bytes.length, requests: 3, sha256: createHash('sha256').update(bytes).digest('hex') },
+      status: { video_status: 'ready', publishing_phase: { status: 'complete' } },
+    });
+    const transfers = await sb.control.requests(`?method=POST&path=/meta/graph-video/v25.0/${PAGE}/videos`);
+    expect(transfers).toHaveLength(5);
+  });
+
+  test('a transfer retried after two chunks resumes from the heartbeat, not from 0', async () => {
+    const bytes = Buffer.alloc(40 * 1024, 3);
+    let ctx = makeCtx({ media: [storedVideo(bytes)] });
+    ctx = { ...ctx, state: (await provider.publish.runStep('videoStart', ctx)).state };
+    const beats: unknown[] = [];
+    // The worker goes away after the second chunk was acknowledged.
+    const stop = new AbortController();
+    const heartbeat = (p: unknown) => { beats.push(p); if (beats.length === 2) stop.abort(); };
+    await expect(provider.publish.runStep('videoTransfer', { ...ctx, heartbeat, signal: stop.signal })).rejects.toMatchObject({ kind: 'transient' });
+    expect(beats.at(-1)).toEqual([32768, 40960]);
+    await provider.publish.runStep('videoTransfer', { ...ctx, progress: beats.at(-1) as never });
+    expect((await metaState()).pageVideos[0].upload).toMatchObject({ complete: true, requests: 3 });
+    // Chunks 1 and 2 once each, then only chunk 3 again.
+    const chunkCalls = await sb.control.requests(`?method=POST&path=/meta/graph-video/v25.0/${PAGE}/videos`);
+    expect(chunkCalls).toHaveLength(4);
+  });
+
+  test('a video with a URL is one file_url call', async () => {
+    const { outcome, ctx, steps } = await runPlan(makeCtx({ media: [{ contentType: 'video/mp4', url: 'https://cdn.example/film.mp4' }] }));
+    expect(steps).toEqual(['videoFromUrl:commit', 'videoStatus:await']);
+    expect(outcome.type).toBe('published');
+    expect((await metaState()).pageVideos).toEqual([expect.objectContaining({ id: ctx.state.platformPostId, kind: 'video', upload: expect.objectContaining({ fileUrl: 'https://cdn.example/film.mp4' }) })]);
+  });
+
+  test('a video whose finish answer was lost: reconcile reads the video status', async () => {
+    const { ctx } = await runPlan(makeCtx({ media: [storedVideo(Buffer.alloc(1000, 1))] }), 'videoFinish');
+    expect(await provider.publish.reconcile('videoFinish', ctx)).toEqual({ type: 'not_applied' });
+    await sb.control.addFault({ match: { method: 'POST', path: `/meta/graph-video/v25.0/${PAGE}/videos` }, action: { type: 'drop_after_effect', mode: 'reset' }, times: 1 });
+    await expect(provider.publish.runStep('videoFinish', ctx)).rejects.toMatchObject({ kind: 'ambiguous' });
+    expect(await provider.publish.reconcile('videoFinish', ctx)).toEqual({ type: 'applied', state: expect.objectContaining({ platformPostId: ctx.state.data.videoId }) });
+  });
+
+  test('mediaType REELS makes an uploaded video a Reel: start, bytes to rupload, finish PUBLISHED, then published once processed', async () => {
     const bytes = Buffer.alloc(64 * 1024, 7);
-    const video: MediaSource = { contentType: 'video/mp4', sizeBytes: bytes.length, open: () => Readable.from([bytes]) };
-    const { outcome, ctx, steps } = await runPlan(makeCtx({ media: [video] }));
+    const { outcome, ctx, steps } = await runPlan(makeCtx({ media: [storedVideo(bytes)], options: { mediaType: 'REELS' } }));
     expect(steps).toEqual(['reelLimit:prepare', 'reelStart:prepare', 'reelUpload:transfer', 'reelFinish:commit', 'reelStatus:await']);
     expect(outcome.type).toBe('published');
     const { createHash } = await import('node:crypto');
     const videos = (await metaState()).pageVideos;
     expect(videos).toHaveLength(1);
     expect(videos[0]).toMatchObject({
-      id: ctx.state.platformPostId, description: ctx.text, upload: { complete: true, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') },
+      id: ctx.state.platformPostId, kind: 'reel', description: ctx.text, upload: { complete: true, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') },
       status: { video_status: 'ready', publishing_phase: { status: 'complete' } },
     });
   });
@@ -170,7 +223,7 @@ describe('publishing', () => {
 
   test('a Reel whose finish answer was lost: reconcile reads the video status (not_started before, applied after)', async () => {
     const media = [{ contentType: 'video/mp4', url: 'https://cdn.example/lost.mp4' }];
-    const { ctx } = await runPlan(makeCtx({ media }), 'reelFinish');
+    const { ctx } = await runPlan(makeCtx({ media, options: { mediaType: 'REELS' } }), 'reelFinish');
     expect(await provider.publish.reconcile('reelFinish', ctx)).toEqual({ type: 'not_applied' });
     await sb.control.addFault({ match: { method: 'POST', path: `/meta/v25.0/${PAGE}/video_reels` }, action: { type: 'drop_after_effect', mode: 'reset' }, times: 1 });
     await expect(provider.publish.runStep('reelFinish', ctx)).rejects.toMatchObject({ kind: 'ambiguous' });
@@ -178,7 +231,7 @@ describe('publishing', () => {
   });
 
   test('a Reel Facebook fails to process ends permanent with its reason', async () => {
-    const { ctx } = await runPlan(makeCtx({ media: [{ contentType: 'video/mp4', url: 'https://cdn.example/bad.mp4' }], text: 'broken [sandbox:error]' }), 'reelStatus');
+    const { ctx } = await runPlan(makeCtx({ media: [{ contentType: 'video/mp4', url: 'https://cdn.example/bad.mp4' }], options: { mediaType: 'REELS' }, text: 'broken [sandbox:error]' }), 'reelStatus');
     await new Promise((r) => setTimeout(r, 100));
     await expect(provider.publish.runStep('reelStatus', ctx)).rejects.toMatchObject({ kind: 'permanent', code: 'reel_failed' });
   });
@@ -219,8 +272,9 @@ describe('validation', () => {
   test('videos among photos, unknown options, bad links and empty posts are refused naming the field and rule', () => {
     const v = provider.validateTarget!;
     expect(v({ text: 'x', hashtags: [], media: [{ contentType: 'image/jpeg' }, { contentType: 'video/mp4' }], options: {} })).toEqual([expect.objectContaining({ field: 'media.1', rule: 'video_alone' })]);
-    expect(v({ text: 'x', hashtags: [], media: [{ contentType: 'image/jpeg' }], options: { mediaType: 'REELS' } })).toEqual([expect.objectContaining({ field: 'media', rule: 'reel_single_video' })]);
-    expect(v({ text: 'x', hashtags: [], media: [{ contentType: 'video/mp4' }], options: { mediaType: 'VIDEO' } })).toEqual([expect.objectContaining({ field: 'options.mediaType', rule: 'enum' })]);
+    expect(v({ text: 'x', hashtags: [], media: [{ contentType: 'image/jpeg' }], options: { mediaType: 'REELS' } })).toEqual([expect.objectContaining({ field: 'media', rule: 'single_video' })]);
+    expect(v({ text: 'x', hashtags: [], media: [{ contentType: 'video/mp4' }], options: { mediaType: 'STORY' } })).toEqual([expect.objectContaining({ field: 'options.mediaType', rule: 'enum' })]);
+    expect(v({ text: 'x', hashtags: [], media: [{ contentType: 'video/mp4' }], options: { mediaType: 'REELS' } })).toEqual([]);
     expect(v({ text: 'x', hashtags: [], media: [{ contentType: 'video/mp4' }], options: {} })).toEqual([]);
     expect(v({ text: 'x', hashtags: [], media: [], options: { link: 'ftp://x' } })).toEqual([expect.objectContaining({ field: 'options.link', rule: 'url' })]);
     expect(v({ text: 'x', hashtags: [], media: [], options: { privacy: 'SELF' } })).toEqual([expect.objectContaining({ field: 'options.privacy', rule: 'unknown_option' })]);

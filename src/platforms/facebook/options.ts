@@ -24,6 +24,8 @@ export interface FacebookProviderOptions {
   settleWindow?: SettleWindowOptions;
   /** Recent Page posts read when looking for a post whose answer was lost. */
   reconcileLookback?: number;
+  /** Host of the Video API: `https://graph-video.facebook.com` (or the sandbox's `/meta/graph-video`). */
+  videoBaseUrl?: string;
   /** Host of the Reels byte upload: `https://rupload.facebook.com` (or the sandbox's `/meta/rupload`). */
   ruploadBaseUrl?: string;
   /** A Reel's whole byte upload may take this long. */
@@ -57,6 +59,7 @@ export function resolveFacebookOptions(o: FacebookProviderOptions): ResolvedFace
     requestTimeoutMs: o.requestTimeoutMs ?? 30_000,
     settleWindow: o.settleWindow ?? DEFAULT_SETTLE_WINDOW,
     reconcileLookback: o.reconcileLookback ?? 25,
+    videoBaseUrl: (o.videoBaseUrl ?? `${o.graphBaseUrl.replace(/\/+$/, '')}/graph-video`).replace(/\/+$/, ''),
     ruploadBaseUrl: (o.ruploadBaseUrl ?? `${o.graphBaseUrl.replace(/\/+$/, '')}/rupload`).replace(/\/+$/, ''),
     uploadTimeoutMs: o.uploadTimeoutMs ?? 30 * 60_000,
     pollIntervalMs: o.pollIntervalMs ?? 15_000,

@@ -4,7 +4,8 @@
 //                    Meta documents no lifetime for unpublished photos, so they cannot be made ahead of time
 //   feed    commit   text/link post, or the multi-photo post: POST /{page-id}/feed (message, link | attached_media)
 //   photo   commit   one photo: POST /{page-id}/photos (url, or multipart source), the post is live at once
-//   reel*            one video: a Page Reel in three phases (reel.ts)
+//   video*           one video: the Video API's chunked upload, or one file_url call (video.ts)
+//   reel*            one video with mediaType REELS: a Page Reel in three phases (reel.ts)
 // Meta has no idempotency key and documents no deadline for these calls: after a lost answer, `reconcile` reads the
 // Page's recent /published_posts for one carrying exactly the message Herald sent, made after `begin`; the settle
 // window (COMMIT_SETTLE_WINDOW_SECONDS) bounds how long a late effect is waited for before sending again.
@@ -13,6 +14,7 @@ import type { MetaGraph } from '../instagram/http.js';
 import type { ResolvedFacebookOptions } from './options.js';
 import { postPhotoMultipart } from './photo-upload.js';
 import { phase, reelStatusOf, reelSteps } from './reel.js';
+import { videoSteps } from './video.js';
 import { postKindOf } from './target.js';
 
 interface PostAnswer { id?: unknown; message?: unknown; created_time?: unknown; permalink_url?: unknown }
@@ -47,6 +49,9 @@ export function createFacebookPublish(graph: MetaGraph, options: ResolvedFaceboo
 
   const steps: Record<string, (ctx: PublishContext) => Promise<StepOutcome>> = {
     ...reelSteps(graph, options),
+    ...videoSteps(graph, options),
+    // A video's status reads like a Reel's (VideoStatus).
+    videoStatus: (ctx) => reelSteps(graph, options).reelStatus!(ctx),
 
     async begin(ctx) {
       if (typeof ctx.state.data.startedAt === 'string') return { type: 'continue', state: ctx.state };
@@ -107,11 +112,25 @@ export function createFacebookPublish(graph: MetaGraph, options: ResolvedFaceboo
 
   return {
     plan(target) {
-      const kind = postKindOf(target.media);
+      const kind = postKindOf(target.media, target.options);
       const absence = {
         kind: 'settle_window' as const, ...options.settleWindow,
         basis: 'Meta documents no deadline and no idempotency key for Page posts: a slow call may still post',
       };
+      if (kind === 'VIDEO') {
+        const finishBasis = { ...absence, basis: 'Meta documents no deadline and no idempotency key for publishing a Page video: a slow call may still publish it' };
+        return target.media[0]!.url
+          ? [
+            { name: 'videoFromUrl', kind: 'commit', status: 'submitting', absence: { kind: 'unprovable', basis: 'a lost file_url call leaves no video id to look up, and the video may still appear' } },
+            { name: 'videoStatus', kind: 'await', status: 'processing' },
+          ]
+          : [
+            { name: 'videoStart', kind: 'prepare', status: 'preparing' },
+            { name: 'videoTransfer', kind: 'transfer', status: 'uploading' },
+            { name: 'videoFinish', kind: 'commit', status: 'submitting', absence: finishBasis },
+            { name: 'videoStatus', kind: 'await', status: 'processing' },
+          ];
+      }
       if (kind === 'REEL') {
         return [
           { name: 'reelLimit', kind: 'prepare', status: 'preparing' },
@@ -136,7 +155,7 @@ export function createFacebookPublish(graph: MetaGraph, options: ResolvedFaceboo
     },
 
     async reconcile(step, ctx) {
-      if (step === 'reelFinish') {
+      if (step === 'reelFinish' || step === 'videoFinish') {
         // The video itself says whether finish took effect: its publishing phase starts only then.
         const s = await reelStatusOf(graph, ctx);
         const publishing = phase(s.publishing_phase);
@@ -144,6 +163,7 @@ export function createFacebookPublish(graph: MetaGraph, options: ResolvedFaceboo
         if (publishing === 'unknown') return { type: 'unknown', evidence: `video ${String(ctx.state.data.videoId)} reports no publishing phase` };
         return { type: 'applied', state: { ...ctx.state, platformPostId: String(ctx.state.data.videoId) } };
       }
+      if (step === 'videoFromUrl') return { type: 'unknown', evidence: 'a lost file_url publish leaves no video id to look up' };
       if (step !== 'feed' && step !== 'photo') throw new PublishError('permanent', 'unknown_step', `facebook has no commit step ${step}`);
       return findPost(ctx);
     },

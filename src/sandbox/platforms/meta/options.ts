@@ -77,6 +77,8 @@ export interface MetaSandboxOptions {
   ruploadOffsetLookup?: boolean;
   /** Webhook callback (signed with the app secret). */
   webhook?: { url?: string | undefined };
+  /** Chunk size the Video API's upload session asks for (graph-video upload_phase=transfer). Default 4 MiB. */
+  videoChunkBytes?: number;
   /** At most this many Pages per /me/accounts answer, whatever `limit` asks; more follow through `paging.next`. */
   pagesPerResponse?: number;
 }
@@ -102,6 +104,7 @@ export interface ResolvedMetaOptions {
   ruploadOffsetLookup: boolean;
   webhook: { url?: string | undefined; secret: string };
   pagesPerResponse: number;
+  videoChunkBytes: number;
 }
 
 export const DEFAULT_META_USER: MetaSandboxUser = {
@@ -133,5 +136,6 @@ export function resolveMetaOptions(o: MetaSandboxOptions = {}): ResolvedMetaOpti
     ruploadOffsetLookup: o.ruploadOffsetLookup ?? true,
     webhook: { ...(o.webhook?.url ? { url: o.webhook.url } : {}), secret: appSecret },
     pagesPerResponse: o.pagesPerResponse ?? 25,
+    videoChunkBytes: o.videoChunkBytes ?? 4 * 1024 * 1024,
   };
 }

@@ -6,6 +6,10 @@
 //                                     {id, post_id}; published=false → {id}, the photo waits for a /feed post
 //   GET  /{page-id}/feed | /published_posts   the Page's posts, newest first (what reconcile reads)
 //   POST /{comment-id}/comments       reply (message); POST /{comment-id} is_hidden=true|false (via pageObjects)
+//   POST /graph-video/{ver}/{page-id}/videos    a Page video: upload_phase=start (file_size) → {upload_session_id,
+//                                     video_id, start_offset, end_offset}; transfer (start_offset, multipart
+//                                     video_file_chunk) → the next offsets; finish (description) → {success}. Or
+//                                     file_url (and description) at once → {id}
 //   POST /{page-id}/video_reels       upload_phase=start → {video_id, upload_url}; finish (video_id, video_state=
 //                                     PUBLISHED, description) → {success}; needs the upload complete
 //   POST /rupload/video-upload/{ver}/{video-id}   the Reel's bytes (`Authorization: OAuth <page token>`, offset 0,
@@ -23,7 +27,7 @@ import { sendGraphError } from './envelope.js';
 import { seedOf, utcDay } from './insights-data.js';
 import type { ResolvedMetaOptions } from './options.js';
 import { CountingBody } from '../../core/counting-body.js';
-import { newGraphId, type MetaStore, type PagePost } from './store.js';
+import { newGraphId, type MetaStore, type PagePost, type PageVideo } from './store.js';
 
 type Params = Record<string, string | undefined>;
 
@@ -35,17 +39,18 @@ const PAGE_METRICS = new Set(['page_media_view', 'page_total_media_view_unique',
 const graphTime = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, '+0000');
 const notFound = (id: string) => ({ code: 100, subcode: 33, message: `Unsupported request - Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation` });
 
-async function formOf(request: FastifyRequest): Promise<{ fields: Params; file?: Buffer }> {
+/** The request's parameters and, for multipart, the file part named `fileField` (`source`, `video_file_chunk`). */
+async function formOf(request: FastifyRequest, fileField = 'source'): Promise<{ fields: Params; file?: Buffer }> {
   const ct = String(request.headers['content-type'] ?? '');
   const query = request.query as Params;
   if (!ct.startsWith('multipart/form-data')) return { fields: { ...query, ...((request.body as Params | undefined) ?? {}) } };
-  // Multipart (a photo's bytes as `source`): parsed with the platform's own FormData reader.
+  // Multipart (a photo's bytes, a video chunk): parsed with the platform's own FormData reader.
   const form = await new Response(Readable.toWeb(request.body as Readable) as ReadableStream, { headers: { 'content-type': ct } }).formData();
   const fields: Params = { ...query };
   let file: Buffer | undefined;
   for (const [k, v] of form.entries()) {
     if (typeof v === 'string') fields[k] = v;
-    else if (k === 'source') file = Buffer.from(await v.arrayBuffer());
+    else if (k === fileField) file = Buffer.from(await v.arrayBuffer());
   }
   return { fields, ...(file ? { file } : {}) };
 }
@@ -236,7 +241,7 @@ export function pagesRoutes(store: MetaStore, options: ResolvedMetaOptions, auth
       const p = { ...(request.query as Params), ...((request.body as Params | undefined) ?? {}) };
       if (p.upload_phase === 'start') {
         const id = newGraphId();
-        store.pageVideos.set(id, { id, pageId, createdAt: Date.now(), upload: { complete: false, bytes: 0, requests: 0 } });
+        store.pageVideos.set(id, { id, pageId, kind: 'reel', createdAt: Date.now(), upload: { complete: false, bytes: 0, requests: 0 } });
         return { video_id: id, upload_url: `${request.protocol}://${request.hostname}/meta/rupload/video-upload/${ver}/${id}` };
       }
       if (p.upload_phase === 'finish') {
@@ -252,6 +257,65 @@ export function pagesRoutes(store: MetaStore, options: ResolvedMetaOptions, auth
         return { success: true };
       }
       return sendGraphError(reply, { code: 100, message: '(#100) upload_phase must be start or finish' });
+    });
+
+    app.post('/graph-video/:ver/:pageId/videos', async (request, reply) => {
+      const { pageId = '' } = request.params as Params;
+      if (!mayPost(request, reply, pageId)) return reply;
+      const { fields: p, file } = await formOf(request, 'video_file_chunk');
+      const newVideo = (upload: { complete: boolean; bytes: number; fileUrl?: string }): PageVideo => {
+        const v: PageVideo = { id: newGraphId(), pageId, kind: 'video', createdAt: Date.now(), upload: { requests: 0, ...upload } };
+        store.pageVideos.set(v.id, v);
+        return v;
+      };
+      const finish = (v: PageVideo) => {
+        v.finishedAt = Date.now();
+        if (p.description !== undefined) v.description = p.description;
+        v.failed = p.description?.includes(options.errorCaptionMarker) ?? false;
+      };
+      const nextChunk = (from: number, size: number) => ({ start_offset: String(from), end_offset: String(Math.min(size, from + options.videoChunkBytes)) });
+      switch (p.upload_phase) {
+        case undefined: {
+          if (!p.file_url) return sendGraphError(reply, { code: 100, message: '(#100) file_url or upload_phase is required' });
+          const v = newVideo({ complete: true, bytes: 0, fileUrl: p.file_url });
+          finish(v);
+          return { id: v.id };
+        }
+        case 'start': {
+          const size = Number(p.file_size);
+          if (!Number.isInteger(size) || size <= 0) return sendGraphError(reply, { code: 100, message: '(#100) file_size must be a positive integer' });
+          const v = newVideo({ complete: false, bytes: 0 });
+          const session = { id: newGraphId(), videoId: v.id, fileSize: size, received: 0, hash: createHash('sha256') };
+          store.videoSessions.set(session.id, session);
+          return { upload_session_id: session.id, video_id: v.id, ...nextChunk(0, size) };
+        }
+        case 'transfer': {
+          const session = p.upload_session_id ? store.videoSessions.get(p.upload_session_id) : undefined;
+          const v = session ? store.pageVideos.get(session.videoId) : undefined;
+          if (!session || !v || v.pageId !== pageId) return sendGraphError(reply, { code: 100, message: '(#100) Invalid upload_session_id' });
+          if (Number(p.start_offset) !== session.received || !file) {
+            return sendGraphError(reply, { code: 6001, subcode: 1363037, message: `There was a problem uploading your video: expected the chunk at start_offset ${session.received}`, isTransient: false });
+          }
+          const expected = Math.min(session.fileSize, session.received + options.videoChunkBytes) - session.received;
+          if (file.length !== expected) return sendGraphError(reply, { code: 6001, subcode: 1363019, message: `The chunk must be ${expected} bytes, got ${file.length}` });
+          session.hash.update(file);
+          session.received += file.length;
+          v.upload.requests += 1;
+          v.upload.bytes = session.received;
+          if (session.received === session.fileSize) Object.assign(v.upload, { complete: true, sha256: session.hash.digest('hex') });
+          return nextChunk(session.received, session.fileSize);
+        }
+        case 'finish': {
+          const session = p.upload_session_id ? store.videoSessions.get(p.upload_session_id) : undefined;
+          const v = session ? store.pageVideos.get(session.videoId) : undefined;
+          if (!session || !v || v.pageId !== pageId) return sendGraphError(reply, { code: 100, message: '(#100) Invalid upload_session_id' });
+          if (!v.upload.complete) return sendGraphError(reply, { code: 6000, message: 'There was a problem uploading your video file: the upload is not complete' });
+          if (v.finishedAt === undefined) finish(v);
+          return { success: true };
+        }
+        default:
+          return sendGraphError(reply, { code: 100, message: '(#100) upload_phase must be start, transfer or finish' });
+      }
     });
 
     app.post('/rupload/video-upload/:ver/:videoId', async (request, reply) => {

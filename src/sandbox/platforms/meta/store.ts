@@ -78,12 +78,17 @@ export interface PageToken { token: string; pageId: string; userToken: string }
 export interface PagePost { id: string; pageId: string; message?: string; link?: string; photoIds: string[]; createdAt: number }
 /** A photo uploaded to a Page; unpublished (published=false) until a /feed post attaches it. */
 export interface PagePhoto { id: string; pageId: string; published: boolean; postId?: string; source: { url: string } | { bytes: number; sha256: string }; createdAt: number }
-/** A Page Reel (video_reels): upload session, then finish with video_state=PUBLISHED; processed after videoProcessingMs. */
+/**
+ * A Page video (Video API) or Reel (video_reels): bytes first, then the finish call publishes it; processed after
+ * videoProcessingMs.
+ */
 export interface PageVideo {
-  id: string; pageId: string; createdAt: number;
+  id: string; pageId: string; kind: 'video' | 'reel'; createdAt: number;
   upload: { complete: boolean; bytes: number; sha256?: string; fileUrl?: string; requests: number };
   finishedAt?: number; description?: string; failed?: boolean;
 }
+/** A Video API chunked upload session (graph-video /{page-id}/videos upload_phase=start|transfer|finish). */
+export interface VideoUploadSession { id: string; videoId: string; fileSize: number; received: number; hash: Hash }
 /** A comment on a Page post (the feed webhook reports it). */
 export interface PageComment { id: string; postId: string; message: string; from: { id: string; name: string }; parentId?: string; hidden: boolean; createdAt: number }
 
@@ -110,6 +115,7 @@ export class MetaStore {
   pagePosts = new Map<string, PagePost>();
   pagePhotos = new Map<string, PagePhoto>();
   pageVideos = new Map<string, PageVideo>();
+  videoSessions = new Map<string, VideoUploadSession>();
   pageComments: PageComment[] = [];
 
   constructor(private readonly options: ResolvedMetaOptions) {}
@@ -159,6 +165,7 @@ export class MetaStore {
     this.pagePosts.clear();
     this.pagePhotos.clear();
     this.pageVideos.clear();
+    this.videoSessions.clear();
     this.pageComments = [];
   }
 
