@@ -1,5 +1,5 @@
 // Facebook Pages through Herald's API and workflows against the Meta sandbox: a text post, a photo post, a
-// multi-photo post and a Reel published once each with the Page token; a /feed answer lost after the post was made reconciled
+// multi-photo post, a video and a Reel published once each with the Page token; a /feed answer lost after the post was made reconciled
 // into exactly one post; a comment arriving by the signed Page feed webhook stored, then replied to and hidden
 // through the API; insights synced. The provider runs under an id of its own so its webhookIngest workflow meets no
 // other suite's. The account row carries the Page token as its access token: what publishing receives once the
@@ -103,14 +103,23 @@ describe('publishing to a Page', () => {
     expect(await feedCalls(content)).toHaveLength(1);
   });
 
-  test('a video is a Reel: uploaded through rupload, finished PUBLISHED, the video id on the target', async () => {
+  test('a video: published through the Video API, the video id on the target', async () => {
+    const content = `fb video ${Date.now()}`;
+    const { post, target } = await publish(content, { media: [{ url: 'https://media.herald.test/film.mp4' }] });
+    expect(post.status).toBe('published');
+    const videos = ((await s.sandbox.control.state('meta')).pageVideos as { id: string; kind: string; description?: string }[]).filter((v) => v.description === content);
+    expect(videos).toEqual([expect.objectContaining({ kind: 'video' })]);
+    expect(target).toMatchObject({ status: 'published', platformPostId: videos[0]!.id });
+  });
+
+  test('a Reel (mediaType REELS): uploaded through rupload, finished PUBLISHED, the video id on the target', async () => {
     const content = `fb reel ${Date.now()}`;
-    const { post, target } = await publish(content, { media: [{ url: 'https://media.herald.test/clip.mp4' }] });
+    const { post, target } = await publish(content, { media: [{ url: 'https://media.herald.test/clip.mp4' }], targets: [{ accountId, options: { mediaType: 'REELS' } }] });
     expect(post.status).toBe('published');
     const videos = ((await s.sandbox.control.state('meta')).pageVideos as { id: string; description?: string; upload: { fileUrl?: string }; status: { publishing_phase: { status: string } } }[])
       .filter((v) => v.description === content);
     expect(videos).toHaveLength(1);
-    expect(videos[0]).toMatchObject({ upload: { fileUrl: 'https://media.herald.test/clip.mp4' }, status: { publishing_phase: { status: 'complete' } } });
+    expect(videos[0]).toMatchObject({ kind: 'reel', upload: { fileUrl: 'https://media.herald.test/clip.mp4' }, status: { publishing_phase: { status: 'complete' } } });
     expect(target).toMatchObject({ status: 'published', platformPostId: videos[0]!.id });
   });
 
