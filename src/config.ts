@@ -172,6 +172,8 @@ export const configSchema = z.object({
   META_GRAPH_VERSION: z.string().regex(/^v\d+\.\d+$/).default('v25.0'),
   /** Host of Instagram's resumable upload endpoint (https://rupload.facebook.com in production). */
   META_RUPLOAD_BASE_URL: z.string().url().optional(),
+  /** Host of the Video API for Facebook Page videos (https://graph-video.facebook.com in production). */
+  META_GRAPH_VIDEO_BASE_URL: z.string().url().optional(),
   /**
    * How Instagram tokens are kept alive. `exchange`: before expiry, exchange the long-lived user token again
    * (fb_exchange_token); if Meta answers with no later expiry, the account turns reauth_required REAUTH_NOTICE_DAYS
@@ -197,6 +199,8 @@ export const configSchema = z.object({
   THREADS_PUBLISHING_LIMIT: positiveInt.default(250),
   /** Threads replies per 24 h per account (the follow-up parts of a thread count here: 1,000). */
   THREADS_REPLY_LIMIT: positiveInt.default(1000),
+  /** Facebook Pages through the same Meta app (META_APP_ID / META_APP_SECRET); false leaves only Instagram on. */
+  FACEBOOK_ENABLED: bool.default(true),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -214,6 +218,7 @@ export interface Config extends RawConfig {
   /** Threads hosts; default to the sandbox's /threads prefix. */
   threadsAuthBaseUrl: string;
   threadsGraphBaseUrl: string;
+  metaGraphVideoBaseUrl: string;
 }
 
 export class ConfigError extends Error {}
@@ -240,5 +245,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metaRuploadBaseUrl: c.META_RUPLOAD_BASE_URL ?? `${sandbox}/meta/rupload`,
     threadsAuthBaseUrl: c.THREADS_AUTH_BASE_URL ?? `${sandbox}/threads`,
     threadsGraphBaseUrl: c.THREADS_GRAPH_BASE_URL ?? `${sandbox}/threads`,
+    metaGraphVideoBaseUrl: c.META_GRAPH_VIDEO_BASE_URL ?? `${sandbox}/meta/graph-video`,
   };
 }

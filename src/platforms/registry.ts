@@ -5,6 +5,7 @@ import { createTestbedProvider } from './testbed/index.js';
 import { createTiktokProvider } from './tiktok/index.js';
 import { createInstagramProvider } from './instagram/index.js';
 import { createThreadsProvider } from './threads/index.js';
+import { createFacebookProvider } from './facebook/index.js';
 
 export class ProviderRegistry {
   private readonly byId = new Map<string, PlatformProvider>();
@@ -66,6 +67,20 @@ export function createProviderRegistry(config: Config): ProviderRegistry {
       publishingLimit: config.INSTAGRAM_PUBLISHING_LIMIT,
       settleWindow,
     }));
+    if (config.FACEBOOK_ENABLED) {
+      providers.push(createFacebookProvider({
+        appId: config.META_APP_ID,
+        appSecret: config.META_APP_SECRET,
+        dialogBaseUrl: config.metaDialogBaseUrl,
+        graphBaseUrl: config.metaGraphBaseUrl,
+        graphVersion: config.META_GRAPH_VERSION,
+        ruploadBaseUrl: config.metaRuploadBaseUrl,
+        videoBaseUrl: config.metaGraphVideoBaseUrl,
+        tokenRenewal: config.META_TOKEN_RENEWAL,
+        webhookVerifyToken: config.META_WEBHOOK_VERIFY_TOKEN,
+        settleWindow,
+      }));
+    }
   }
   if (config.THREADS_APP_ID && config.THREADS_APP_SECRET) {
     providers.push(createThreadsProvider({

@@ -1,12 +1,11 @@
-// Meta webhooks for Instagram (contract §2.4, §4.12). `verify` checks `X-Hub-Signature-256: sha256=<hex>`, the
-// HMAC-SHA256 of the raw request bytes keyed with the app secret (never a re-serialized body: Meta signs its
-// escaped-unicode bytes), in constant time. `handshake` answers the GET subscription check. `parse` flattens the
+// Meta webhooks for Instagram (contract §2.4, §4.12). `verify` and `handshake` are Meta's shared signature and
+// subscription check (shared/meta-webhook-signature.ts). `parse` flattens the
 // batched `entry[].changes[]`; `comments` and `mentions` changes that name a comment become kind `comment` (a mention
 // in a caption, with only a media id, stays `other`). Each change gets an id
 // stable across Meta's retries (the comment/media id, field and entry time), so redeliveries deduplicate.
 import { createHash } from 'node:crypto';
 import type { Json, ParsedWebhookEvent, WebhookComment, WebhookProvider } from '../provider.js';
-import { metaHandshake, verifyMetaSignature } from '../shared/meta-webhook-signature.js';
+import { metaWebhookVerification } from '../shared/meta-webhook-signature.js';
 
 const idOf = (x: unknown): string | undefined =>
   (typeof x === 'string' && x ? x : typeof x === 'number' && Number.isSafeInteger(x) ? String(x) : undefined);
@@ -41,13 +40,7 @@ function commentOf(field: string, v: Record<string, unknown>, time: unknown): We
 
 export function createInstagramWebhooks(o: { appSecret: string; verifyToken: string | undefined }): WebhookProvider {
   return {
-    verify(req) {
-      return verifyMetaSignature(req, o.appSecret);
-    },
-
-    handshake(query) {
-      return metaHandshake(query, o.verifyToken);
-    },
+    ...metaWebhookVerification(o),
 
     parse(req) {
       let body: unknown;

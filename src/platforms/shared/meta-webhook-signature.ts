@@ -1,9 +1,9 @@
 // Meta's webhook signature and subscription handshake (contract §2.4), shared by every Meta product Herald speaks
-// (Instagram, Threads): `X-Hub-Signature-256: sha256=<hex>` is the HMAC-SHA256 of the raw request bytes keyed with
-// the app secret (never a re-serialized body: Meta signs its escaped-unicode bytes), compared in constant time; the
-// GET handshake answers `hub.challenge` when `hub.verify_token` matches.
+// (Instagram, Facebook Pages, Threads): `X-Hub-Signature-256: sha256=<hex>` is the HMAC-SHA256 of the raw request
+// bytes keyed with the app secret (never a re-serialized body: Meta signs its escaped-unicode bytes), compared in
+// constant time; the GET handshake answers `hub.challenge` when `hub.verify_token` matches.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { WebhookRequest } from '../provider.js';
+import type { WebhookProvider, WebhookRequest } from '../provider.js';
 import { singleHeader } from './webhook-signature.js';
 
 export function verifyMetaSignature(req: WebhookRequest, appSecret: string): { ok: true } | { ok: false; reason: string } {
@@ -24,4 +24,12 @@ export function metaHandshake(query: Record<string, string | undefined>, verifyT
   const want = Buffer.from(verifyToken);
   if (given.length !== want.length || !timingSafeEqual(given, want)) return undefined;
   return query['hub.challenge'];
+}
+
+/** Both checks as a webhook provider's `verify` and `handshake`. */
+export function metaWebhookVerification(o: { appSecret: string; verifyToken: string | undefined }): Pick<WebhookProvider, 'verify' | 'handshake'> {
+  return {
+    verify: (req) => verifyMetaSignature(req, o.appSecret),
+    handshake: (query) => metaHandshake(query, o.verifyToken),
+  };
 }

@@ -55,23 +55,57 @@ export class GraphAuth {
       sendGraphError(reply, invalid!);
       return undefined;
     }
+    return this.meter(t, reply, businessId) ? t : undefined;
+  }
+
+  /**
+   * The Page token of a Page route (§5): it must be a Page token of `pageId` (a user token, or another Page's token,
+   * is refused with #200 like Meta does), valid while the user token it came from is valid (a Page token from a
+   * long-lived user token does not expire, §3.4). Answers the user token behind it (its scopes apply).
+   */
+  checkPage(request: FastifyRequest, reply: FastifyReply, pageId: string): UserToken | undefined {
+    const raw = tokenOf(request);
+    const page = raw ? this.store.pageTokens.get(raw) : undefined;
+    if (!page) {
+      if (raw && this.store.tokens.has(raw)) {
+        sendGraphError(reply, { code: 200, type: 'OAuthException', message: '(#200) This endpoint requires a Page access token: publish and moderate with the token /me/accounts gives for the Page' });
+      } else {
+        sendGraphError(reply, { code: 190, message: 'Invalid OAuth access token - Cannot parse access token' });
+      }
+      return undefined;
+    }
+    const user = this.store.tokens.get(page.userToken);
+    const invalid = tokenProblem(user && user.longLived ? { ...user, expiresAt: Number.POSITIVE_INFINITY } : user);
+    if (invalid || !user) {
+      sendGraphError(reply, invalid!);
+      return undefined;
+    }
+    if (page.pageId !== pageId) {
+      sendGraphError(reply, { code: 200, message: `(#200) The Page access token is not for the Page that owns object ${pageId}` });
+      return undefined;
+    }
+    return this.meter(user, reply, undefined, page.token) ? user : undefined;
+  }
+
+  /** Counts the call against the token's limit; false after answering the throttle error. */
+  private meter(t: UserToken, reply: FastifyReply, businessId: string | undefined, key = t.token): boolean {
     const rl = this.options.rateLimit;
     const now = Date.now();
-    let w = this.calls.get(t.token);
+    let w = this.calls.get(key);
     if (!w || (rl && now - w.start >= rl.windowMs)) w = { start: now, count: 0 };
     w.count += 1;
-    this.calls.set(t.token, w);
+    this.calls.set(key, w);
     const usage = { callCount: rl ? (100 * w.count) / rl.limit : 1, regainMinutes: 0 };
-    if (this.limiter && rl && !this.limiter.take(t.token).ok) {
+    if (this.limiter && rl && !this.limiter.take(key).ok) {
       setUsageHeaders(reply, { callCount: 100, regainMinutes: rl.regainMinutes }, businessId);
       const message = rl.code === 80002
         ? '(#80002) There have been too many calls to this Instagram account. Wait a bit and try again.'
         : rl.code === 17 ? '(#17) User request limit reached' : '(#4) Application request limit reached';
       sendGraphError(reply, { code: rl.code, message, isTransient: true });
-      return undefined;
+      return false;
     }
     setUsageHeaders(reply, usage, businessId);
-    return t;
+    return true;
   }
 
   /** (#10) unless the grant holds `scope`; answers whether the caller may go on. */

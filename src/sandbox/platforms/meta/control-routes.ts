@@ -21,6 +21,13 @@ const tokensSchema = z.strictObject({
   expiresInSeconds: z.number().int().min(0).optional(),
 });
 
+const pageCommentsSchema = z.object({
+  postId: z.string(),
+  /** Makes them replies to this comment. */
+  parentId: z.string().optional(),
+  comments: z.array(z.object({ message: z.string(), name: z.string().default('Some Person') })).min(1).max(1000),
+});
+
 export function controlRoutes(store: MetaStore, webhooks: MetaWebhooks): FastifyPluginAsync {
   return async (app) => {
     // What happens to a user's sessions outside the API: a password change, a checkpoint, time passing.
@@ -35,6 +42,28 @@ export function controlRoutes(store: MetaStore, webhooks: MetaWebhooks): Fastify
         changed++;
       }
       return { tokens: changed };
+    });
+
+    // Someone comments on a Facebook Page post: Meta reports it through the Page `feed` webhook (object `page`,
+    // item `comment`, verb `add`; a top-level comment names the post as its parent).
+    app.post('/page-comments', async (request, reply) => {
+      const body = parseOr400(pageCommentsSchema, request.body, reply);
+      if (!body) return reply;
+      const post = store.pagePosts.get(body.postId);
+      if (!post) return sendError(reply, 404, 'not_found', `no Page post ${body.postId}`);
+      const changes: WebhookChange[] = body.comments.map((c) => {
+        const id = `${post.id.split('_')[1]}_${newGraphId()}`;
+        const from = { id: newGraphId(), name: c.name };
+        const createdAt = Date.now();
+        store.pageComments.push({ id, postId: post.id, message: c.message, from, hidden: false, createdAt, ...(body.parentId ? { parentId: body.parentId } : {}) });
+        return { field: 'feed', value: {
+          from, post_id: post.id, comment_id: id, parent_id: body.parentId ?? post.id, message: c.message,
+          created_time: Math.floor(createdAt / 1000), item: 'comment', verb: 'add',
+          post: { id: post.id, status_type: 'mobile_status_update', is_published: true },
+        } };
+      });
+      webhooks.emit([{ id: post.pageId, changes }], 'page');
+      return reply.code(201).send({ comments: changes.map((c) => c.value.comment_id) });
     });
 
     app.post('/comments', async (request, reply) => {

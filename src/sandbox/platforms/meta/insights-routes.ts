@@ -21,6 +21,7 @@ import {
   accountDayValue, ACCOUNT_TIME_SERIES_METRICS, ACCOUNT_TOTAL_VALUE_METRICS, DEPRECATED_METRICS, followersCount, MEDIA_METRICS,
   mediaMetrics, utcDay,
 } from './insights-data.js';
+import type { PageObjects } from './pages-routes.js';
 import type { ResolvedMetaOptions } from './options.js';
 import { newGraphId, type MetaStore } from './store.js';
 
@@ -73,7 +74,7 @@ export function igUserNode(store: MetaStore, options: ResolvedMetaOptions, id: s
   return { body };
 }
 
-export function insightsRoutes(store: MetaStore, options: ResolvedMetaOptions, auth: GraphAuth): FastifyPluginAsync {
+export function insightsRoutes(store: MetaStore, options: ResolvedMetaOptions, auth: GraphAuth, pages: PageObjects): FastifyPluginAsync {
   const ownsIgUser = (id: string) => options.user.pages.some((p) => p.instagram?.id === id);
 
   function mediaInsights(mediaId: string, q: Params, reply: FastifyReply) {
@@ -141,6 +142,8 @@ export function insightsRoutes(store: MetaStore, options: ResolvedMetaOptions, a
   return async (app) => {
     app.get('/:ver/:nodeId/insights', async (request, reply) => {
       const { nodeId = '' } = request.params as Params;
+      // Facebook Pages and their posts share this path (pages-routes.ts).
+      if (pages.owns(nodeId)) return pages.insights(nodeId, request, reply);
       const q = request.query as Params;
       const owner = ownsIgUser(nodeId) ? nodeId : store.media.get(nodeId)?.igUserId;
       const t = auth.check(request, reply, owner);

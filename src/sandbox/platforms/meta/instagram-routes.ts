@@ -8,6 +8,7 @@ import { sendGraphError } from './envelope.js';
 import { fetchImage } from './image-fetch.js';
 import { igUserNode } from './insights-routes.js';
 import type { ResolvedMetaOptions } from './options.js';
+import type { PageObjects } from './pages-routes.js';
 import { newGraphId, type Container, type MetaStore } from './store.js';
 
 type Params = Record<string, string | undefined>;
@@ -27,7 +28,7 @@ function extensionOf(url: string): string {
   }
 }
 
-export function instagramRoutes(store: MetaStore, options: ResolvedMetaOptions, auth: GraphAuth): FastifyPluginAsync {
+export function instagramRoutes(store: MetaStore, options: ResolvedMetaOptions, auth: GraphAuth, pages: PageObjects): FastifyPluginAsync {
   /** The IG user the token reaches (through one of the user's pages), or undefined after answering the error. */
   function ownIgUser(igUserId: string, reply: FastifyReply): boolean {
     if (options.user.pages.some((p) => p.instagram?.id === igUserId)) return true;
@@ -169,6 +170,8 @@ export function instagramRoutes(store: MetaStore, options: ResolvedMetaOptions, 
 
     app.post('/:ver/:commentId', async (request, reply) => {
       const { commentId = '' } = request.params as Params;
+      // Facebook Page objects share this path (pages-routes.ts).
+      if (pages.owns(commentId)) return pages.post(commentId, request, reply);
       const t = auth.check(request, reply);
       if (!t || !auth.requireScope(t, reply, 'instagram_manage_comments')) return reply;
       const p = { ...(request.query as Params), ...((request.body as Params | undefined) ?? {}) };
@@ -184,6 +187,7 @@ export function instagramRoutes(store: MetaStore, options: ResolvedMetaOptions, 
 
     app.get('/:ver/:objectId', async (request, reply) => {
       const { objectId = '' } = request.params as Params;
+      if (pages.owns(objectId)) return pages.get(objectId, request, reply);
       const t = auth.check(request, reply);
       if (!t) return reply;
       const c = store.containers.get(objectId);

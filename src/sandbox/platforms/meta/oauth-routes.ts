@@ -64,16 +64,30 @@ export function oauthRoutes(store: MetaStore, options: ResolvedMetaOptions, auth
       return { id: options.user.id, name: options.user.name };
     });
 
+    // Each Page with the user's tasks on it and a Page token (§3.4), `limit` per answer (at most pagesPerResponse)
+    // and `after` the cursor of the previous answer; `paging.next` only while more follow.
     app.get('/:ver/me/accounts', async (request, reply) => {
       const t = auth.check(request, reply);
       if (!t) return reply;
       if (!auth.requireScope(t, reply, 'pages_show_list')) return reply;
+      const q = request.query as Query;
+      const limit = Math.min(options.pagesPerResponse, Math.max(1, Number(q.limit) || options.pagesPerResponse));
+      const start = q.after ? Number(Buffer.from(q.after, 'base64url').toString('utf8')) || 0 : 0;
+      const all = options.user.pages;
+      const slice = all.slice(start, start + limit);
+      const cursor = (i: number) => Buffer.from(String(i)).toString('base64url');
+      const more = start + limit < all.length;
       return {
-        data: options.user.pages.map((p) => ({
-          id: p.id, name: p.name, category: 'Media', tasks: ['ANALYZE', 'ADVERTISE', 'MODERATE', 'CREATE_CONTENT', 'MANAGE'],
+        data: slice.map((p) => ({
+          id: p.id, name: p.name, category: p.category ?? 'Media',
+          access_token: store.pageTokenFor(t.token, p.id).token,
+          tasks: p.tasks ?? ['ANALYZE', 'ADVERTISE', 'MODERATE', 'CREATE_CONTENT', 'MANAGE'],
           ...(p.instagram ? { instagram_business_account: { id: p.instagram.id, username: p.instagram.username } } : {}),
         })),
-        paging: { cursors: { before: 'MA', after: 'MA' } },
+        paging: {
+          cursors: { before: cursor(start), after: cursor(start + slice.length) },
+          ...(more ? { next: `${request.protocol}://${request.hostname}${request.url.split('?')[0]}?limit=${limit}&after=${cursor(start + slice.length)}` } : {}),
+        },
       };
     });
 

@@ -8,6 +8,9 @@ export interface MetaSandboxPage {
   name: string;
   /** The linked Instagram professional account; absent = the page has none (§3.5: field absent). */
   instagram?: { id: string; username: string };
+  /** The user's tasks on the Page (§3.4); default all five. Without CREATE_CONTENT the Page token cannot post. */
+  tasks?: string[];
+  category?: string;
 }
 
 export interface MetaSandboxUser {
@@ -74,6 +77,10 @@ export interface MetaSandboxOptions {
   ruploadOffsetLookup?: boolean;
   /** Webhook callback (signed with the app secret). */
   webhook?: { url?: string | undefined };
+  /** Chunk size the Video API's upload session asks for (graph-video upload_phase=transfer). Default 4 MiB. */
+  videoChunkBytes?: number;
+  /** At most this many Pages per /me/accounts answer, whatever `limit` asks; more follow through `paging.next`. */
+  pagesPerResponse?: number;
 }
 
 export interface ResolvedMetaOptions {
@@ -96,6 +103,8 @@ export interface ResolvedMetaOptions {
   rateLimit: MetaRateLimit | undefined;
   ruploadOffsetLookup: boolean;
   webhook: { url?: string | undefined; secret: string };
+  pagesPerResponse: number;
+  videoChunkBytes: number;
 }
 
 export const DEFAULT_META_USER: MetaSandboxUser = {
@@ -126,5 +135,7 @@ export function resolveMetaOptions(o: MetaSandboxOptions = {}): ResolvedMetaOpti
     rateLimit: o.rateLimit,
     ruploadOffsetLookup: o.ruploadOffsetLookup ?? true,
     webhook: { ...(o.webhook?.url ? { url: o.webhook.url } : {}), secret: appSecret },
+    pagesPerResponse: o.pagesPerResponse ?? 25,
+    videoChunkBytes: o.videoChunkBytes ?? 4 * 1024 * 1024,
   };
 }

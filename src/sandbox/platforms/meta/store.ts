@@ -72,6 +72,26 @@ export interface AccountInsightsOverride {
   days: Record<string, Partial<Record<'follower_count' | 'reach' | 'views', number>>>;
 }
 
+/** A Page access token from /me/accounts (§3.4): valid while the user token it came from is (it does not expire itself). */
+export interface PageToken { token: string; pageId: string; userToken: string }
+/** A post on a Page's feed (§5.1), a photo post (§5.2) or a multi-photo post (/feed with attached_media). */
+export interface PagePost { id: string; pageId: string; message?: string; link?: string; photoIds: string[]; createdAt: number }
+/** A photo uploaded to a Page; unpublished (published=false) until a /feed post attaches it. */
+export interface PagePhoto { id: string; pageId: string; published: boolean; postId?: string; source: { url: string } | { bytes: number; sha256: string }; createdAt: number }
+/**
+ * A Page video (Video API) or Reel (video_reels): bytes first, then the finish call publishes it; processed after
+ * videoProcessingMs.
+ */
+export interface PageVideo {
+  id: string; pageId: string; kind: 'video' | 'reel'; createdAt: number;
+  upload: { complete: boolean; bytes: number; sha256?: string; fileUrl?: string; requests: number };
+  finishedAt?: number; description?: string; failed?: boolean;
+}
+/** A Video API chunked upload session (graph-video /{page-id}/videos upload_phase=start|transfer|finish). */
+export interface VideoUploadSession { id: string; videoId: string; fileSize: number; received: number; hash: Hash }
+/** A comment on a Page post (the feed webhook reports it). */
+export interface PageComment { id: string; postId: string; message: string; from: { id: string; name: string }; parentId?: string; hidden: boolean; createdAt: number }
+
 let idSeq = 0;
 /** A 17-digit numeric string, like Instagram ids. */
 export function newGraphId(): string {
@@ -90,6 +110,13 @@ export class MetaStore {
   /** Control-API insights overrides, per media id and per IG user id. */
   mediaInsights = new Map<string, MediaInsightsOverride>();
   accountInsights = new Map<string, AccountInsightsOverride>();
+  /** Facebook Pages (pages-routes.ts). */
+  pageTokens = new Map<string, PageToken>();
+  pagePosts = new Map<string, PagePost>();
+  pagePhotos = new Map<string, PagePhoto>();
+  pageVideos = new Map<string, PageVideo>();
+  videoSessions = new Map<string, VideoUploadSession>();
+  pageComments: PageComment[] = [];
 
   constructor(private readonly options: ResolvedMetaOptions) {}
 
@@ -134,6 +161,33 @@ export class MetaStore {
     this.publishes.clear();
     this.mediaInsights.clear();
     this.accountInsights.clear();
+    this.pageTokens.clear();
+    this.pagePosts.clear();
+    this.pagePhotos.clear();
+    this.pageVideos.clear();
+    this.videoSessions.clear();
+    this.pageComments = [];
+  }
+
+  /** A Reel's status as Graph's VideoStatus reports it, derived from its timestamps. */
+  videoStatus(v: PageVideo, now = Date.now()) {
+    const processed = v.finishedAt !== undefined && now >= v.finishedAt + this.options.videoProcessingMs;
+    const processing = v.finishedAt === undefined ? 'not_started' : v.failed && processed ? 'error' : processed ? 'complete' : 'in_progress';
+    const publishing = v.finishedAt === undefined ? 'not_started' : processing === 'complete' ? 'complete' : processing === 'error' ? 'not_started' : 'in_progress';
+    return {
+      video_status: processing === 'error' ? 'error' : processing === 'complete' ? 'ready' : v.upload.complete ? 'upload_complete' : 'processing',
+      uploading_phase: { status: v.upload.complete ? 'complete' : v.upload.requests > 0 ? 'in_progress' : 'not_started', bytes_transferred: v.upload.bytes },
+      processing_phase: { status: processing },
+      publishing_phase: { status: publishing },
+    };
+  }
+
+  /** The Page token a user token gets for a Page: one per (user token, Page), so /me/accounts answers the same. */
+  pageTokenFor(userToken: string, pageId: string): PageToken {
+    for (const t of this.pageTokens.values()) if (t.userToken === userToken && t.pageId === pageId) return t;
+    const t = { token: `EAAP${randomBytes(32).toString('base64url')}`, pageId, userToken };
+    this.pageTokens.set(t.token, t);
+    return t;
   }
 
   /** For the control API: no tokens, no codes. */
@@ -151,6 +205,10 @@ export class MetaStore {
       })),
       media: [...this.media.values()].map((m) => ({ ...m, timestamp: new Date(m.timestamp).toISOString() })),
       comments: this.comments,
+      pagePosts: [...this.pagePosts.values()].map((p) => ({ ...p, createdAt: new Date(p.createdAt).toISOString() })),
+      pagePhotos: [...this.pagePhotos.values()].map((p) => ({ ...p, createdAt: new Date(p.createdAt).toISOString() })),
+      pageVideos: [...this.pageVideos.values()].map((v) => ({ ...v, createdAt: new Date(v.createdAt).toISOString(), status: this.videoStatus(v, now) })),
+      pageComments: this.pageComments,
     };
   }
 }

@@ -19,9 +19,9 @@ export class MetaWebhooks {
   constructor(private readonly services: PlatformServices) {}
 
   /** One delivery carrying a batch of entries (Meta batches up to 1000 updates per POST). */
-  emit(entries: { id: string; changes: WebhookChange[] }[]): void {
+  emit(entries: { id: string; changes: WebhookChange[] }[], object: 'instagram' | 'page' = 'instagram'): void {
     const time = Math.floor(Date.now() / 1000);
-    const body = { object: 'instagram', entry: entries.map((e) => ({ id: e.id, time, changes: e.changes })) };
-    this.services.emitWebhook({ eventId: `meta_evt_${randomUUID()}`, type: entries[0]?.changes[0]?.field ?? 'instagram', body });
+    const body = { object, entry: entries.map((e) => ({ id: e.id, time, changes: e.changes })) };
+    this.services.emitWebhook({ eventId: `meta_evt_${randomUUID()}`, type: entries[0]?.changes[0]?.field ?? object, body });
   }
 }
