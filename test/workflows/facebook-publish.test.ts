@@ -3,7 +3,7 @@
 // into exactly one post; a comment arriving by the signed Page feed webhook stored, then replied to and hidden
 // through the API; insights synced. The provider runs under an id of its own so its webhookIngest workflow meets no
 // other suite's. The account row carries the Page token as its access token: what publishing receives once the
-// connect flow stores each Page's own credentials.
+// connect flow stores as each Page's own credential.
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { and, eq } from 'drizzle-orm';
@@ -11,8 +11,9 @@ import { accountInsights, comments, postAnalytics, posts, postTargets } from '..
 import { publishPostWorkflowId } from '../../src/workflows/messages.js';
 import { createTestUser, type TestUser } from '../api/support/test-api.js';
 import { waitFor } from '../sandbox/helpers.js';
-import { FACEBOOK_TEST_USER, facebookAt, sandboxPageToken } from '../support/facebook.js';
-import { createAccount } from '../support/fixtures.js';
+import { openGrantTokens } from '../../src/crypto/secret-fields.js';
+import { accountTokens, grantOf } from '../support/account-tokens.js';
+import { FACEBOOK_TEST_USER, facebookAt } from '../support/facebook.js';
 import { startPlatformStack, type PlatformStack } from '../support/platform-stack.js';
 import { stopIngest, uniquePlatform } from '../webhooks/support.js';
 
@@ -25,6 +26,7 @@ let s: PlatformStack;
 let owner: TestUser;
 let accountId: string;
 let pageToken: string;
+let connectedAccounts: { id: string; platformAccountId: string; grantId: string; status: string; statusReason: string | null }[];
 
 interface SandboxPost { id: string; message?: string; photoIds: string[] }
 
@@ -39,8 +41,16 @@ beforeAll(async () => {
   expect(set.status).toBeLessThan(300);
 
   owner = await createTestUser(s.api.database.db);
-  pageToken = await sandboxPageToken(facebookAt(s.sandbox.baseUrl, APP), PAGE);
-  accountId = (await createAccount(s.deps, { userId: owner.id, platform, platformAccountId: PAGE, accessToken: pageToken })).id;
+  // Connected as a user does: one login, one account per Page, each publishing with its own Page token.
+  const started = await s.api.app.inject({ method: 'GET', url: `/api/social/connect/${platform}`, headers: owner.headers });
+  expect(started.statusCode, started.body).toBe(200);
+  const consent = await fetch(started.json().authorizeUrl, { redirect: 'manual' });
+  const back = new URL(consent.headers.get('location')!);
+  const connected = await s.api.app.inject({ method: 'GET', url: `${back.pathname}${back.search}`, headers: { accept: 'application/json' } });
+  expect(connected.statusCode, connected.body).toBe(200);
+  connectedAccounts = connected.json().accounts;
+  accountId = connectedAccounts.find((a) => a.platformAccountId === PAGE)!.id;
+  pageToken = (await accountTokens(s.api.database.db, s.deps.crypto, accountId)).accessToken;
 });
 
 afterAll(async () => {
@@ -64,6 +74,30 @@ async function publish(content: string, extra: Record<string, unknown> = {}) {
 
 const feedCalls = async (content: string) =>
   (await s.sandbox.control.requests(`?method=POST&path=${FEED_PATH}`)).filter((r) => r.body?.message === content);
+
+describe('connecting Facebook', () => {
+  test('one login yields one account per Page under one grant, each with its own Page token; a Page without CREATE_CONTENT is refused with its reason', async () => {
+    expect(connectedAccounts.map((a) => a.platformAccountId).sort()).toEqual(FACEBOOK_TEST_USER.pages.map((p) => p.id).sort());
+    expect(new Set(connectedAccounts.map((a) => a.grantId)).size).toBe(1);
+    // The stored credential is a Page token for that Page (the Page accepts it), not the login's user token.
+    const grant = await grantOf(s.api.database.db, accountId);
+    expect(pageToken).not.toBe(openGrantTokens(s.deps.crypto, grant!).accessToken);
+    const asPage = await fetch(`${s.sandbox.baseUrl}/meta/v25.0/${PAGE}/published_posts`, { headers: { authorization: `Bearer ${pageToken}` } });
+    expect(asPage.status).toBe(200);
+    const asUser = await fetch(`${s.sandbox.baseUrl}/meta/v25.0/${PAGE}/published_posts`, { headers: { authorization: `Bearer ${openGrantTokens(s.deps.crypto, grant!).accessToken}` } });
+    expect(asUser.status).toBe(400);
+    const second = connectedAccounts.find((a) => a.platformAccountId === FACEBOOK_TEST_USER.pages[1]!.id)!;
+    expect((await accountTokens(s.api.database.db, s.deps.crypto, second.id)).accessToken).not.toBe(pageToken);
+    const moderated = connectedAccounts.find((a) => a.platformAccountId === FACEBOOK_TEST_USER.pages[2]!.id)!;
+    expect(moderated.statusReason).toMatch(/^not_postable: /);
+    const refused = await s.api.app.inject({
+      method: 'POST', url: '/api/social/posts', headers: owner.headers,
+      payload: { content: 'not here', targets: [{ accountId: moderated.id }] },
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.details[0]).toMatchObject({ field: 'targets.0.accountId', rule: 'not_postable' });
+  });
+});
 
 describe('publishing to a Page', () => {
   test('a text post with a link: one /feed post, its id on the target', async () => {
@@ -158,15 +192,19 @@ describe('comments and insights', () => {
   test('an insights sync stores the Page\'s daily rows and the published posts\' metrics', async () => {
     const res = await s.api.app.inject({ method: 'POST', url: `/api/social/accounts/${accountId}/insights/sync`, headers: owner.headers });
     expect(res.statusCode, res.body).toBe(202);
-    await s.worker.client.workflow.getHandle(res.json().workflowId as string).result();
-    const days = await s.api.database.db.select().from(accountInsights).where(eq(accountInsights.socialAccountId, accountId));
-    expect(days.length).toBeGreaterThan(0);
+    // A connected account has its insights schedule: the sync runs as that schedule's action.
+    expect(res.json().via).toBe('schedule');
+    const targets = await s.api.database.db.select().from(postTargets).where(eq(postTargets.socialAccountId, accountId));
+    const metricsOf = async () => (await s.api.database.db.select().from(postAnalytics)).filter((r) => targets.some((t) => t.id === r.targetId));
+    await waitFor(async () => ((await metricsOf()).length === targets.length ? true : undefined), 20_000, 'the post metrics');
+    const days = await waitFor(async () => {
+      const rows = await s.api.database.db.select().from(accountInsights).where(eq(accountInsights.socialAccountId, accountId));
+      return rows.length > 0 ? rows : undefined;
+    }, 20_000, 'the Page insights');
     const page = await (await fetch(`${s.sandbox.baseUrl}/meta/v25.0/${PAGE}?fields=followers_count`, { headers: { authorization: `Bearer ${pageToken}` } })).json() as { followers_count: number };
     expect(days.find((d) => d.day === new Date().toISOString().slice(0, 10))?.followers).toBe(page.followers_count);
     expect(days.some((d) => typeof d.reach === 'number')).toBe(true);
-    const targets = await s.api.database.db.select().from(postTargets).where(eq(postTargets.socialAccountId, accountId));
-    const rows = await s.api.database.db.select().from(postAnalytics);
-    const metrics = rows.filter((r) => targets.some((t) => t.id === r.targetId));
+    const metrics = await metricsOf();
     expect(metrics).toHaveLength(targets.length);
     expect(metrics.every((m) => typeof m.views === 'number' && m.views > 0 && typeof m.likes === 'number')).toBe(true);
     expect(metrics.every((m) => typeof m.views === 'number' && m.views > 0)).toBe(true);
