@@ -1,7 +1,6 @@
 // One post, several platforms (TikTok and Instagram; then TikTok, Instagram, a Facebook Page and Threads), each
-// account connected through Herald's OAuth flow. The
-// publishPost workflow fans out one publishTarget per target; each keeps its own status and ids, and the post's
-// status sums them up — including when one of the two fails.
+// account connected through Herald's OAuth flow. The publishPost workflow fans out one publishTarget per target;
+// each keeps its own status and ids, and the post's status sums them up — including when one of them fails.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { posts, postTargets } from '../../src/db/schema.js';
