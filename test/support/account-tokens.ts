@@ -7,12 +7,13 @@ import type { Database } from '../../src/db/client.js';
 import { platformGrants, socialAccounts } from '../../src/db/schema.js';
 
 export async function accountTokens(db: Database['db'], crypto: TokenCrypto, accountId: string): Promise<{ accessToken: string; refreshToken: string | null }> {
-  const [account] = await db.select().from(socialAccounts).where(eq(socialAccounts.id, accountId));
-  if (!account) throw new Error(`no account ${accountId}`);
-  const own = openAccountTokens(crypto, account);
-  if (!account.grantId) return own;
-  const [grant] = await db.select().from(platformGrants).where(eq(platformGrants.id, account.grantId));
-  const login = grant?.accessToken ? openGrantTokens(crypto, grant) : { refreshToken: null };
+  // One statement, one snapshot: a renewal writes the grant and the account's copy in one transaction.
+  const [row] = await db.select({ account: socialAccounts, grant: platformGrants }).from(socialAccounts)
+    .leftJoin(platformGrants, eq(platformGrants.id, socialAccounts.grantId)).where(eq(socialAccounts.id, accountId));
+  if (!row) throw new Error(`no account ${accountId}`);
+  const own = openAccountTokens(crypto, row.account);
+  if (!row.grant) return own;
+  const login = row.grant.accessToken ? openGrantTokens(crypto, row.grant) : { refreshToken: null };
   return { accessToken: own.accessToken, refreshToken: login.refreshToken };
 }
 
