@@ -80,6 +80,8 @@ export const configSchema = z.object({
   API_RATE_LIMIT_PER_MINUTE: positiveInt.default(600),
   /** How long the API remembers who an API key belongs to; a key revoked meanwhile works until then. 0: ask every time. */
   API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
+  /** How long a browser session (an API key exchanged for a cookie at POST /api/session) lasts. */
+  SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24 * 7),
   CORS_ORIGINS: csv.default([]),
   /** How long an Idempotency-Key is remembered: a retry within this time gets the first answer. */
   IDEMPOTENCY_KEY_TTL_HOURS: positiveInt.default(24),

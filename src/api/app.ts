@@ -14,6 +14,7 @@ import { zodValidatorCompiler } from './validation/validator-compiler.js';
 
 import cors from './plugins/external/cors.js';
 import helmet from './plugins/external/helmet.js';
+import cookie from './plugins/external/cookie.js';
 import multipart from './plugins/external/multipart.js';
 import rateLimit from './plugins/external/rate-limit.js';
 import swagger from './plugins/external/swagger.js';
@@ -32,6 +33,7 @@ import temporal from './plugins/app/temporal.js';
 import adminUserRoutes from './routes/admin/users.js';
 import healthRoutes from './routes/health/index.js';
 import meRoutes from './routes/me/index.js';
+import sessionRoutes from './routes/session/index.js';
 import metricsRoutes from './routes/metrics/index.js';
 import accountRoutes from './routes/social/accounts/index.js';
 import commentRoutes from './routes/social/comments/index.js';
@@ -81,6 +83,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(underPressure);
   await app.register(multipart);
   await app.register(swagger);
+  await app.register(cookie);
   await app.register(auth);
   // After auth (a global onRequest hook), so the per-route limit can key on the caller's API key.
   await app.register(rateLimit);
@@ -90,6 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(metricsRoutes);
   await app.register(adminUserRoutes);
   await app.register(meRoutes);
+  await app.register(sessionRoutes);
   await app.register(accountRoutes);
   await app.register(connectRoutes);
   await app.register(mediaRoutes);

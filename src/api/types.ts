@@ -28,6 +28,8 @@ declare module 'fastify' {
     user: AuthenticatedUser;
     /** Id of the API key the caller used; null on routes without API-key auth. */
     apiKeyId: string | null;
+    /** The browser session's token when the caller authenticated with the session cookie; else null. */
+    sessionToken: string | null;
     /** The request's Idempotency-Key and its claim, on routes that opt in and requests that carry one; else null. */
     idempotency: IdempotentRequest | null;
   }

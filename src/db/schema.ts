@@ -45,6 +45,20 @@ export const apiKeys = pgTable('api_keys', {
 }, (t) => [uniqueIndex('api_keys_key_hash_key').on(t.keyHash), index('api_keys_user_idx').on(t.userId)]);
 
 /**
+ * Browser sessions (the dashboard): an API key exchanged once for an HttpOnly cookie. Only the SHA-256 of the
+ * cookie's token is stored; revoking the API key ends its sessions.
+ */
+export const userSessions = pgTable('user_sessions', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tokenHash: text('token_hash').notNull(),
+  userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  apiKeyId: uuid('api_key_id').notNull().references(() => apiKeys.id, { onDelete: 'cascade' }),
+  createdAt: createdAt(),
+  expiresAt: ts('expires_at').notNull(),
+  revokedAt: ts('revoked_at'),
+}, (t) => [uniqueIndex('user_sessions_token_hash_key').on(t.tokenHash), index('user_sessions_expires_idx').on(t.expiresAt)]);
+
+/**
  * A login: what one authorization at a platform granted (the user's tokens, scopes, expiry). The accounts it yields
  * hang under it (social_accounts.grant_id); the account workflows renew its tokens one at a time (a lock per grant),
  * and the platform grant is revoked only when its last account is disconnected.

@@ -194,7 +194,7 @@ describe('routes are private unless they declare themselves public', () => {
       }
       expect(publicOps.sort()).toEqual([
         'GET /api/social/callback/{platform}', 'GET /api/webhooks/{platform}', 'GET /health', 'GET /media/{file}', 'GET /metrics',
-        'GET /ready', 'POST /api/webhooks/{platform}',
+        'GET /ready', 'POST /api/session', 'POST /api/webhooks/{platform}',
       ]);
       // The documentation itself, and CORS preflights, which browsers send without credentials.
       expect((await open.app.inject({ method: 'GET', url: '/docs/json' })).statusCode).toBe(200);

@@ -25,7 +25,7 @@ function routesOf(tree: string): Set<string> {
 const expectedRoutes = [
   'GET /health', 'GET /ready', 'GET /metrics',
   'POST /api/admin/users', 'POST /api/admin/users/:id/api-keys',
-  'GET /api/me',
+  'GET /api/me', 'POST /api/session', 'GET /api/session', 'DELETE /api/session',
   'GET /api/social/accounts',
   'POST /api/social/accounts/:id/refresh', 'POST /api/social/disconnect/:platform',
   'GET /api/social/connect/:platform', 'GET /api/social/callback/:platform',

@@ -2,7 +2,9 @@
 //   routes with `config: { public: true }`   none here (probes, docs, OAuth callback, webhooks, signed media URLs:
 //                                            each is public on purpose, or authenticated by a state or signature)
 //   /api/admin/**                            Authorization: Bearer <ADMIN_TOKEN>
-//   every other route, in /api or not        Authorization: Bearer <API key>; sets request.user
+//   every other route, in /api or not        Authorization: Bearer <API key>, or the browser session cookie
+//                                            (POST /api/session) plus X-CSRF-Token on unsafe methods; sets
+//                                            request.user
 // A route added without the flag is therefore never public by accident. The decision uses the matched route pattern,
 // not the raw URL, so an encoded path (`/api/%61dmin/...`) cannot reach an admin route under the API-key rule.
 // Unmatched URLs need an API key too: 401 before 404 keeps the route table from being probed anonymously.
@@ -11,7 +13,10 @@ import type { FastifyRequest } from 'fastify';
 import { isAdminToken } from '../../auth/admin-token.js';
 import { ApiKeyCache } from '../../auth/api-key-cache.js';
 import { bearerToken } from '../../auth/bearer.js';
-import { unauthorized } from '../../errors.js';
+import { SESSION_COOKIE, CSRF_HEADER, csrfTokenMatches, findSession } from '../../auth/sessions.js';
+import { ApiError, unauthorized } from '../../errors.js';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 type AuthMode = 'none' | 'admin' | 'api_key';
 
@@ -25,12 +30,28 @@ function authModeOf(request: FastifyRequest): AuthMode {
 export default fp(async (app) => {
   app.decorateRequest('user', null as never);
   app.decorateRequest('apiKeyId', null);
+  app.decorateRequest('sessionToken', null);
   const apiKeys = new ApiKeyCache(app.database.db, app.config.API_KEY_CACHE_SECONDS);
 
   app.addHook('onRequest', async (request) => {
     const mode = authModeOf(request);
     if (mode === 'none') return;
     const token = bearerToken(request.headers.authorization);
+    if (!token && mode === 'api_key') {
+      const session = request.cookies[SESSION_COOKIE];
+      if (session) {
+        const found = await findSession(app.database.db, session);
+        if (!found) throw unauthorized('the session has ended: sign in again');
+        const csrf = request.headers[CSRF_HEADER];
+        if (!SAFE_METHODS.has(request.method) && !csrfTokenMatches(session, typeof csrf === 'string' ? csrf : undefined)) {
+          throw new ApiError(403, 'csrf_token_invalid', `a request authenticated by the session cookie must send the session's CSRF token in ${CSRF_HEADER}`);
+        }
+        request.user = found.user;
+        request.apiKeyId = found.apiKeyId;
+        request.sessionToken = session;
+        return;
+      }
+    }
     if (!token) throw unauthorized('an Authorization: Bearer header is required');
 
     if (mode === 'admin') {
@@ -42,4 +63,4 @@ export default fp(async (app) => {
     request.user = found.user;
     request.apiKeyId = found.apiKeyId;
   });
-}, { name: 'auth', dependencies: ['database'] });
+}, { name: 'auth', dependencies: ['database', '@fastify/cookie'] });

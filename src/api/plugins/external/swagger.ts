@@ -28,6 +28,7 @@ export default fp(async (app) => {
         { name: 'accounts', description: 'Connected social accounts' },
         { name: 'stats', description: 'Statistics of published posts and accounts (read-only)' },
         { name: 'users', description: 'The calling user' },
+        { name: 'session', description: 'Browser sign-in: an API key exchanged for an HttpOnly session cookie' },
         { name: 'admin', description: 'User and API key management (admin token)' },
         { name: 'operations', description: 'Health, readiness and metrics' },
         { name: 'webhooks', description: 'Signed deliveries from the platforms (no API key)' },
