@@ -4,7 +4,7 @@
 // workflows never spend one refresh token twice.
 import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { TokenCrypto } from '../crypto/envelope.js';
-import { openAccountTokens, sealAccountTokens, sealGrantTokens } from '../crypto/secret-fields.js';
+import { openAccountTokens, sealAccountTokens, sealGrantTokens, type AccountTokens } from '../crypto/secret-fields.js';
 import type { Db } from '../db/client.js';
 import { platformGrants, socialAccounts, type SocialAccount } from '../db/schema.js';
 
@@ -17,14 +17,14 @@ export async function lockGrant(tx: Tx, grantId: string): Promise<void> {
 }
 
 /** Serialises filing and connecting for one user's logins at one platform. */
-async function lockUserPlatform(tx: Tx, userId: string, platform: string): Promise<void> {
+export async function lockUserPlatform(tx: Tx, userId: string, platform: string): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`grants:${userId}:${platform}`}, 0))`);
 }
 
-function tryOpen(crypto: TokenCrypto, row: SocialAccount): string | undefined {
+function tryOpen(crypto: TokenCrypto, row: SocialAccount): AccountTokens | undefined {
   if (row.dataKey === null || row.accessToken === null) return undefined;
   try {
-    return openAccountTokens(crypto, row).accessToken;
+    return openAccountTokens(crypto, row);
   } catch {
     return undefined;
   }
@@ -48,12 +48,12 @@ export async function fileUnderGrant(db: Db, crypto: TokenCrypto, accountId: str
     if (!current) return undefined;
     if (current.grantId) return current.grantId;
 
-    const token = tryOpen(crypto, current);
+    const tokens = tryOpen(crypto, current);
     const legacy = await tx.select().from(socialAccounts).where(and(
       eq(socialAccounts.userId, current.userId), eq(socialAccounts.platform, current.platform),
       isNull(socialAccounts.grantId), ne(socialAccounts.id, current.id),
     )).for('update');
-    const siblings = token === undefined ? [] : legacy.filter((row) => tryOpen(crypto, row) === token);
+    const siblings = tokens === undefined ? [] : legacy.filter((row) => tryOpen(crypto, row)?.accessToken === tokens.accessToken);
 
     const [grant] = await tx.insert(platformGrants).values({
       userId: current.userId,
@@ -66,8 +66,7 @@ export async function fileUnderGrant(db: Db, crypto: TokenCrypto, accountId: str
       statusReason: current.statusReason,
     }).returning({ id: platformGrants.id });
     const grantId = grant!.id;
-    if (token !== undefined) {
-      const tokens = openAccountTokens(crypto, current);
+    if (tokens !== undefined) {
       const sealed = sealGrantTokens(crypto, grantId, null, tokens);
       await tx.update(platformGrants).set({ dataKey: sealed.dataKey, accessToken: sealed.accessToken, refreshToken: sealed.refreshToken })
         .where(eq(platformGrants.id, grantId));
@@ -110,4 +109,3 @@ export async function rewriteAccountCopies(
   }
 }
 
-export { lockUserPlatform };

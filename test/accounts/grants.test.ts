@@ -5,11 +5,12 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { eq, inArray } from 'drizzle-orm';
 import { sealAccountTokens } from '../../src/crypto/secret-fields.js';
-import { platformGrants, posts, postTargets, socialAccounts } from '../../src/db/schema.js';
-import { publishPostWorkflowId } from '../../src/workflows/messages.js';
+import { platformGrants, socialAccounts } from '../../src/db/schema.js';
 import { createTestUser, type TestUser } from '../api/support/test-api.js';
 import { accountTokens, grantOf } from '../support/account-tokens.js';
+import { connectAllThroughApi } from '../support/connect.js';
 import { instagramAt } from '../support/instagram.js';
+import { publishNow } from '../support/publish-now.js';
 import { startPlatformStack, type PlatformStack } from '../support/platform-stack.js';
 
 const APP = { appId: 'grants-meta', appSecret: 'grants-meta-secret' };
@@ -29,28 +30,14 @@ afterAll(async () => { await s?.close(); });
 
 /** Connects the sandbox's Meta user through the API; returns both Instagram accounts' ids. */
 async function connectBoth(user: TestUser): Promise<[string, string]> {
-  const started = await s.api.app.inject({ method: 'GET', url: '/api/social/connect/instagram', headers: user.headers });
-  expect(started.statusCode, started.body).toBe(200);
-  const consent = await fetch(started.json().authorizeUrl, { redirect: 'manual' });
-  const back = new URL(consent.headers.get('location')!);
-  const res = await s.api.app.inject({ method: 'GET', url: `${back.pathname}${back.search}`, headers: { accept: 'application/json' } });
-  expect(res.statusCode, res.body).toBe(200);
-  const accounts = res.json().accounts as { id: string }[];
+  const accounts = await connectAllThroughApi(s.api, user, 'instagram');
   expect(accounts).toHaveLength(2);
   return [accounts[0]!.id, accounts[1]!.id];
 }
 
-async function publishImage(user: TestUser, accountId: string) {
-  const [post] = await s.api.database.db.insert(posts).values({
-    userId: user.id, content: `grant test ${accountId}`, status: 'scheduled', scheduledAt: new Date(),
-    media: [{ url: 'https://media.herald.test/a.jpg' }],
-  }).returning();
-  await s.api.database.db.insert(postTargets).values({ postId: post!.id, socialAccountId: accountId, platform: 'instagram' });
-  await s.worker.commands.start({ postId: post!.id, userId: user.id, scheduledAt: new Date().toISOString() });
-  await s.worker.client.workflow.getHandle(publishPostWorkflowId(post!.id)).result();
-  const [target] = await s.api.database.db.select().from(postTargets).where(eq(postTargets.postId, post!.id));
-  return target!;
-}
+const publishImage = (user: TestUser, accountId: string) => publishNow(s, {
+  userId: user.id, accountId, platform: 'instagram', content: `grant test ${accountId}`, media: [{ url: 'https://media.herald.test/a.jpg' }],
+});
 
 const loginRevoked = async () => ((await s.sandbox.control.state('meta')) as { grants: { revoked: boolean }[] }).grants.some((g) => g.revoked);
 const accountRow = async (id: string) => (await s.api.database.db.select().from(socialAccounts).where(eq(socialAccounts.id, id)))[0]!;

@@ -5,16 +5,16 @@
 // Meta's reason, after one renewal attempt at most and with nothing published.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { platformGrants, posts, postTargets, socialAccounts } from '../../src/db/schema.js';
+import { platformGrants, socialAccounts } from '../../src/db/schema.js';
 import { grantOf } from '../support/account-tokens.js';
 import { type InstagramProviderOptions } from '../../src/platforms/instagram/index.js';
 import type { MetaSandboxOptions } from '../../src/sandbox/platforms/meta/index.js';
 import { accountStateQuery, accountWorkflowId, type AccountWorkflowState } from '../../src/workflows/account-messages.js';
-import { publishPostWorkflowId } from '../../src/workflows/messages.js';
 import { createTestUser, type TestUser } from '../api/support/test-api.js';
 import { connectThroughApi } from '../support/connect.js';
 import { startPlatformStack, type PlatformStack } from '../support/platform-stack.js';
 import { instagramAt } from '../support/instagram.js';
+import { publishNow } from '../support/publish-now.js';
 
 const DAY_MS = 86_400_000;
 const APP = { appId: 'mtl-meta', appSecret: 'mtl-meta-secret' };
@@ -40,18 +40,9 @@ async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: str
 const accountRow = async (s: PlatformStack, id: string) => (await s.api.database.db.select().from(socialAccounts).where(eq(socialAccounts.id, id)))[0]!;
 const workflowState = (s: PlatformStack, id: string) => s.worker.client.workflow.getHandle(accountWorkflowId(id)).query(accountStateQuery);
 
-/** A post written straight to the database (as one scheduled earlier would be) and published now by the worker. */
-async function publishImage(s: PlatformStack, user: TestUser, accountId: string) {
-  const [post] = await s.api.database.db.insert(posts).values({
-    userId: user.id, content: 'token lifecycle', status: 'scheduled', scheduledAt: new Date(),
-    media: [{ url: 'https://media.herald.test/a.jpg' }],
-  }).returning();
-  await s.api.database.db.insert(postTargets).values({ postId: post!.id, socialAccountId: accountId, platform: 'instagram' });
-  await s.worker.commands.start({ postId: post!.id, userId: user.id, scheduledAt: new Date().toISOString() });
-  await s.worker.client.workflow.getHandle(publishPostWorkflowId(post!.id)).result();
-  const [target] = await s.api.database.db.select().from(postTargets).where(eq(postTargets.postId, post!.id));
-  return target!;
-}
+const publishImage = (s: PlatformStack, user: TestUser, accountId: string) => publishNow(s, {
+  userId: user.id, accountId, platform: 'instagram', content: 'token lifecycle', media: [{ url: 'https://media.herald.test/a.jpg' }],
+});
 
 const sandboxMedia = async (s: PlatformStack) => ((await s.sandbox.control.state('meta')) as { media: unknown[] }).media;
 const invalidateSessions = async (s: PlatformStack, subcode: number) => {

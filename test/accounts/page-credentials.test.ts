@@ -2,14 +2,13 @@
 // renewed (Meta's fb_exchange_token), every Page account under it gets a Page token derived from the new user token,
 // and keeps publishing with it. Real Temporal, Postgres, API and the sandbox's Meta.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { eq } from 'drizzle-orm';
 import { openGrantTokens } from '../../src/crypto/secret-fields.js';
-import { posts, postTargets } from '../../src/db/schema.js';
-import { publishPostWorkflowId } from '../../src/workflows/messages.js';
 import { createTestUser } from '../api/support/test-api.js';
 import { accountTokens, grantOf } from '../support/account-tokens.js';
 import { FACEBOOK_TEST_USER, facebookAt } from '../support/facebook.js';
+import { connectAllThroughApi } from '../support/connect.js';
 import { startPlatformStack, type PlatformStack } from '../support/platform-stack.js';
+import { publishNow } from '../support/publish-now.js';
 
 const APP = { appId: 'pc-meta', appSecret: 'pc-meta-secret' };
 let s: PlatformStack;
@@ -26,13 +25,7 @@ const acceptedByPage = async (pageId: string, token: string) =>
 
 test('renewing the login derives new Page tokens for every Page account under it, which keep publishing', async () => {
   const user = await createTestUser(s.api.database.db);
-  const started = await s.api.app.inject({ method: 'GET', url: '/api/social/connect/facebook', headers: user.headers });
-  const consent = await fetch(started.json().authorizeUrl, { redirect: 'manual' });
-  const back = new URL(consent.headers.get('location')!);
-  const connected = await s.api.app.inject({ method: 'GET', url: `${back.pathname}${back.search}`, headers: { accept: 'application/json' } });
-  expect(connected.statusCode, connected.body).toBe(200);
-  const pages = (connected.json().accounts as { id: string; platformAccountId: string; statusReason: string | null }[])
-    .filter((a) => a.statusReason === null);
+  const pages = (await connectAllThroughApi(s.api, user, 'facebook')).filter((a) => a.statusReason === null);
   expect(pages).toHaveLength(2);
   const db = s.api.database.db;
   const before = new Map(await Promise.all(pages.map(async (p) => [p.id, (await accountTokens(db, s.deps.crypto, p.id)).accessToken] as const)));
@@ -51,10 +44,6 @@ test('renewing the login derives new Page tokens for every Page account under it
   }
 
   // The second Page (whose workflow did not ask) publishes with its new token.
-  const [post] = await db.insert(posts).values({ userId: user.id, content: `after renewal ${Date.now()}`, status: 'scheduled', scheduledAt: new Date() }).returning();
-  await db.insert(postTargets).values({ postId: post!.id, socialAccountId: pages[1]!.id, platform: 'facebook' });
-  await s.worker.commands.start({ postId: post!.id, userId: user.id, scheduledAt: new Date().toISOString() });
-  await s.worker.client.workflow.getHandle(publishPostWorkflowId(post!.id)).result();
-  const [target] = await db.select().from(postTargets).where(eq(postTargets.postId, post!.id));
+  const target = await publishNow(s, { userId: user.id, accountId: pages[1]!.id, platform: 'facebook', content: `after renewal ${Date.now()}` });
   expect(target).toMatchObject({ status: 'published', platformPostId: expect.stringMatching(/^\d+_\d+$/) });
 });

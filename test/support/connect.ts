@@ -1,9 +1,12 @@
 // Connects an account the way a user does: ask Herald for the authorize URL, follow it at the sandbox (which
-// approves and redirects back), then hand the callback to Herald. Returns the connected account's id.
+// approves and redirects back), then hand the callback to Herald. One login may yield several accounts.
 import { expect } from 'vitest';
 import type { TestApi, TestUser } from '../api/support/test-api.js';
 
-export async function connectThroughApi(api: TestApi, user: TestUser, platform: string): Promise<string> {
+export interface ConnectedAccountView { id: string; platformAccountId: string; grantId: string; status: string; statusReason: string | null }
+
+/** Every account the login yielded, as the callback answers them. */
+export async function connectAllThroughApi(api: TestApi, user: TestUser, platform: string): Promise<ConnectedAccountView[]> {
   const started = await api.app.inject({ method: 'GET', url: `/api/social/connect/${platform}`, headers: user.headers });
   expect(started.statusCode, started.body).toBe(200);
   const consent = await fetch(started.json().authorizeUrl, { redirect: 'manual' });
@@ -11,5 +14,10 @@ export async function connectThroughApi(api: TestApi, user: TestUser, platform: 
   const back = new URL(consent.headers.get('location')!);
   const res = await api.app.inject({ method: 'GET', url: `${back.pathname}${back.search}`, headers: { accept: 'application/json' } });
   expect(res.statusCode, res.body).toBe(200);
-  return res.json().accounts[0].id;
+  return res.json().accounts;
+}
+
+/** The first connected account's id. */
+export async function connectThroughApi(api: TestApi, user: TestUser, platform: string): Promise<string> {
+  return (await connectAllThroughApi(api, user, platform))[0]!.id;
 }

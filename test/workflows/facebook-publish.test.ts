@@ -13,6 +13,7 @@ import { createTestUser, type TestUser } from '../api/support/test-api.js';
 import { waitFor } from '../sandbox/helpers.js';
 import { openGrantTokens } from '../../src/crypto/secret-fields.js';
 import { accountTokens, grantOf } from '../support/account-tokens.js';
+import { connectAllThroughApi, type ConnectedAccountView } from '../support/connect.js';
 import { FACEBOOK_TEST_USER, facebookAt } from '../support/facebook.js';
 import { startPlatformStack, type PlatformStack } from '../support/platform-stack.js';
 import { stopIngest, uniquePlatform } from '../webhooks/support.js';
@@ -26,7 +27,7 @@ let s: PlatformStack;
 let owner: TestUser;
 let accountId: string;
 let pageToken: string;
-let connectedAccounts: { id: string; platformAccountId: string; grantId: string; status: string; statusReason: string | null }[];
+let connectedAccounts: ConnectedAccountView[];
 
 interface SandboxPost { id: string; message?: string; photoIds: string[] }
 
@@ -42,13 +43,7 @@ beforeAll(async () => {
 
   owner = await createTestUser(s.api.database.db);
   // Connected as a user does: one login, one account per Page, each publishing with its own Page token.
-  const started = await s.api.app.inject({ method: 'GET', url: `/api/social/connect/${platform}`, headers: owner.headers });
-  expect(started.statusCode, started.body).toBe(200);
-  const consent = await fetch(started.json().authorizeUrl, { redirect: 'manual' });
-  const back = new URL(consent.headers.get('location')!);
-  const connected = await s.api.app.inject({ method: 'GET', url: `${back.pathname}${back.search}`, headers: { accept: 'application/json' } });
-  expect(connected.statusCode, connected.body).toBe(200);
-  connectedAccounts = connected.json().accounts;
+  connectedAccounts = await connectAllThroughApi(s.api, owner, platform);
   accountId = connectedAccounts.find((a) => a.platformAccountId === PAGE)!.id;
   pageToken = (await accountTokens(s.api.database.db, s.deps.crypto, accountId)).accessToken;
 });

@@ -3,7 +3,7 @@
 // after a reload); DELETE signs out. API clients keep using Authorization: Bearer and need none of this.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ApiKeyCache } from '../../auth/api-key-cache.js';
+import { authenticateApiKey } from '../../auth/api-keys.js';
 import { SESSION_COOKIE, createSession, csrfTokenOf, revokeSession } from '../../auth/sessions.js';
 import { ApiError, unauthorized } from '../../errors.js';
 import { errorResponses } from '../../schemas/common.js';
@@ -18,7 +18,6 @@ const sessionSchema = z.object({
 
 const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db } = app.database;
-  const apiKeys = new ApiKeyCache(db, 0);
   const ttlMs = app.config.SESSION_TTL_HOURS * 3600_000;
   const secure = app.config.PUBLIC_BASE_URL.startsWith('https:');
   const cookieOptions = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure };
@@ -31,7 +30,7 @@ const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: sessionSchema.describe('Signed in; the cookie is set'), ...errorResponses(400, 401, 429) },
     },
   }, async (request, reply) => {
-    const found = await apiKeys.authenticate(request.body.apiKey);
+    const found = await authenticateApiKey(db, request.body.apiKey);
     if (!found) throw unauthorized('invalid or revoked API key');
     const session = await createSession(db, { userId: found.user.id, apiKeyId: found.apiKeyId, ttlMs });
     reply.setCookie(SESSION_COOKIE, session.token, { ...cookieOptions, expires: session.expiresAt });
