@@ -41,6 +41,7 @@ import { THREADS_SANDBOX_APP_ID, THREADS_SANDBOX_APP_SECRET } from '../src/sandb
 import { startApi } from '../src/api/server.js';
 import { createUserWithApiKey } from '../src/api/auth/api-keys.js';
 import { loadDevSecrets, saveDevSecrets } from './dev-secrets.js';
+import { watchDashboard } from './dashboard-build.js';
 
 const DEMO_EMAIL = 'demo@herald.local';
 const temporalServer = parseTemporalServerKind(parseArgs({ options: temporalServerArg }).values.temporal);
@@ -148,6 +149,10 @@ async function main() {
     await clientConnection.close();
   } });
 
+  log.info('building the dashboard (web/, rebuilt on every change)');
+  const dashboardBuild = await watchDashboard(log);
+  stops.push({ name: 'dashboard build', stop: () => dashboardBuild.close() });
+
   const api = await startApi({ ...config, TEMPORAL_ADDRESS: temporalAddress, DATABASE_URL: databaseUrl });
   stops.push({ name: 'api', stop: () => api.close() });
 
@@ -156,6 +161,7 @@ async function main() {
   console.log(`
 Herald is running.
 
+  Dashboard         ${base}/  (sign in with the demo API key below)
   API               ${base}
   OpenAPI docs      ${base}/docs
   Readiness         ${base}/ready

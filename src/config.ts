@@ -75,7 +75,10 @@ export const configSchema = z.object({
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: port.default(3000),
   PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:3000'),
-  DASHBOARD_URL: z.string().url().default('http://127.0.0.1:3000/docs'),
+  /** Where OAuth callbacks send the browser back to; unset: the dashboard's Accounts screen at PUBLIC_BASE_URL. */
+  DASHBOARD_URL: z.string().url().optional(),
+  /** The built dashboard (`npm run build:web`), served at / by the API. */
+  WEB_DIST_DIR: z.string().default('web/dist'),
   ADMIN_TOKEN: z.string().min(24).optional(),
   API_RATE_LIMIT_PER_MINUTE: positiveInt.default(600),
   /** How long the API remembers who an API key belongs to; a key revoked meanwhile works until then. 0: ask every time. */

@@ -44,6 +44,7 @@ import statsRoutes from './routes/social/stats/index.js';
 import insightsRoutes from './routes/social/insights/index.js';
 import webhookRoutes from './routes/webhooks/index.js';
 import publicMediaRoutes from './routes/public-media/index.js';
+import dashboardRoutes from './routes/dashboard/index.js';
 
 export interface AppDeps {
   config: Config;
@@ -103,6 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(insightsRoutes);
   await app.register(webhookRoutes);
   await app.register(publicMediaRoutes);
+  await app.register(dashboardRoutes);
 
   return app;
 }

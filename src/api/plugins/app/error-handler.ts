@@ -107,7 +107,8 @@ export default fp(async (app) => {
   app.setNotFoundHandler(async (request, rep) => {
     const path = request.url.split('?')[0] ?? '';
     const allowed = routeMethods.allowedOn(path);
-    if (allowed.length > 0) {
+    // A route that serves this method but found nothing (a static file that does not exist) is a plain 404.
+    if (allowed.length > 0 && !allowed.includes(request.method)) {
       return rep.code(405).header('allow', allowed.join(', '))
         .send(reply(405, 'method_not_allowed', `${request.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`).body);
     }

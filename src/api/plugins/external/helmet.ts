@@ -11,7 +11,12 @@ export default fp(async (app) => {
   await app.register(helmet, {
     global: true,
     contentSecurityPolicy: {
-      directives: { upgradeInsecureRequests: servedOverHttps(app.config.PUBLIC_BASE_URL) ? [] : null },
+      directives: {
+        upgradeInsecureRequests: servedOverHttps(app.config.PUBLIC_BASE_URL) ? [] : null,
+        // The dashboard previews files the user picked before uploading them (object URLs).
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        mediaSrc: ["'self'", 'blob:'],
+      },
     },
   });
 }, { name: 'helmet' });

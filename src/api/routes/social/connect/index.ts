@@ -68,7 +68,7 @@ const connectRoutes: FastifyPluginAsyncZod = async (app) => {
   };
 
   const dashboard = (params: Record<string, string>) => {
-    const url = new URL(app.config.DASHBOARD_URL);
+    const url = new URL(app.config.DASHBOARD_URL ?? `${app.config.PUBLIC_BASE_URL.replace(/\/$/, '')}/accounts`);
     for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
     return url.toString();
   };

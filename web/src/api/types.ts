@@ -1,0 +1,92 @@
+// Shapes of the API answers the dashboard reads (the OpenAPI document at /docs/json is the reference).
+
+export interface User {
+  id: string;
+  email: string;
+  name: string | null;
+  timezone: string;
+}
+
+export interface Session {
+  user: User;
+  csrfToken: string | null;
+  expiresAt: string | null;
+}
+
+export type AccountStatus = 'active' | 'reauth_required' | 'disconnected';
+
+export interface Account {
+  id: string;
+  platform: string;
+  platformAccountId: string;
+  grantId: string | null;
+  displayName: string | null;
+  scopes: string[];
+  status: AccountStatus;
+  statusReason: string | null;
+  expiresAt: string | null;
+  refreshExpiresAt: string | null;
+  metadata: Record<string, unknown>;
+  createdAt: string;
+}
+
+export type PostStatus = 'draft' | 'scheduled' | 'publishing' | 'published' | 'partially_published' | 'failed' | 'cancelled' | 'needs_attention';
+
+export interface Attempt {
+  at: string;
+  step: string;
+  outcome: string;
+  code?: string;
+  message?: string;
+}
+
+export interface PostTarget {
+  id: string;
+  accountId: string;
+  platform: string;
+  status: string;
+  text: string | null;
+  options: Record<string, unknown>;
+  publishId: string | null;
+  containerId: string | null;
+  platformPostId: string | null;
+  permalink: string | null;
+  error: { code: string; message: string } | null;
+  attempts: Attempt[];
+  publishedAt: string | null;
+  workflowUrl?: string | null;
+}
+
+export interface MediaRef {
+  mediaId?: string;
+  url?: string;
+}
+
+export interface Post {
+  id: string;
+  status: PostStatus;
+  content: string;
+  hashtags: string[];
+  media: MediaRef[];
+  scheduledAt: string | null;
+  timezone: string;
+  createdAt: string;
+  updatedAt: string;
+  publishedAt: string | null;
+  cancelledAt: string | null;
+  attentionReason: string | null;
+  targets: PostTarget[];
+}
+
+export interface PostList {
+  data: Post[];
+  nextCursor: string | null;
+}
+
+export interface Media {
+  id: string;
+  contentType: string;
+  sizeBytes: number;
+  originalName?: string | null;
+  createdAt: string;
+}

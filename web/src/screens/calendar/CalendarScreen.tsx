@@ -1,0 +1,4 @@
+// Placeholder until the screen is built (issue 11).
+export function CalendarScreen() {
+  return <h1>Calendar</h1>;
+}

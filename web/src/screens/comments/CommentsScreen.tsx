@@ -1,0 +1,4 @@
+// Placeholder until the screen is built (issue 11).
+export function CommentsScreen() {
+  return <h1>Comments</h1>;
+}
