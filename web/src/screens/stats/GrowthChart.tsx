@@ -1,0 +1,69 @@
+// Followers per day of each account over the range (from the insights Herald fetched; days it did not fetch are
+// gaps bridged by the line).
+import { Line } from 'react-chartjs-2';
+import { Link } from 'react-router';
+import { usePlatforms } from '../../api/platforms';
+import type { StatsGrowth } from '../../api/types';
+import { Empty, ErrorState, Loading } from '../../components/States';
+import { useApi } from '../../components/useApi';
+import { seriesColor } from './chartSetup';
+import { ChartDataTable } from './ChartDataTable';
+import { formatCount, formatLongDay, formatShortDay } from './statsFormat';
+
+export function GrowthChart({ from, to }: { from: string; to: string }) {
+  const { data, error, loading, reload } = useApi<StatsGrowth>('/api/social/stats/growth', { from, to });
+  const { nameOf } = usePlatforms();
+  const headingId = 'stats-growth-heading';
+
+  const content = () => {
+    if (loading && !data) return <Loading what="follower growth" />;
+    if (error !== undefined) return <ErrorState error={error} retry={reload} />;
+    const accounts = (data?.accounts ?? []).filter((a) => a.days.some((d) => d.followers !== null));
+    if (accounts.length === 0) {
+      return <Empty><p>No follower counts in this range yet. <Link to="/accounts">Sync insights</Link> of an account to fetch them.</p></Empty>;
+    }
+    const days = [...new Set(accounts.flatMap((a) => a.days.map((d) => d.day)))].sort();
+    const series = accounts.map((a, i) => {
+      const byDay = new Map(a.days.map((d) => [d.day, d.followers]));
+      const known = a.days.filter((d) => d.followers !== null);
+      return {
+        label: `${a.displayName ?? 'Account'} (${nameOf(a.platform)})`,
+        values: days.map((d) => byDay.get(d) ?? null),
+        first: known[0]?.followers ?? null,
+        last: known[known.length - 1]?.followers ?? null,
+        color: seriesColor(i),
+      };
+    });
+    const summary = `Followers per account, ${formatLongDay(data!.from)} to ${formatLongDay(data!.to)}: `
+      + series.map((s) => `${s.label} from ${formatCount(s.first)} to ${formatCount(s.last)}`).join('; ') + '.';
+    return (
+      <>
+        <div className="chart-box">
+          <Line
+            role="img" aria-label={summary}
+            data={{
+              labels: days.map(formatShortDay),
+              datasets: series.map((s) => ({ label: s.label, data: s.values, borderColor: s.color, backgroundColor: s.color, spanGaps: true, tension: 0.2 })),
+            }}
+            options={{
+              maintainAspectRatio: false,
+              scales: { y: { ticks: { precision: 0 } } },
+              plugins: { legend: { position: 'bottom' } },
+            }}
+          />
+        </div>
+        <ChartDataTable
+          caption={summary} rowHeader="Day" columns={series.map((s) => s.label)}
+          rows={days.map((d, i) => ({ key: d, header: formatLongDay(d), cells: series.map((s) => formatCount(s.values[i])) }))}
+        />
+      </>
+    );
+  };
+
+  return (
+    <section className="card stats-section" aria-labelledby={headingId}>
+      <h2 id={headingId}>Follower growth</h2>
+      {content()}
+    </section>
+  );
+}
