@@ -8,16 +8,19 @@ interface Props {
 
 export function ChartDataTable({ caption, rowHeader, columns, rows }: Props) {
   return (
-    <table className="visually-hidden">
-      <caption>{caption}</caption>
-      <thead>
-        <tr><th scope="col">{rowHeader}</th>{columns.map((c) => <th key={c} scope="col">{c}</th>)}</tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr key={r.key}><th scope="row">{r.header}</th>{r.cells.map((c, i) => <td key={i}>{c}</td>)}</tr>
-        ))}
-      </tbody>
-    </table>
+    // The wrapper hides it: a table ignores the width and overflow that visually-hidden relies on.
+    <div className="visually-hidden">
+      <table>
+        <caption>{caption}</caption>
+        <thead>
+          <tr><th scope="col">{rowHeader}</th>{columns.map((c) => <th key={c} scope="col">{c}</th>)}</tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.key}><th scope="row">{r.header}</th>{r.cells.map((c, i) => <td key={i}>{c}</td>)}</tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
