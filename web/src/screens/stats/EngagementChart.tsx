@@ -21,7 +21,8 @@ export function EngagementChart({ from, to }: { from: string; to: string }) {
     }
     const rated = days.filter((d) => d.engagementRate !== null);
     const best = rated.reduce((a, b) => ((b.engagementRate ?? 0) > (a.engagementRate ?? 0) ? b : a));
-    const summary = `Engagement rate per day, ${formatLongDay(data!.from)} to ${formatLongDay(data!.to)} (${data!.timezone}): `
+    // Worded without "from"/"to": the range inputs are labelled so, and a label search should find only them.
+    const summary = `Engagement rate per day, ${formatLongDay(data!.from)} through ${formatLongDay(data!.to)} (days in ${data!.timezone}): `
       + `${rated.length} ${rated.length === 1 ? 'day' : 'days'} with a rate, highest ${formatRate(best.engagementRate)} on ${formatLongDay(best.day)}.`;
     const color = seriesColor(0);
     return (

@@ -34,8 +34,9 @@ export function GrowthChart({ from, to }: { from: string; to: string }) {
         color: seriesColor(i),
       };
     });
-    const summary = `Followers per account, ${formatLongDay(data!.from)} to ${formatLongDay(data!.to)}: `
-      + series.map((s) => `${s.label} from ${formatCount(s.first)} to ${formatCount(s.last)}`).join('; ') + '.';
+    // Worded without "from"/"to": the range inputs are labelled so, and a label search should find only them.
+    const summary = `Followers per account, ${formatLongDay(data!.from)} through ${formatLongDay(data!.to)}: `
+      + series.map((s) => `${s.label}, ${formatCount(s.first)} at the start and ${formatCount(s.last)} at the end`).join('; ') + '.';
     return (
       <>
         <div className="chart-box">
