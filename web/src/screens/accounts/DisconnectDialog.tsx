@@ -33,7 +33,7 @@ export function DisconnectDialog({ account, siblings, onClose, onDisconnected }:
     <dialog ref={ref} className="dialog" aria-labelledby={titleId} onClose={onClose}>
       <form method="dialog" onSubmit={(e) => { e.preventDefault(); void disconnect(account, scope); }}>
         <h2 id={titleId}>Disconnect {nameOf(account)}?</h2>
-        <p>Herald deletes its tokens and stops publishing to it. Scheduled posts for it will fail until it is connected again.</p>
+        <p>Herald deletes its tokens: posts can no longer publish to it until it is connected again.</p>
         {siblings.length > 0 && (
           <fieldset aria-describedby={error ? scopeErrorId : undefined}>
             <legend>What to disconnect</legend>

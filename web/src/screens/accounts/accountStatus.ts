@@ -22,8 +22,20 @@ const MISSING_SCOPES = 'missing_scopes:';
 const NOT_POSTABLE = 'not_postable:';
 const TOKEN_EXPIRING = 'token_expiring:';
 
-function after(prefix: string, reason: string): string {
-  return reason.slice(prefix.length).trim();
+const ISO_INSTANT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})/g;
+
+/** A reason as a sentence: capitalised, its ISO instants in the reader's own date and time. */
+function readable(text: string, capitalise = true): string {
+  const localized = text.replace(ISO_INSTANT, (iso) => {
+    const t = Date.parse(iso);
+    return Number.isNaN(t) ? iso : new Date(t).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  });
+  return capitalise ? localized.charAt(0).toUpperCase() + localized.slice(1) : localized;
+}
+
+/** The reason's text after its prefix, to follow a label of ours (it may start with a scope's name: kept as is). */
+function after(prefix: string, reason: string, capitalise = false): string {
+  return readable(reason.slice(prefix.length).trim(), capitalise);
 }
 
 /** Whole days from now until `iso` (0 on the last day, negative once past). */
@@ -55,15 +67,15 @@ function expiryWarning(account: Account, now: number): string | null {
 export function accountStatus(account: Account, now = Date.now()): AccountStatusView {
   const reason = account.statusReason ?? '';
   if (account.status === 'disconnected') {
-    return { badge: { tone: 'neutral', label: 'Disconnected' }, warnings: reason ? [reason] : [], reconnect: true };
+    return { badge: { tone: 'neutral', label: 'Disconnected' }, warnings: reason ? [readable(reason)] : [], reconnect: true };
   }
   if (account.status === 'reauth_required') {
     if (reason.startsWith(TOKEN_EXPIRING)) {
-      return { badge: { tone: 'warn', label: 'Token expiring' }, warnings: [after(TOKEN_EXPIRING, reason)], reconnect: true };
+      return { badge: { tone: 'warn', label: 'Token expiring' }, warnings: [after(TOKEN_EXPIRING, reason, true)], reconnect: true };
     }
     return {
       badge: { tone: 'danger', label: 'Reconnect required' },
-      warnings: [reason || 'The platform no longer accepts this account\'s token: connect it again.'],
+      warnings: [reason ? readable(reason) : 'The platform no longer accepts this account\'s token: connect it again.'],
       reconnect: true,
     };
   }
@@ -78,7 +90,7 @@ export function accountStatus(account: Account, now = Date.now()): AccountStatus
     badge = { tone: 'warn', label: 'Cannot publish' };
     warnings.push(`Cannot publish: ${after(NOT_POSTABLE, reason)}`);
   } else if (reason) {
-    warnings.push(reason);
+    warnings.push(readable(reason));
   }
   const expiry = expiryWarning(account, now);
   if (expiry) warnings.push(expiry);
