@@ -28,9 +28,9 @@ export function AccountRow({ account, platformName, connecting, onReconnect, onD
         </div>
         <span className={`badge ${status.badge.tone}`}>{status.badge.label}</span>
       </div>
-      {status.warnings.length > 0 && (
-        <ul className={`account-warnings ${status.badge.tone}`} aria-label={`Warnings for ${name}`}>
-          {status.warnings.map((w) => <li key={w}>{w}</li>)}
+      {status.notes.length > 0 && (
+        <ul className="account-notes" aria-label={`About ${name}`}>
+          {status.notes.map((n) => <li key={n.text} className={n.tone}>{n.text}</li>)}
         </ul>
       )}
       <div className="row account-actions">
