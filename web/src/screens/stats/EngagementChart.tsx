@@ -5,6 +5,7 @@ import { Empty, ErrorState, Loading } from '../../components/States';
 import { useApi } from '../../components/useApi';
 import { seriesColor } from './chartSetup';
 import { ChartDataTable } from './ChartDataTable';
+import { rangeDays } from './rangeDays';
 import { formatCount, formatLongDay, formatRate, formatShortDay } from './statsFormat';
 
 export function EngagementChart({ from, to }: { from: string; to: string }) {
@@ -25,14 +26,16 @@ export function EngagementChart({ from, to }: { from: string; to: string }) {
     const summary = `Engagement rate per day, ${formatLongDay(data!.from)} through ${formatLongDay(data!.to)} (days in ${data!.timezone}): `
       + `${rated.length} ${rated.length === 1 ? 'day' : 'days'} with a rate, highest ${formatRate(best.engagementRate)} on ${formatLongDay(best.day)}.`;
     const color = seriesColor(0);
+    const axis = rangeDays(data!.from, data!.to);
+    const rateByDay = new Map(days.map((d) => [d.day, d.engagementRate]));
     return (
       <>
         <div className="chart-box">
           <Line
             role="img" aria-label={summary}
             data={{
-              labels: days.map((d) => formatShortDay(d.day)),
-              datasets: [{ label: 'Engagement rate (%)', data: days.map((d) => d.engagementRate), borderColor: color, backgroundColor: color, spanGaps: true, tension: 0.2 }],
+              labels: axis.map(formatShortDay),
+              datasets: [{ label: 'Engagement rate (%)', data: axis.map((d) => rateByDay.get(d) ?? null), borderColor: color, backgroundColor: color, spanGaps: true, tension: 0.2 }],
             }}
             options={{
               maintainAspectRatio: false,

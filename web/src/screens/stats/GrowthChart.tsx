@@ -8,6 +8,7 @@ import { Empty, ErrorState, Loading } from '../../components/States';
 import { useApi } from '../../components/useApi';
 import { seriesColor } from './chartSetup';
 import { ChartDataTable } from './ChartDataTable';
+import { rangeDays } from './rangeDays';
 import { formatCount, formatLongDay, formatShortDay } from './statsFormat';
 
 export function GrowthChart({ from, to }: { from: string; to: string }) {
@@ -22,13 +23,16 @@ export function GrowthChart({ from, to }: { from: string; to: string }) {
     if (accounts.length === 0) {
       return <Empty><p>No follower counts in this range yet. <Link to="/accounts">Sync insights</Link> of an account to fetch them.</p></Empty>;
     }
-    const days = [...new Set(accounts.flatMap((a) => a.days.map((d) => d.day)))].sort();
+    const axis = rangeDays(data!.from, data!.to);
+    // The table lists only the days some account has a count for.
+    const days = [...new Set(accounts.flatMap((a) => a.days.filter((d) => d.followers !== null).map((d) => d.day)))].sort();
     const series = accounts.map((a, i) => {
       const byDay = new Map(a.days.map((d) => [d.day, d.followers]));
       const known = a.days.filter((d) => d.followers !== null);
       return {
         label: `${a.displayName ?? 'Account'} (${nameOf(a.platform)})`,
-        values: days.map((d) => byDay.get(d) ?? null),
+        values: axis.map((d) => byDay.get(d) ?? null),
+        countOn: (day: string) => byDay.get(day) ?? null,
         first: known[0]?.followers ?? null,
         last: known[known.length - 1]?.followers ?? null,
         color: seriesColor(i),
@@ -43,7 +47,7 @@ export function GrowthChart({ from, to }: { from: string; to: string }) {
           <Line
             role="img" aria-label={summary}
             data={{
-              labels: days.map(formatShortDay),
+              labels: axis.map(formatShortDay),
               datasets: series.map((s) => ({ label: s.label, data: s.values, borderColor: s.color, backgroundColor: s.color, spanGaps: true, tension: 0.2 })),
             }}
             options={{
@@ -55,7 +59,7 @@ export function GrowthChart({ from, to }: { from: string; to: string }) {
         </div>
         <ChartDataTable
           caption={summary} rowHeader="Day" columns={series.map((s) => s.label)}
-          rows={days.map((d, i) => ({ key: d, header: formatLongDay(d), cells: series.map((s) => formatCount(s.values[i])) }))}
+          rows={days.map((d) => ({ key: d, header: formatLongDay(d), cells: series.map((s) => formatCount(s.countOn(d))) }))}
         />
       </>
     );
