@@ -1,5 +1,6 @@
-// One connected account: its name, status badge and warnings, and what can be done with it (reconnect, sync its
-// insights, disconnect).
+// One connected account: its name, status badge and notes, and what can be done with it (reconnect, sync its
+// insights, disconnect). The buttons say just what they do, as the brief names them; the row (a list item under the
+// platform's heading) gives them their context.
 import type { Account } from '../../api/types';
 import { accountStatus } from './accountStatus';
 import { InsightsSyncResult } from './InsightsSyncResult';
@@ -7,14 +8,13 @@ import { useInsightsSync } from './useInsightsSync';
 
 interface Props {
   account: Account;
-  platformName: string;
   /** A connect flow is starting (this or another): the page is about to leave. */
   connecting: boolean;
   onReconnect(): void;
   onDisconnect(): void;
 }
 
-export function AccountRow({ account, platformName, connecting, onReconnect, onDisconnect }: Props) {
+export function AccountRow({ account, connecting, onReconnect, onDisconnect }: Props) {
   const status = accountStatus(account);
   const insights = useInsightsSync(account.id);
   const name = account.displayName ?? account.platformAccountId;
@@ -36,17 +36,15 @@ export function AccountRow({ account, platformName, connecting, onReconnect, onD
       <div className="row account-actions">
         {status.reconnect && (
           <button type="button" className="primary" onClick={onReconnect} disabled={connecting}>
-            Reconnect<span className="visually-hidden"> {name} ({platformName})</span>
+            Reconnect
           </button>
         )}
         {!disconnected && (
           <>
             <button type="button" onClick={() => void insights.sync()} disabled={insights.busy}>
-              {insights.busy ? 'Starting sync…' : 'Sync insights now'}<span className="visually-hidden"> for {name}</span>
+              {insights.busy ? 'Starting sync…' : 'Sync insights now'}
             </button>
-            <button type="button" className="danger" onClick={onDisconnect}>
-              Disconnect<span className="visually-hidden"> {name}</span>
-            </button>
+            <button type="button" className="danger" onClick={onDisconnect}>Disconnect</button>
           </>
         )}
       </div>

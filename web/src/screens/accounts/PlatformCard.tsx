@@ -31,7 +31,7 @@ export function PlatformCard({ platformId, platform, platformsKnown, accounts, c
         <h2 id={headingId}>{name}</h2>
         {platform && (
           <button type="button" className="primary" onClick={() => onConnect(platformId)} disabled={connecting !== null}>
-            {busy ? 'Opening…' : `Connect ${name}`}
+            {busy ? 'Opening…' : 'Connect'}
           </button>
         )}
       </div>
@@ -43,7 +43,7 @@ export function PlatformCard({ platformId, platform, platformsKnown, accounts, c
           <ul className="account-list" aria-label={`${name} accounts`}>
             {accounts.map((a) => (
               <AccountRow
-                key={a.id} account={a} platformName={name} connecting={connecting !== null}
+                key={a.id} account={a} connecting={connecting !== null}
                 onReconnect={() => onConnect(platformId)} onDisconnect={() => onDisconnect(a)}
               />
             ))}
