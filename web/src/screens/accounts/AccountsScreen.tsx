@@ -26,6 +26,9 @@ export function AccountsScreen() {
   const [disconnecting, setDisconnecting] = useState<Account | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const noticeRef = useRef<HTMLDivElement>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  // A dismissed banner takes its focused button with it: focus goes back to the top of the screen.
+  const dismissed = (clear: () => void) => () => { clear(); headingRef.current?.focus(); };
 
   // The Disconnect button that opened the dialog is gone once the account is: focus goes to what happened instead.
   useEffect(() => { if (notice) noticeRef.current?.focus(); }, [notice]);
@@ -64,12 +67,12 @@ export function AccountsScreen() {
 
   return (
     <div className="accounts-screen stack">
-      <h1>Accounts</h1>
-      {result && <ConnectResultBanner result={result} accounts={list} onDismiss={dismiss} />}
+      <h1 ref={headingRef} tabIndex={-1}>Accounts</h1>
+      {result && <ConnectResultBanner result={result} accounts={list} onDismiss={dismissed(dismiss)} />}
       {notice && (
         <div className="banner ok" role="status" tabIndex={-1} ref={noticeRef}>
           <p>{notice}</p>
-          <button type="button" onClick={() => setNotice(null)}>Dismiss</button>
+          <button type="button" onClick={dismissed(() => setNotice(null))}>Dismiss</button>
         </div>
       )}
       {platformsError !== undefined && (platforms.length > 0 || orphanPlatforms.length > 0) && <ErrorState error={platformsError} />}
