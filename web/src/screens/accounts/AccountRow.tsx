@@ -1,6 +1,6 @@
 // One connected account: its name, status badge and notes, and what can be done with it (reconnect, sync its
-// insights, disconnect). The buttons say just what they do, as the brief names them; the row (a list item under the
-// platform's heading) gives them their context.
+// insights, disconnect). The buttons are named for what they do alone; the row (a list item under the platform's
+// heading) gives them their context.
 import type { Account } from '../../api/types';
 import { accountStatus } from './accountStatus';
 import { InsightsSyncResult } from './InsightsSyncResult';
@@ -10,7 +10,8 @@ interface Props {
   account: Account;
   /** A connect flow is starting (this or another): the page is about to leave. */
   connecting: boolean;
-  onReconnect(): void;
+  /** Null when the platform cannot be connected from here (the server no longer serves it). */
+  onReconnect: (() => void) | null;
   onDisconnect(): void;
 }
 
@@ -34,7 +35,7 @@ export function AccountRow({ account, connecting, onReconnect, onDisconnect }: P
         </ul>
       )}
       <div className="row account-actions">
-        {status.reconnect && (
+        {status.reconnect && onReconnect && (
           <button type="button" className="primary" onClick={onReconnect} disabled={connecting}>
             Reconnect
           </button>

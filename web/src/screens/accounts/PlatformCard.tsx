@@ -44,7 +44,7 @@ export function PlatformCard({ platformId, platform, platformsKnown, accounts, c
             {accounts.map((a) => (
               <AccountRow
                 key={a.id} account={a} connecting={connecting !== null}
-                onReconnect={() => onConnect(platformId)} onDisconnect={() => onDisconnect(a)}
+                onReconnect={platform || !platformsKnown ? () => onConnect(platformId) : null} onDisconnect={() => onDisconnect(a)}
               />
             ))}
           </ul>
