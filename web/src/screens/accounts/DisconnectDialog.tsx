@@ -35,7 +35,7 @@ export function DisconnectDialog({ account, siblings, onClose, onDisconnected }:
         <h2 id={titleId}>Disconnect {nameOf(account)}?</h2>
         <p>Herald deletes its tokens: posts can no longer publish to it until it is connected again.</p>
         {siblings.length > 0 && (
-          <fieldset aria-describedby={error ? scopeErrorId : undefined}>
+          <fieldset aria-describedby={hasScopeIssue(error) ? scopeErrorId : undefined}>
             <legend>What to disconnect</legend>
             <label className="choice">
               <input type="radio" name="scope" value="account" checked={scope === 'account'} onChange={() => setScope('account')} />
