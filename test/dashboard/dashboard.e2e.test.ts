@@ -46,6 +46,17 @@ afterAll(async () => {
   await s?.close();
 });
 
+let accounts: Record<string, string> = {};
+
+/** The API as the test's own client (Bearer key), to check what the browser did. */
+async function apiGet(path: string): Promise<{ status: number; body: any }> {
+  const res = await s.api.app.inject({ method: 'GET', url: path, headers: user.headers });
+  return { status: res.statusCode, body: res.json() };
+}
+
+/** The platform's consent step: the sandbox approves at once (a redirect), so there is nothing to click yet. */
+async function consent(): Promise<void> {}
+
 /** axe-core finds no serious or critical violation on the screen as shown; then it is photographed. */
 async function checkScreen(name: string): Promise<void> {
   expect(await seriousA11yViolations(page), `${name}: accessibility`).toEqual([]);
@@ -66,5 +77,21 @@ describe('the dashboard in Chromium', () => {
     // Evaluated in the page (a string: this file is compiled without the DOM's types).
     const stored = await page.evaluate<string>('JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie');
     expect(stored).not.toContain(user.key);
+  });
+
+  test('Accounts: Connect goes through the platform\'s consent and lands back on the dashboard with the result', async () => {
+    await page.getByRole('link', { name: 'Accounts' }).click();
+    for (const platform of ['tiktok', 'instagram']) {
+      await page.getByTestId(`platform-card-${platform}`).getByRole('button', { name: 'Connect' }).click();
+      await consent();
+      await page.waitForURL(`${base}/accounts**`);
+      await expect.poll(() => page.getByTestId('connect-result').getAttribute('role')).toBe('status');
+      await page.getByTestId('connect-result').getByRole('button', { name: 'Dismiss' }).click();
+    }
+    const { body } = await apiGet('/api/social/accounts');
+    accounts = Object.fromEntries(body.data.map((a: { platform: string; id: string }) => [a.platform, a.id]));
+    expect(Object.keys(accounts).sort()).toEqual(['instagram', 'tiktok']);
+    for (const id of Object.values(accounts)) await page.getByTestId(`account-${id}`).getByText('Active').waitFor();
+    await checkScreen('02-accounts');
   });
 });

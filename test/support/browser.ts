@@ -1,7 +1,7 @@
 // A real browser for the dashboard tests: Debian's Chromium driven by playwright-core (browser downloads do not
 // work here; CHROMIUM_PATH overrides the executable), axe-core for accessibility, and screenshots a reviewer can open
 // without running anything (test-output/screenshots, git-ignored).
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -18,10 +18,25 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
 }
 
-/** The dashboard as `npm run build:web` builds it; built here when a test runs without `npm test` before it. */
+/** The newest modification time of the files under `dir`. */
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * The dashboard as `npm run build:web` builds it; built again here when its sources changed since (a test run
+ * without `npm test` before it must not test a stale build).
+ */
 export async function ensureDashboardBuilt(): Promise<string> {
   const dist = resolve('web', 'dist');
-  if (!existsSync(join(dist, 'index.html'))) await build({ configFile: resolve('web', 'vite.config.ts'), logLevel: 'warn' });
+  const index = join(dist, 'index.html');
+  const stale = !existsSync(index) || newestMtime(resolve('web', 'src')) > statSync(index).mtimeMs;
+  if (stale) await build({ configFile: resolve('web', 'vite.config.ts'), logLevel: 'warn' });
   return dist;
 }
 

@@ -61,7 +61,8 @@ function expiryNote(account: Account, now: number): AccountNote | null {
   if (Date.parse(expiresAt) <= now) {
     return { tone: 'warn', text: `The access token expired on ${when(expiresAt)} and was not renewed: publishing may fail until it is, or until the account is connected again.` };
   }
-  const inDays = days === 0 ? 'today' : `in ${days} ${days === 1 ? 'day' : 'days'}`;
+  // Under a day away is "within a day", not "today": it may well be tomorrow on the calendar.
+  const inDays = days === 0 ? 'within a day' : `in ${days} ${days === 1 ? 'day' : 'days'}`;
   return { tone: 'neutral', text: `The access token expires ${inDays} (${when(expiresAt)}); Herald renews it before then where the platform allows.` };
 }
 
