@@ -68,11 +68,13 @@ beforeAll(async () => {
 afterAll(async () => { await t?.close(); });
 
 describe('GET /api/social/stats/overview', () => {
-  test('per platform: published targets in range, metric sums, mean engagement rate, latest followers', async () => {
+  test('overall and per platform: published targets in range, metric sums, mean engagement rate, latest followers', async () => {
     const res = await get(a, `/api/social/stats/overview?${range}`);
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
       from: '2026-03-01', to: '2026-03-31',
+      // Over both platforms: the mean of the four rates there are (7, 4, 33.33, 10), not of the platforms' means.
+      totals: { postsPublished: 5, views: 1203, likes: 84, comments: 10, shares: 5, saves: 7, reach: 300, averageEngagementRate: 13.58, followers: 157 },
       platforms: [
         { platform: 'fakebook', postsPublished: 4, views: 1003, likes: 64, comments: 10, shares: 5, saves: 7, reach: 300, averageEngagementRate: 14.78, followers: 150 },
         { platform: 'otherbook', postsPublished: 1, views: 200, likes: 20, comments: 0, shares: 0, saves: 0, reach: 0, averageEngagementRate: 10, followers: 7 },

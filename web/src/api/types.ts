@@ -107,6 +107,8 @@ export interface StatsTotals {
 export interface StatsOverview {
   from: string;
   to: string;
+  /** Over every platform. */
+  totals: StatsTotals;
   platforms: (StatsTotals & { platform: string })[];
 }
 

@@ -36,7 +36,7 @@ const statsRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/api/social/stats/overview', {
     schema: {
-      tags, summary: 'Per-platform totals of the targets published in the range, and latest followers',
+      tags, summary: 'Totals of the targets published in the range, over all platforms and per platform, and latest followers',
       querystring: rangeQuery,
       response: { 200: overviewSchema.describe('Totals per platform'), ...errorResponses(400, 401, 429) },
     },
@@ -44,8 +44,12 @@ const statsRoutes: FastifyPluginAsyncZod = async (app) => {
     const range = resolveRange(request.query);
     const rows = await accountTotals(db, request.user.id, range);
     const byPlatform = new Map<string, Acc>();
-    for (const r of rows) byPlatform.set(r.platform, add(byPlatform.get(r.platform) ?? empty(), r));
-    return { ...range, platforms: [...byPlatform].map(([platform, acc]) => ({ platform, ...present(acc) })) };
+    let all = empty();
+    for (const r of rows) {
+      byPlatform.set(r.platform, add(byPlatform.get(r.platform) ?? empty(), r));
+      all = add(all, r);
+    }
+    return { ...range, totals: present(all), platforms: [...byPlatform].map(([platform, acc]) => ({ platform, ...present(acc) })) };
   });
 
   app.get('/api/social/stats/engagement', {

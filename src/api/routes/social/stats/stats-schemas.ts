@@ -48,7 +48,11 @@ export const totalsSchema = z.object({
 export const platformStatsSchema = totalsSchema.extend({ platform: z.string() });
 export const accountStatsSchema = totalsSchema.extend({ accountId: z.uuid(), platform: z.string(), displayName: z.string().nullable() });
 
-export const overviewSchema = z.object({ from: z.string(), to: z.string(), platforms: z.array(platformStatsSchema) });
+export const overviewSchema = z.object({
+  from: z.string(), to: z.string(),
+  totals: totalsSchema.describe('Over every platform (its average engagement rate is over all the targets that have one)'),
+  platforms: z.array(platformStatsSchema),
+});
 export const platformResponseSchema = z.object({
   from: z.string(), to: z.string(), platform: z.string(), totals: totalsSchema, accounts: z.array(accountStatsSchema),
 });
