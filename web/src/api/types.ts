@@ -90,3 +90,33 @@ export interface Media {
   originalName?: string | null;
   createdAt: string;
 }
+
+// Composer (POST /api/social/posts/validate, GET /api/social/accounts/:id/target-options)
+export interface ValidationTarget {
+  accountId: string;
+  platform: string;
+  textLength: number;
+  maxTextLength: number;
+  hashtagCount: number;
+  maxHashtags: number;
+}
+
+export interface DraftValidation {
+  valid: boolean;
+  issues: { field: string; rule: string; message: string }[];
+  targets: ValidationTarget[];
+}
+
+export interface TargetOptionField {
+  name: string;
+  label: string;
+  kind: 'enum' | 'boolean' | 'text';
+  values?: { value: unknown; label: string }[];
+  default?: unknown;
+  required: boolean;
+  description?: string;
+}
+
+export interface TargetOptions {
+  fields: TargetOptionField[];
+}
