@@ -83,7 +83,7 @@ export function placeIssues(issues: readonly ApiIssue[], draft: Draft): { slots:
 
     const target = /^targets\.(\d+)(?:\.(.+))?$/.exec(field);
     const accountId = target ? draft.targets[Number(target[1])]?.accountId : undefined;
-    if (!target || !accountId) { put(slot.general, inputId.content, message); continue; }
+    if (!target || !accountId) { put(slot.general, inputId.content, `${field}: ${message}`); continue; }
     const rest = target[2];
     const own = draft.targets.find((t) => t.accountId === accountId)?.text != null;
     if (rest === undefined || rest === 'accountId') put(slot.account(accountId), inputId.account(accountId), message);
