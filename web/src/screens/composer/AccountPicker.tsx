@@ -11,6 +11,7 @@ import { describedBy, IssueMessages } from './IssueMessages';
 import { inputId, slot, type IssueSlots } from './issue-placement';
 
 function statusText(account: Account): string {
+  if (account.status === 'active') return account.statusReason ?? '';
   return account.statusReason ? `${account.status.replace('_', ' ')}: ${account.statusReason}` : account.status.replace('_', ' ');
 }
 
@@ -59,7 +60,7 @@ export function AccountPicker({ selected, onToggle, issues }: {
                     {account.displayName ?? account.platformAccountId}
                   </label>
                   {(!usable || account.statusReason) && (
-                    <p id={statusId} className={usable ? 'muted composer-hint' : 'composer-account-status'}>{statusText(account)}</p>
+                    <p id={statusId} className={usable ? 'composer-account-note' : 'composer-account-status'}>{statusText(account)}</p>
                   )}
                   <IssueMessages id={`${id}-errors`} issues={accountIssues} />
                 </li>
