@@ -2,6 +2,7 @@
 // (live or on saving) is shown next to the input it names; a refused save moves focus to the first of them.
 import { useCallback, useMemo, useState, type Dispatch, type SetStateAction } from 'react';
 import type { ApiIssue } from '../../api/client';
+import type { PostStatus } from '../../api/types';
 import { ErrorState } from '../../components/States';
 import { AccountPicker } from './AccountPicker';
 import { postBody, type Draft, type DraftMedia, type DraftTarget } from './draft';
@@ -17,12 +18,15 @@ import { useMediaUploads } from './useMediaUploads';
 import { useSubmitPost, type SubmitAction } from './useSubmitPost';
 import { WhenSection } from './WhenSection';
 
-export function ComposerForm({ initial, postId, scheduled }: {
+export function ComposerForm({ initial, postId, status }: {
   initial: Draft;
   /** The post being edited; undefined for a new one. */
   postId: string | undefined;
-  /** The post being edited is scheduled: saving it keeps it scheduled, so there is no "Save draft". */
-  scheduled: boolean;
+  /**
+   * The status of the post being edited. Saving without a time keeps a scheduled post scheduled (so it has no
+   * "Save draft") and a cancelled one cancelled.
+   */
+  status: PostStatus | undefined;
 }) {
   const [draft, setDraft] = useState<Draft>(initial);
   const setMedia: Dispatch<SetStateAction<DraftMedia[]>> = useCallback(
@@ -99,7 +103,11 @@ export function ComposerForm({ initial, postId, scheduled }: {
       <div className="composer-actions row" id="composer-actions">
         <button type="button" className="primary" onClick={act('schedule')} disabled={busy}>{label('schedule', 'Schedule', 'Scheduling…')}</button>
         <button type="button" onClick={act('publish')} disabled={busy}>{label('publish', 'Publish now', 'Publishing…')}</button>
-        {!scheduled && <button type="button" onClick={act('draft')} disabled={busy}>{label('draft', 'Save draft', 'Saving…')}</button>}
+        {status !== 'scheduled' && (
+          <button type="button" onClick={act('draft')} disabled={busy}>
+            {label('draft', status === 'cancelled' ? 'Save changes' : 'Save draft', 'Saving…')}
+          </button>
+        )}
         {uploading && <span className="muted" role="status">Waiting for uploads to finish…</span>}
       </div>
     </form>

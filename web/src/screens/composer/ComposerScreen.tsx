@@ -46,7 +46,7 @@ export function ComposerScreen() {
     <ComposerAccountsContext.Provider value={accounts.data.data}>
       {heading}
       {post.data && <p className="muted">Status: {post.data.status}. <Link to={`/posts/${post.data.id}`}>Back to the post</Link></p>}
-      <ComposerForm key={id ?? `new-${day ?? ''}`} initial={initial} postId={id} scheduled={post.data?.status === 'scheduled'} />
+      <ComposerForm key={id ?? `new-${day ?? ''}`} initial={initial} postId={id} status={post.data?.status} />
     </ComposerAccountsContext.Provider>
   );
 }
