@@ -70,8 +70,28 @@ export function draftFromPost(post: Post): Draft {
       error: null,
     })),
     targets: post.targets.map((t) => ({ accountId: t.accountId, text: t.text, options: t.options })),
-    when: { localTime: post.scheduledAt ? wallClockIn(post.scheduledAt, post.timezone) : '', timezone: post.timezone, fold: null },
+    when: {
+      localTime: post.scheduledAt ? wallClockIn(post.scheduledAt, post.timezone) : '',
+      timezone: post.timezone,
+      fold: post.scheduledAt ? foldOf(post.scheduledAt, post.timezone) : null,
+    },
   };
+}
+
+/**
+ * Which occurrence an instant is, when its wall-clock time happens twice in the zone (the clocks went back): the
+ * same wall clock a DST shift later means the earlier one, a shift before the later one. Saving the post again
+ * then keeps the same instant instead of asking.
+ */
+function foldOf(iso: string, timezone: string): Fold | null {
+  const at = new Date(iso).getTime();
+  const wallClock = wallClockIn(iso, timezone);
+  for (const minutes of [30, 60, 120]) {
+    const shift = minutes * 60_000;
+    if (wallClockIn(new Date(at + shift).toISOString(), timezone) === wallClock) return 'earlier';
+    if (wallClockIn(new Date(at - shift).toISOString(), timezone) === wallClock) return 'later';
+  }
+  return null;
 }
 
 function wallClockIn(iso: string, timezone: string): string {
