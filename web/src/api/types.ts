@@ -110,11 +110,14 @@ export interface DraftValidation {
 export interface TargetOptionField {
   name: string;
   label: string;
-  kind: 'enum' | 'boolean' | 'text';
-  values?: { value: unknown; label: string }[];
+  /** `text_list`: an ordered list of texts. */
+  kind: 'enum' | 'boolean' | 'text' | 'text_list' | 'number';
+  values?: { value: string; label: string }[];
   default?: unknown;
   required: boolean;
   description?: string;
+  /** Only for posts with these media; absent: any post. */
+  appliesTo?: ('text' | 'image' | 'video')[];
 }
 
 export interface TargetOptions {

@@ -111,6 +111,16 @@ export function allHashtags(draft: Draft): string[] {
   return [...new Set([...draft.hashtags, ...parseHashtags(draft.pendingHashtags)])];
 }
 
+/** Options as sent: a list typed one item per line loses its blank lines (and is left out when nothing remains). */
+function sentOptions(options: Record<string, unknown>): Record<string, unknown> {
+  const sent: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(options)) {
+    if (!Array.isArray(value)) sent[name] = value;
+    else if (value.some((v) => v !== '')) sent[name] = value.filter((v) => v !== '');
+  }
+  return sent;
+}
+
 export interface PostBody {
   content: string;
   hashtags: string[];
@@ -131,11 +141,10 @@ export function postBody(draft: Draft, withSchedule: boolean): PostBody {
     hashtags: allHashtags(draft),
     // Uploads still running or failed are not part of the post yet.
     media: draft.media.flatMap((m) => (m.state === 'done' && m.ref ? [m.ref] : [])),
-    targets: draft.targets.map((t) => ({
-      accountId: t.accountId,
-      text: t.text,
-      ...(Object.keys(t.options).length > 0 ? { options: t.options } : {}),
-    })),
+    targets: draft.targets.map((t) => {
+      const options = sentOptions(t.options);
+      return { accountId: t.accountId, text: t.text, ...(Object.keys(options).length > 0 ? { options } : {}) };
+    }),
     ...(withSchedule && draft.when.localTime
       ? { localTime: draft.when.localTime, timezone: draft.when.timezone, ...(draft.when.fold ? { fold: draft.when.fold } : {}) }
       : {}),
