@@ -21,7 +21,8 @@ export function TargetOptionInput({ id, field, value, onChange, issues }: {
   issues: readonly PlacedIssue[] | undefined;
 }) {
   const errorsId = `${id}-errors`;
-  const hint = [field.description, appliesToText(field), field.kind === 'text_list' ? 'One per line.' : undefined].filter(Boolean).join(' ');
+  const sentence = (text: string | undefined) => (text && !/[.!?]$/.test(text) ? `${text}.` : text);
+  const hint = [sentence(field.description), appliesToText(field), field.kind === 'text_list' ? 'One per line.' : undefined].filter(Boolean).join(' ');
   const hintId = hint ? `${id}-hint` : undefined;
   const common = {
     id,
