@@ -1,10 +1,11 @@
 // The Composer: /compose writes a new post (?date=YYYY-MM-DD, from the calendar, starts it on that day) and
 // /posts/:id/edit edits a draft, cancelled or scheduled post. This part loads what the form needs.
 import { Link, useParams, useSearchParams } from 'react-router';
+import { ApiError } from '../../api/client';
 import { usePlatforms } from '../../api/platforms';
 import type { Account, Post, PostStatus } from '../../api/types';
 import { useSession } from '../../auth/session';
-import { ErrorState, Loading } from '../../components/States';
+import { Empty, ErrorState, Loading } from '../../components/States';
 import { useApi } from '../../components/useApi';
 import { ComposerAccountsContext } from './accounts-context';
 import { ComposerForm } from './ComposerForm';
@@ -23,6 +24,9 @@ export function ComposerScreen() {
   const day = /^\d{4}-\d{2}-\d{2}$/.test(params.get('date') ?? '') ? params.get('date') : null;
   const heading = <h1>{id ? 'Edit post' : 'New post'}</h1>;
 
+  if (post.error instanceof ApiError && post.error.status === 404) {
+    return <>{heading}<Empty>This post does not exist (it may have been deleted). <Link to="/calendar">Back to the calendar</Link></Empty></>;
+  }
   if (accounts.error !== undefined || post.error !== undefined) {
     return <>{heading}<ErrorState error={accounts.error ?? post.error} retry={() => { accounts.reload(); post.reload(); }} /></>;
   }
