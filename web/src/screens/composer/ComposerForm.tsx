@@ -45,8 +45,11 @@ export function ComposerForm({ initial, postId, status }: {
   }, [draft]);
   const submitter = useSubmitPost(draft, draftKey, postId, onRefused);
 
-  // A refused save's issues stand until the draft changes; then the live check speaks again.
-  const issues = submitter.refused && submitter.refused.draftKey === draftKey ? submitter.refused.issues : live.issues;
+  // A refused save's issues stand until the draft changes; then the live check speaks again. A new post untouched
+  // yet is not scolded (no account chosen, no text): its live issues show from the first change.
+  const [initialKey] = useState(draftKey);
+  const pristine = postId === undefined && draftKey === initialKey;
+  const issues = submitter.refused && submitter.refused.draftKey === draftKey ? submitter.refused.issues : pristine ? [] : live.issues;
   const { slots } = useMemo(() => placeIssues(issues, draft), [issues, draft]);
   const askFold = issues.some((i) => i.rule === 'ambiguous_local_time');
 
