@@ -63,7 +63,8 @@ export function draftFromPost(post: Post): Draft {
       key: `existing-${k}`,
       ref,
       name: ref.url ?? `uploaded file ${k + 1}`,
-      previewUrl: ref.url ?? null,
+      // The dashboard's content policy loads no image from elsewhere: a media URL is shown as text, not previewed.
+      previewUrl: null,
       contentType: null,
       progress: 1,
       state: 'done',
