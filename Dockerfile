@@ -28,7 +28,9 @@ FROM deps AS build
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts ./scripts
 COPY src ./src
+COPY web ./web
 RUN npm run build \
+ && test -f web/dist/index.html \
  && test -f dist/workflow-bundle.js \
  && test -f dist/api/server.js \
  && test -f dist/worker/main.js \
@@ -56,6 +58,8 @@ WORKDIR /app
 COPY package.json ./
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The dashboard, served by the API at / (WEB_DIST_DIR).
+COPY --from=build /app/web/dist ./web/dist
 # Uploaded media lives on a volume shared by the API (writes) and the worker (reads); a fresh named volume takes
 # this directory's owner, so the unprivileged user can write to it.
 # Mount a volume there (docker-compose.yml does); without one, media lives in the container's writable layer.

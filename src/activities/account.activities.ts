@@ -5,7 +5,7 @@ import { and, eq, ne, sql } from 'drizzle-orm';
 import { ApplicationFailure, Context, activityInfo } from '@temporalio/activity';
 import { openAccountTokens, openGrantTokens, sealGrantTokens } from '../crypto/secret-fields.js';
 import { platformGrants, socialAccounts, type SocialAccount } from '../db/schema.js';
-import { fileUnderGrant, lockGrant, rewriteAccountCopies, type DbOrTx, type GrantAccountCredential } from './grants.js';
+import { fileUnderGrant, lockGrant, rewriteAccountCopies, type DbOrTx, type GrantAccountCredential, type Tx } from './grants.js';
 import type { OAuthProvider, TokenSet } from '../platforms/provider.js';
 import type { Logger } from 'pino';
 import { AccountCommandFailed, AccountCommands } from '../temporal/account-commands.js';
@@ -104,6 +104,9 @@ async function derivedCredentials(
  */
 const BUSY_PATIENCE_MS = 4 * 60_000;
 
+/** Waits before each new attempt to store tokens a renewal got (see storeSpentRefresh). */
+const STORE_RETRY_WAITS_MS = [200, 1000, 3000];
+
 export function createAccountActivities({ database: { db }, platforms, crypto, logger, temporalClient }: ActivityDeps) {
   const log = logger.child({ component: 'account-activities' });
   /**
@@ -112,6 +115,149 @@ export function createAccountActivities({ database: { db }, platforms, crypto, l
    * lets a workflow hold only a few updates in flight (history.maxInFlightUpdates; see AccountCommands).
    */
   const refreshRequestsInFlight = new Map<string, Promise<RefreshResult>>();
+
+  /** Everything a renewal needs once the platform has answered: the grant as read before, and what came back. */
+  interface SpentRefresh {
+    row: typeof platformGrants.$inferSelect;
+    stored: { refreshToken: string | null };
+    fresh: TokenSet;
+    oauth: OAuthProvider;
+    displayName: string;
+  }
+
+  /** The renewal under the grant's lock (one per grant across workers): decide, ask the platform, store. */
+  async function refreshUnderLock(
+    tx: Tx, grantId: string, input: { accountId: string; rejection?: string; knownExpiresAt?: string }, attempt: { spent?: SpentRefresh },
+  ): Promise<RefreshOutcome> {
+    await lockGrant(tx, grantId);
+
+    const [account] = await tx.select().from(socialAccounts).where(eq(socialAccounts.id, input.accountId));
+    const [row] = await tx.select().from(platformGrants).where(eq(platformGrants.id, grantId));
+    if (!account || !row || account.status === 'disconnected' || row.status === 'disconnected') {
+      return { type: 'disconnected', ...(account?.statusReason ? { reason: account.statusReason } : {}) } as const;
+    }
+    if (account.status === 'reauth_required' || row.status === 'reauth_required') {
+      return { type: 'reauth_required', reason: account.statusReason ?? row.statusReason ?? 'the account must be connected again' } as const;
+    }
+    // A sibling account's workflow renewed the grant after the asker last read it: that renewal stands (the asker
+    // reads the new expiry) instead of a second one.
+    if (input.rejection === undefined && input.knownExpiresAt !== undefined && row.expiresAt
+      && row.expiresAt.getTime() > Date.parse(input.knownExpiresAt) + 1000) {
+      return { type: 'superseded' } as const;
+    }
+    if (row.refreshToken === null) {
+      return { type: 'reauth_required', reason: 'the platform issued no refresh token: connect the account again' } as const;
+    }
+    if (row.refreshExpiresAt && row.refreshExpiresAt.getTime() <= Date.now()) {
+      return { type: 'reauth_required', reason: `the refresh token expired at ${row.refreshExpiresAt.toISOString()}: connect the account again` } as const;
+    }
+    if (!platforms.has(row.platform)) {
+      // A deployment problem (the provider is not enabled on this worker), not the user's: retrying later may work.
+      throw ApplicationFailure.nonRetryable(`no provider is registered for platform ${row.platform} on this worker`, 'permanent');
+    }
+    const { oauth, displayName } = platforms.get(row.platform);
+    if (!oauth) return { type: 'reauth_required', reason: `${displayName} access tokens cannot be refreshed: connect the account again` } as const;
+    if (!oauth.refresh) {
+      // A token the platform already refused is dead; one that still works lives until its expiry.
+      if (input.rejection !== undefined || !row.expiresAt || row.expiresAt.getTime() <= Date.now()) {
+        return { type: 'reauth_required', reason: `${displayName} rejected the access token${input.rejection ? ` (${input.rejection})` : ''} and it cannot be renewed: connect the account again` } as const;
+      }
+      return { type: 'not_renewable', token: statusOf({ ...account, expiresAt: row.expiresAt, refreshExpiresAt: row.refreshExpiresAt, hasRefreshToken: true }), reason: `${displayName} access tokens cannot be renewed by Herald` } as const;
+    }
+
+    const stored = openGrantTokens(crypto, row);
+    let fresh: TokenSet;
+    try {
+      fresh = await oauth.refresh({ refreshToken: stored.refreshToken! });
+    } catch (err) {
+      const f = classifyTokenFailure(err);
+      if (f.kind === 'invalid_grant') {
+        return { type: 'reauth_required', reason: `the platform rejected the refresh token (${f.code}): ${f.message}` } as const;
+      }
+      throw ApplicationFailure.create({
+        type: f.kind,
+        message: `token refresh failed (${f.code}): ${f.message}`,
+        nonRetryable: f.kind === 'permanent',
+        ...(f.retryAfterMs !== undefined ? { nextRetryDelay: f.retryAfterMs } : {}),
+      });
+    }
+
+    attempt.spent = { row, stored, fresh, oauth, displayName };
+    return storeRefreshed(tx, attempt.spent, input);
+  }
+
+  /**
+   * Stores new tokens the platform gave for the refresh token the grant holds: only if it still holds that one (a
+   * reconnect or disconnect that landed meanwhile wins), with every account's copy, in the caller's transaction.
+   */
+  async function storeRefreshed(
+    tx: DbOrTx, { row, stored, fresh, oauth, displayName }: SpentRefresh, input: { accountId: string; rejection?: string },
+  ): Promise<RefreshOutcome> {
+    const rotated = fresh.refreshToken !== undefined && fresh.refreshToken !== stored.refreshToken;
+    const sealed = sealGrantTokens(crypto, row.id, row.dataKey, {
+      accessToken: fresh.accessToken,
+      refreshToken: fresh.refreshToken ?? stored.refreshToken,
+    });
+    // A refresh token's expiry belongs to that token: a rotated one without an announced expiry has none known.
+    const refreshExpiresAt = fresh.refreshExpiresAt ?? (rotated ? null : row.refreshExpiresAt);
+    // Written only if the grant still holds the refresh token just spent: a reconnect or disconnect that landed
+    // meanwhile wins, and these tokens are dropped.
+    const written = await tx.update(platformGrants).set({
+      dataKey: sealed.dataKey,
+      accessToken: sealed.accessToken,
+      refreshToken: sealed.refreshToken,
+      expiresAt: fresh.expiresAt ?? null,
+      refreshExpiresAt,
+      tokensIssuedAt: new Date(),
+      ...(fresh.scopes ? { scopes: fresh.scopes } : {}),
+      updatedAt: new Date(),
+    }).where(and(
+      eq(platformGrants.id, row.id),
+      // Not null: a grant without a refresh token is never renewed (refreshUnderLock).
+      eq(platformGrants.refreshToken, row.refreshToken!),
+      eq(platformGrants.status, 'active'),
+    )).returning({ id: platformGrants.id });
+    if (written.length === 0) {
+      log.info({ grantId: row.id, platform: row.platform }, 'grant tokens changed during the refresh; refreshed tokens dropped');
+      return { type: 'superseded' } as const;
+    }
+    await rewriteAccountCopies(tx, crypto, row.id, { accessToken: fresh.accessToken, expiresAt: fresh.expiresAt ?? null },
+      await derivedCredentials(tx, row.id, fresh, oauth, log));
+    const token = statusOf({ status: 'active', statusReason: null, expiresAt: fresh.expiresAt ?? null, refreshExpiresAt, hasRefreshToken: sealed.refreshToken !== null });
+    // A spent refresh token always yields a new lease; an exchange may hand back the same expiry.
+    const extended = !oauth.renewsByExchange || extendsExpiry(row.expiresAt, fresh.expiresAt);
+    log.info({ grantId: row.id, accountId: input.accountId, platform: row.platform, rotated, extended, expiresAt: iso(fresh.expiresAt) }, 'access token refreshed');
+    // After a rejection any fresh token is worth one more try; otherwise an unmoved expiry means renewal is over.
+    if (!extended && input.rejection === undefined) {
+      return { type: 'not_renewable', token, reason: `${displayName} renewed the token without extending it (still expires ${iso(fresh.expiresAt)})` } as const;
+    }
+    return { type: 'refreshed', rotated, token } as const;
+  }
+
+  /**
+   * The platform renewed the tokens but storing them failed (the database went away, the commit failed): the
+   * refresh token sent is spent, so asking again would be refused. Store what came back, in fresh transactions under
+   * the grant's lock, a few times; only then give up (the activity's retry will find the refresh token refused and
+   * the account needs reconnecting).
+   */
+  async function storeSpentRefresh(grantId: string, spent: SpentRefresh, input: { accountId: string; rejection?: string }, firstError: unknown): Promise<RefreshOutcome> {
+    log.warn({ grantId, platform: spent.row.platform, err: firstError }, 'storing refreshed tokens failed; trying again');
+    let lastError = firstError;
+    for (const waitMs of STORE_RETRY_WAITS_MS) {
+      await new Promise((r) => setTimeout(r, waitMs));
+      try {
+        return await db.transaction(async (tx) => {
+          await lockGrant(tx, grantId);
+          return storeRefreshed(tx, spent, input);
+        });
+      } catch (err) {
+        lastError = err;
+      }
+    }
+    log.error({ grantId, platform: spent.row.platform, err: lastError }, 'refreshed tokens could not be stored: the account will need reconnecting if the platform rotated its refresh token');
+    throw lastError;
+  }
+
 
   return {
     async getTokenStatus(accountId: string): Promise<TokenStatus> {
@@ -147,99 +293,17 @@ export function createAccountActivities({ database: { db }, platforms, crypto, l
     }): Promise<RefreshOutcome> {
       const grantId = await fileUnderGrant(db, crypto, input.accountId);
       if (grantId === undefined) return { type: 'disconnected' };
-      return db.transaction(async (tx) => {
-        await lockGrant(tx, grantId);
-        const [account] = await tx.select().from(socialAccounts).where(eq(socialAccounts.id, input.accountId));
-        const [row] = await tx.select().from(platformGrants).where(eq(platformGrants.id, grantId));
-        if (!account || !row || account.status === 'disconnected' || row.status === 'disconnected') {
-          return { type: 'disconnected', ...(account?.statusReason ? { reason: account.statusReason } : {}) } as const;
-        }
-        if (account.status === 'reauth_required' || row.status === 'reauth_required') {
-          return { type: 'reauth_required', reason: account.statusReason ?? row.statusReason ?? 'the account must be connected again' } as const;
-        }
-        // A sibling account's workflow renewed the grant after the asker last read it: that renewal stands (the asker
-        // reads the new expiry) instead of a second one.
-        if (input.rejection === undefined && input.knownExpiresAt !== undefined && row.expiresAt
-          && row.expiresAt.getTime() > Date.parse(input.knownExpiresAt) + 1000) {
-          return { type: 'superseded' } as const;
-        }
-        if (row.refreshToken === null) {
-          return { type: 'reauth_required', reason: 'the platform issued no refresh token: connect the account again' } as const;
-        }
-        if (row.refreshExpiresAt && row.refreshExpiresAt.getTime() <= Date.now()) {
-          return { type: 'reauth_required', reason: `the refresh token expired at ${row.refreshExpiresAt.toISOString()}: connect the account again` } as const;
-        }
-        if (!platforms.has(row.platform)) {
-          // A deployment problem (the provider is not enabled on this worker), not the user's: retrying later may work.
-          throw ApplicationFailure.nonRetryable(`no provider is registered for platform ${row.platform} on this worker`, 'permanent');
-        }
-        const { oauth, displayName } = platforms.get(row.platform);
-        if (!oauth) return { type: 'reauth_required', reason: `${displayName} access tokens cannot be refreshed: connect the account again` } as const;
-        if (!oauth.refresh) {
-          // A token the platform already refused is dead; one that still works lives until its expiry.
-          if (input.rejection !== undefined || !row.expiresAt || row.expiresAt.getTime() <= Date.now()) {
-            return { type: 'reauth_required', reason: `${displayName} rejected the access token${input.rejection ? ` (${input.rejection})` : ''} and it cannot be renewed: connect the account again` } as const;
-          }
-          return { type: 'not_renewable', token: statusOf({ ...account, expiresAt: row.expiresAt, refreshExpiresAt: row.refreshExpiresAt, hasRefreshToken: true }), reason: `${displayName} access tokens cannot be renewed by Herald` } as const;
-        }
-
-        const stored = openGrantTokens(crypto, row);
-        let fresh: TokenSet;
-        try {
-          fresh = await oauth.refresh({ refreshToken: stored.refreshToken! });
-        } catch (err) {
-          const f = classifyTokenFailure(err);
-          if (f.kind === 'invalid_grant') {
-            return { type: 'reauth_required', reason: `the platform rejected the refresh token (${f.code}): ${f.message}` } as const;
-          }
-          throw ApplicationFailure.create({
-            type: f.kind,
-            message: `token refresh failed (${f.code}): ${f.message}`,
-            nonRetryable: f.kind === 'permanent',
-            ...(f.retryAfterMs !== undefined ? { nextRetryDelay: f.retryAfterMs } : {}),
-          });
-        }
-
-        const rotated = fresh.refreshToken !== undefined && fresh.refreshToken !== stored.refreshToken;
-        const sealed = sealGrantTokens(crypto, row.id, row.dataKey, {
-          accessToken: fresh.accessToken,
-          refreshToken: fresh.refreshToken ?? stored.refreshToken,
-        });
-        // A refresh token's expiry belongs to that token: a rotated one without an announced expiry has none known.
-        const refreshExpiresAt = fresh.refreshExpiresAt ?? (rotated ? null : row.refreshExpiresAt);
-        // Written only if the grant still holds the refresh token just spent: a reconnect or disconnect that landed
-        // meanwhile wins, and these tokens are dropped.
-        const written = await tx.update(platformGrants).set({
-          dataKey: sealed.dataKey,
-          accessToken: sealed.accessToken,
-          refreshToken: sealed.refreshToken,
-          expiresAt: fresh.expiresAt ?? null,
-          refreshExpiresAt,
-          tokensIssuedAt: new Date(),
-          ...(fresh.scopes ? { scopes: fresh.scopes } : {}),
-          updatedAt: new Date(),
-        }).where(and(
-          eq(platformGrants.id, row.id),
-          eq(platformGrants.refreshToken, row.refreshToken),
-          eq(platformGrants.status, 'active'),
-        )).returning({ id: platformGrants.id });
-        if (written.length === 0) {
-          log.info({ grantId: row.id, platform: row.platform }, 'grant tokens changed during the refresh; refreshed tokens dropped');
-          return { type: 'superseded' } as const;
-        }
-        await rewriteAccountCopies(tx, crypto, row.id, { accessToken: fresh.accessToken, expiresAt: fresh.expiresAt ?? null },
-          await derivedCredentials(tx, row.id, fresh, oauth, log));
-        const token = statusOf({ status: 'active', statusReason: null, expiresAt: fresh.expiresAt ?? null, refreshExpiresAt, hasRefreshToken: sealed.refreshToken !== null });
-        // A spent refresh token always yields a new lease; an exchange may hand back the same expiry.
-        const extended = !oauth.renewsByExchange || extendsExpiry(row.expiresAt, fresh.expiresAt);
-        log.info({ grantId: row.id, accountId: input.accountId, platform: row.platform, rotated, extended, expiresAt: iso(fresh.expiresAt) }, 'access token refreshed');
-        // After a rejection any fresh token is worth one more try; otherwise an unmoved expiry means renewal is over.
-        if (!extended && input.rejection === undefined) {
-          return { type: 'not_renewable', token, reason: `${displayName} renewed the token without extending it (still expires ${iso(fresh.expiresAt)})` } as const;
-        }
-        return { type: 'refreshed', rotated, token } as const;
-      });
+      // Set once the platform has answered with new tokens: from then on the refresh token sent is spent (rotating
+      // platforms take it once), so a failed write must not lose what came back.
+      const attempt: { spent?: SpentRefresh } = {};
+      try {
+        return await db.transaction(async (tx) => refreshUnderLock(tx, grantId, input, attempt));
+      } catch (err) {
+        if (!attempt.spent) throw err;
+        return storeSpentRefresh(grantId, attempt.spent, input, err);
+      }
     },
+
 
     /**
      * The grant's token cannot be renewed and expires soon: its accounts turn reauth_required ahead of time, with the

@@ -8,7 +8,7 @@ import { openAccountTokens, sealAccountTokens, sealGrantTokens, type AccountToke
 import type { Db } from '../db/client.js';
 import { platformGrants, socialAccounts, type SocialAccount } from '../db/schema.js';
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type DbOrTx = Db | Tx;
 
 /** Serialises token writes to one grant across every worker and the API (held until the transaction ends). */

@@ -33,6 +33,14 @@ export function createRetentionActivities({ database: { db } }: Pick<ActivityDep
     async pruneQuotaHolds(o: PruneOptions & { olderThanDays: number }): Promise<number> {
       return deleteInBatches(sql`quota_holds`, sql`held_at < now() - make_interval(days => ${o.olderThanDays})`, o.batchSize);
     },
+    /**
+     * Browser sessions that ended (expired, or signed out) more than a day ago: a day's grace keeps a just-ended
+     * session recognisable, so its cookie still gets "session ended" rather than "unknown" meanwhile.
+     */
+    async pruneEndedSessions(o: PruneOptions): Promise<number> {
+      return deleteInBatches(sql`user_sessions`,
+        sql`coalesce(least(revoked_at, expires_at), expires_at) < now() - interval '1 day'`, o.batchSize);
+    },
     /** Idempotency records whose key has expired. */
     async pruneIdempotencyRecords(o: PruneOptions): Promise<number> {
       return deleteInBatches(sql`idempotency_records`, sql`expires_at < now()`, o.batchSize);

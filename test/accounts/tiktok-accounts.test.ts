@@ -2,7 +2,7 @@
 // nothing in it knows TikTok, yet the hex PKCE challenge, comma-separated scopes, rotating refresh tokens and
 // revocation all work through it.
 import { randomBytes } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
 import { TokenCrypto } from '../../src/crypto/envelope.js';
 import { KeyRing } from '../../src/crypto/key-ring.js';
@@ -87,4 +87,43 @@ test('a TikTok account connects, is refreshed before expiry by its workflow, and
   const history = await historyText(handle);
   expect(history).not.toContain(firstTokens.accessToken);
   expect(history).not.toContain(firstTokens.refreshToken!);
+});
+
+test('a renewal whose first write fails keeps the tokens TikTok gave: the spent refresh token is never asked for again', async () => {
+  const user = await createTestUser(api.database.db);
+  const started = await api.app.inject({ method: 'GET', url: '/api/social/connect/tiktok', headers: user.headers });
+  const consent = await fetch(started.json().authorizeUrl, { redirect: 'manual' });
+  const back = new URL(consent.headers.get('location')!);
+  const res = await api.app.inject({ method: 'GET', url: `${back.pathname}${back.search}`, headers: { accept: 'application/json' } });
+  const [account] = res.json().accounts;
+  const { grantId, platformAccountId: openId } = account as { grantId: string; platformAccountId: string };
+
+  // The database refuses the first token write to this grant, as a failed commit would, after TikTok has already
+  // rotated the refresh token (the sandbox's old refresh tokens stop working). A sequence is not transactional, so
+  // the refusal happens once.
+  const seq = `fail_grant_write_${grantId.replaceAll('-', '')}`;
+  await api.database.db.execute(sql.raw(`create sequence ${seq}`));
+  await api.database.db.execute(sql.raw(`
+    create function ${seq}_fn() returns trigger language plpgsql as $$
+    begin
+      if new.id = '${grantId}' and new.tokens_issued_at is distinct from old.tokens_issued_at and nextval('${seq}') = 1 then
+        raise exception 'simulated failure writing refreshed tokens';
+      end if;
+      return new;
+    end $$;
+    create trigger ${seq}_trg before update on platform_grants for each row execute function ${seq}_fn();`));
+  try {
+    const before = await accountTokens(api.database.db, crypto, account.id);
+    // The workflow renews on its own (6 s tokens): the first renewal's write fails, then its retry stores the tokens.
+    await waitFor(async () => (await grants()).find((g) => g.open_id === openId && g.refreshes >= 2), 20_000, 'a second TikTok refresh');
+    const [{ value }] = await api.database.db.execute(sql.raw(`select last_value as value from ${seq}`)) as unknown as [{ value: string }];
+    expect(Number(value)).toBeGreaterThanOrEqual(1);
+    const after = await accountTokens(api.database.db, crypto, account.id);
+    expect(after.refreshToken).not.toBe(before.refreshToken);
+    const [row] = await api.database.db.select().from(socialAccounts).where(eq(socialAccounts.id, account.id));
+    // Without the retry the spent token would have been sent again, refused, and the account would need reconnecting.
+    expect(row).toMatchObject({ status: 'active', statusReason: null });
+  } finally {
+    await api.database.db.execute(sql.raw(`drop trigger ${seq}_trg on platform_grants; drop function ${seq}_fn(); drop sequence ${seq};`));
+  }
 });

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { and, eq } from 'drizzle-orm';
 import { ScheduleNotFoundError } from '@temporalio/client';
-import { idempotencyRecords, quotaHolds, webhookEvents } from '../../src/db/schema.js';
+import { idempotencyRecords, quotaHolds, userSessions, webhookEvents } from '../../src/db/schema.js';
 import { ProviderRegistry } from '../../src/platforms/registry.js';
 import { RETENTION_SCHEDULE_ID, retentionScheduleSettings } from '../../src/temporal/retention-schedule.js';
 import { runStartupSweeps } from '../../src/worker/startup-sweeps.js';
@@ -78,6 +78,16 @@ test('a run deletes rows past retention and expired idempotency records; keeps t
   await api.database.db.update(idempotencyRecords).set({ expiresAt: new Date(Date.now() - 1000) })
     .where(and(eq(idempotencyRecords.userId, user.id), eq(idempotencyRecords.key, 'expired')));
 
+  // Browser sessions: one ended two days ago (expired), one signed out two days ago, one live, one ended an hour ago.
+  const hoursAgo = (h: number) => new Date(Date.now() - h * 3600_000);
+  const session = (name: string, expiresAt: Date, revokedAt?: Date) => ({
+    tokenHash: `${name}-${randomUUID()}`, userId: user.id, apiKeyId: user.apiKeyId, expiresAt, ...(revokedAt ? { revokedAt } : {}),
+  });
+  await api.database.db.insert(userSessions).values([
+    session('expired-long-ago', hoursAgo(48)), session('signed-out-long-ago', hoursAgo(-100), hoursAgo(48)),
+    session('live', hoursAgo(-100)), session('just-ended', hoursAgo(1)),
+  ]);
+
   const schedule = api.client.schedule.getHandle(RETENTION_SCHEDULE_ID);
   await schedule.trigger();
   let workflowId: string | undefined;
@@ -90,6 +100,7 @@ test('a run deletes rows past retention and expired idempotency records; keeps t
   expect(result.webhookEvents).toBeGreaterThanOrEqual(1);
   expect(result.quotaHolds).toBeGreaterThanOrEqual(1);
   expect(result.idempotencyRecords).toBeGreaterThanOrEqual(1);
+  expect(result.endedSessions).toBeGreaterThanOrEqual(2);
 
   const events = await api.database.db.select().from(webhookEvents).where(eq(webhookEvents.provider, provider));
   expect(events.map((e) => e.externalId).sort()).toEqual(['processed-recent', 'unprocessed-old']);
@@ -97,4 +108,6 @@ test('a run deletes rows past retention and expired idempotency records; keeps t
   expect(holds.map((h) => h.holdId)).toEqual(['recent']);
   const records = await api.database.db.select().from(idempotencyRecords).where(eq(idempotencyRecords.userId, user.id));
   expect(records.map((r) => r.key)).toEqual(['live']);
+  const sessions = await api.database.db.select().from(userSessions).where(eq(userSessions.userId, user.id));
+  expect(sessions.map((x) => x.tokenHash.split('-').slice(0, -5).join('-')).sort()).toEqual(['just-ended', 'live']);
 });

@@ -91,6 +91,66 @@ export interface Media {
   createdAt: string;
 }
 
+// Stats (GET /api/social/stats/*). Days are `YYYY-MM-DD`; rates are percents, null without views or reach.
+export interface StatsTotals {
+  postsPublished: number;
+  views: number;
+  likes: number;
+  comments: number;
+  shares: number;
+  saves: number;
+  reach: number;
+  averageEngagementRate: number | null;
+  followers: number | null;
+}
+
+export interface StatsOverview {
+  from: string;
+  to: string;
+  platforms: (StatsTotals & { platform: string })[];
+}
+
+export interface StatsEngagement {
+  from: string;
+  to: string;
+  timezone: string;
+  days: { day: string; postsPublished: number; views: number; interactions: number; engagementRate: number | null }[];
+}
+
+export interface FollowersPoint {
+  day: string;
+  followers: number | null;
+}
+
+export interface StatsGrowth {
+  from: string;
+  to: string;
+  platforms: { platform: string; days: FollowersPoint[] }[];
+  accounts: { accountId: string; platform: string; displayName: string | null; days: FollowersPoint[] }[];
+}
+
+export interface BestPost {
+  postId: string;
+  targetId: string;
+  accountId: string;
+  platform: string;
+  permalink: string | null;
+  publishedAt: string | null;
+  views: number | null;
+  likes: number | null;
+  comments: number | null;
+  shares: number | null;
+  saves: number | null;
+  reach: number | null;
+  engagementRate: number | null;
+}
+
+export interface StatsBestPosts {
+  from: string;
+  to: string;
+  data: BestPost[];
+}
+
 // Composer (POST /api/social/posts/validate, GET /api/social/accounts/:id/target-options)
 export interface ValidationTarget {
   accountId: string;

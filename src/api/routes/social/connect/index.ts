@@ -11,7 +11,7 @@ import { AccountCommands, accountCommandOptions } from '../../../../temporal/acc
 import { toErrorReply } from '../../../plugins/app/error-handler.js';
 import { errorBodySchema, errorResponses } from '../../../schemas/common.js';
 import { accountSchema, presentAccount } from '../accounts/account-schemas.js';
-import { bindingCookieName, readCookie, serializeBindingCookie, serializeExpiredBindingCookie } from './browser-binding.js';
+import { bindingCookieName, bindingCookieOptions } from './browser-binding.js';
 import { ConnectService } from './connect-service.js';
 import { hashOAuthState } from './oauth-secrets.js';
 import { tokenCryptoFor } from './token-crypto.js';
@@ -90,12 +90,9 @@ const connectRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (request, reply) => {
     const { platform } = request.params;
     const { browserBinding, ...started } = await service.begin(request.user, platform);
-    reply.header('set-cookie', serializeBindingCookie({
-      name: bindingCookieName(browserBinding.stateHash),
-      value: browserBinding.secret,
-      maxAgeSeconds: browserBinding.maxAgeSeconds,
-      ...cookieScope(platform),
-    }));
+    reply.setCookie(bindingCookieName(browserBinding.stateHash), browserBinding.secret, {
+      ...bindingCookieOptions(browserBinding.maxAgeSeconds), ...cookieScope(platform),
+    });
     const redirect = request.query.redirect === 'true' || request.query.redirect === '1';
     if (redirect) return reply.redirect(started.authorizeUrl, 302);
     return started;
@@ -122,9 +119,9 @@ const connectRoutes: FastifyPluginAsyncZod = async (app) => {
     const { platform } = request.params;
     const json = prefersJson(request.headers.accept);
     const cookieName = request.query.state ? bindingCookieName(hashOAuthState(request.query.state)) : undefined;
-    const binding = cookieName ? readCookie(request.headers.cookie, cookieName) : undefined;
+    const binding = cookieName ? request.cookies[cookieName] || undefined : undefined;
     // Spent or refused, the state is done with: the browser may forget its cookie.
-    if (cookieName && binding !== undefined) reply.header('set-cookie', serializeExpiredBindingCookie({ name: cookieName, ...cookieScope(platform) }));
+    if (cookieName && binding !== undefined) reply.clearCookie(cookieName, { ...bindingCookieOptions(0), ...cookieScope(platform) });
     const caller = { browser: !json, binding };
     if (json) {
       const { accounts } = await service.complete(platform, request.query, caller);
