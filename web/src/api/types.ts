@@ -152,3 +152,36 @@ export interface StatsBestPosts {
   to: string;
   data: BestPost[];
 }
+
+// Composer (POST /api/social/posts/validate, GET /api/social/accounts/:id/target-options)
+export interface ValidationTarget {
+  accountId: string;
+  platform: string;
+  textLength: number;
+  maxTextLength: number;
+  hashtagCount: number;
+  maxHashtags: number;
+}
+
+export interface DraftValidation {
+  valid: boolean;
+  issues: { field: string; rule: string; message: string }[];
+  targets: ValidationTarget[];
+}
+
+export interface TargetOptionField {
+  name: string;
+  label: string;
+  /** `text_list`: an ordered list of texts. */
+  kind: 'enum' | 'boolean' | 'text' | 'text_list' | 'number';
+  values?: { value: string; label: string }[];
+  default?: unknown;
+  required: boolean;
+  description?: string;
+  /** Only for posts with these media; absent: any post. */
+  appliesTo?: ('text' | 'image' | 'video')[];
+}
+
+export interface TargetOptions {
+  fields: TargetOptionField[];
+}

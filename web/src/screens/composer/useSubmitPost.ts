@@ -1,0 +1,60 @@
+// The three ways out of the composer. Schedule: the post is saved with its time (create or PUT with localTime).
+// Publish now: saved without a time (a draft), then POST /publish. Save draft: saved without a time. A post created
+// here and then refused at /publish is kept: the next try edits it instead of creating a second one.
+import { useState } from 'react';
+import { useNavigate } from 'react-router';
+import { api, ApiError, type ApiIssue } from '../../api/client';
+import type { Post } from '../../api/types';
+import { postBody, type Draft } from './draft';
+
+export type SubmitAction = 'schedule' | 'publish' | 'draft';
+
+export interface SubmitState {
+  submit(action: SubmitAction): Promise<void>;
+  /** The action running now, if any. */
+  running: SubmitAction | null;
+  /** The refused save's issues, with the draft (as JSON) they were raised for. */
+  refused: { draftKey: string; issues: ApiIssue[] } | null;
+  /** A failure that names no field (a conflict, the network): shown above the form. */
+  failure: unknown;
+}
+
+export function useSubmitPost(draft: Draft, draftKey: string, existingId: string | undefined, onRefused: (issues: ApiIssue[]) => void): SubmitState {
+  const navigate = useNavigate();
+  const [running, setRunning] = useState<SubmitAction | null>(null);
+  const [refused, setRefused] = useState<SubmitState['refused']>(null);
+  const [failure, setFailure] = useState<unknown>(undefined);
+  const [createdId, setCreatedId] = useState<string | undefined>(undefined);
+
+  const refuse = (issues: ApiIssue[]) => {
+    setRefused({ draftKey, issues });
+    onRefused(issues);
+  };
+
+  const submit = async (action: SubmitAction) => {
+    setFailure(undefined);
+    setRefused(null);
+    if (action === 'schedule' && !draft.when.localTime) {
+      refuse([{ field: 'localTime', rule: 'required', message: 'Choose the date and time to publish at, then Schedule.' }]);
+      return;
+    }
+    setRunning(action);
+    try {
+      const body = postBody(draft, action === 'schedule');
+      const id = existingId ?? createdId;
+      const post = id
+        ? await api<Post>(`/api/social/posts/${id}`, { method: 'PUT', body })
+        : await api<Post>('/api/social/posts', { method: 'POST', body });
+      setCreatedId(post.id);
+      if (action === 'publish') await api<Post>(`/api/social/posts/${post.id}/publish`, { method: 'POST' });
+      navigate(`/posts/${post.id}`);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 400 && err.issues.length > 0) refuse(err.issues);
+      else setFailure(err);
+    } finally {
+      setRunning(null);
+    }
+  };
+
+  return { submit, running, refused, failure };
+}
