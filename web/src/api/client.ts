@@ -41,6 +41,8 @@ interface RequestOptions {
   body?: unknown;
   query?: Record<string, string | number | undefined | null>;
   signal?: AbortSignal;
+  /** Sent as Idempotency-Key: a retry of the same request (after a lost answer) is answered, not done twice. */
+  idempotencyKey?: string;
 }
 
 export function apiUrl(path: string, query?: RequestOptions['query']): string {
@@ -75,7 +77,7 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   const res = await fetch(apiUrl(path, options.query), {
     method,
     credentials: 'same-origin',
-    headers: headersFor(method, json),
+    headers: { ...headersFor(method, json), ...(options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : {}) },
     ...(json ? { body: JSON.stringify(options.body) } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });

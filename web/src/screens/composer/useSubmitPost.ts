@@ -1,7 +1,7 @@
 // The three ways out of the composer. Schedule: the post is saved with its time (create or PUT with localTime).
 // Publish now: saved without a time (a draft), then POST /publish. Save draft: saved without a time. A post created
 // here and then refused at /publish is kept: the next try edits it instead of creating a second one.
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { api, ApiError, type ApiIssue } from '../../api/client';
 import type { Post } from '../../api/types';
@@ -25,6 +25,13 @@ export function useSubmitPost(draft: Draft, draftKey: string, existingId: string
   const [refused, setRefused] = useState<SubmitState['refused']>(null);
   const [failure, setFailure] = useState<unknown>(undefined);
   const [createdId, setCreatedId] = useState<string | undefined>(undefined);
+  // One Idempotency-Key per draft content: a create whose answer was lost, sent again unchanged, yields the same
+  // post instead of a second one; an edited draft is a new request with a new key.
+  const createKey = useRef<{ draftKey: string; key: string } | null>(null);
+  const idempotencyKeyFor = (key: string) => {
+    if (createKey.current?.draftKey !== key) createKey.current = { draftKey: key, key: crypto.randomUUID() };
+    return createKey.current.key;
+  };
 
   const refuse = (issues: ApiIssue[]) => {
     setRefused({ draftKey, issues });
@@ -44,7 +51,7 @@ export function useSubmitPost(draft: Draft, draftKey: string, existingId: string
       const id = existingId ?? createdId;
       const post = id
         ? await api<Post>(`/api/social/posts/${id}`, { method: 'PUT', body })
-        : await api<Post>('/api/social/posts', { method: 'POST', body });
+        : await api<Post>('/api/social/posts', { method: 'POST', body, idempotencyKey: idempotencyKeyFor(`${action}:${draftKey}`) });
       setCreatedId(post.id);
       if (action === 'publish') await api<Post>(`/api/social/posts/${post.id}/publish`, { method: 'POST' });
       navigate(`/posts/${post.id}`);
