@@ -7,6 +7,9 @@ import { api, ApiError, type ApiIssue } from '../../api/client';
 import type { Post } from '../../api/types';
 import { postBody, type Draft } from './draft';
 
+/** 128 random bits as hex (crypto.randomUUID exists only in secure contexts; a LAN http deployment is not one). */
+const randomKey = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+
 export type SubmitAction = 'schedule' | 'publish' | 'draft';
 
 export interface SubmitState {
@@ -29,7 +32,7 @@ export function useSubmitPost(draft: Draft, draftKey: string, existingId: string
   // post instead of a second one; an edited draft is a new request with a new key.
   const createKey = useRef<{ draftKey: string; key: string } | null>(null);
   const idempotencyKeyFor = (key: string) => {
-    if (createKey.current?.draftKey !== key) createKey.current = { draftKey: key, key: crypto.randomUUID() };
+    if (createKey.current?.draftKey !== key) createKey.current = { draftKey: key, key: randomKey() };
     return createKey.current.key;
   };
 
