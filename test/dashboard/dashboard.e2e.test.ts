@@ -3,7 +3,9 @@
 // does every day, screen by screen; each screen is checked with axe-core and photographed (test-output/screenshots).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { DateTime } from 'luxon';
 import { createTiktokProvider } from '../../src/platforms/tiktok/index.js';
+import { sampleFiles } from '../api/support/multipart.js';
 import { createTestUser, type TestUser } from '../api/support/test-api.js';
 import { ensureDashboardBuilt, freePort, launchChromium, screenshot, seriousA11yViolations } from '../support/browser.js';
 import { instagramAt } from '../support/instagram.js';
@@ -47,6 +49,9 @@ afterAll(async () => {
 });
 
 let accounts: Record<string, string> = {};
+let postId: string;
+// Ten days ahead: a day the calendar's month view may or may not show, so the test navigates to it.
+const scheduleDay = DateTime.utc().plus({ days: 10 }).toISODate()!;
 
 /** The API as the test's own client (Bearer key), to check what the browser did. */
 async function apiGet(path: string): Promise<{ status: number; body: any }> {
@@ -93,5 +98,42 @@ describe('the dashboard in Chromium', () => {
     expect(Object.keys(accounts).sort()).toEqual(['instagram', 'tiktok']);
     for (const id of Object.values(accounts)) await page.getByTestId(`account-${id}`).getByText('Active').waitFor();
     await checkScreen('02-accounts');
+  });
+
+  test('Composer: a video cross-post with its own Instagram text and the creator\'s TikTok privacy, scheduled in a time zone', async () => {
+    await page.getByRole('link', { name: 'Compose' }).click();
+    await page.getByTestId('composer-text').fill('Launch day 🚀');
+    await page.getByTestId('media-input').setInputFiles({ name: 'launch.mp4', mimeType: 'video/mp4', buffer: sampleFiles.mp4(256 * 1024) });
+    await page.getByRole('button', { name: 'Remove launch.mp4' }).waitFor();
+    await page.getByTestId(`account-option-${accounts.tiktok}`).check();
+    await page.getByTestId(`account-option-${accounts.instagram}`).check();
+
+    // Per-account settings: TikTok's privacy levels are the creator's, asked of TikTok; Instagram gets its own text.
+    const tiktokPanel = page.locator('details', { hasText: 'Settings for Sandbox Creator' });
+    await tiktokPanel.locator('summary').click();
+    await tiktokPanel.getByLabel('Who can see it').selectOption('SELF_ONLY');
+    const igPanel = page.locator('details', { hasText: 'Settings for sandbox_ig' });
+    await igPanel.locator('summary').click();
+    await igPanel.getByLabel('Use the main text').uncheck();
+    await igPanel.getByLabel('Text for sandbox_ig').fill('Launch day, on Instagram 🚀');
+
+    // Counters as each platform counts (the API's validate route): TikTok counts the emoji as 2, Instagram as 1.
+    await expect.poll(() => page.getByTestId(`counter-${accounts.tiktok}`).textContent()).toContain(`${'Launch day 🚀'.length} /`);
+    await expect.poll(() => page.getByTestId(`counter-${accounts.instagram}`).textContent()).toContain(`${[...'Launch day, on Instagram 🚀'].length} /`);
+
+    await page.getByTestId('when-local').fill(`${scheduleDay}T10:00`);
+    await page.getByTestId('when-timezone').selectOption('Europe/Paris');
+    await checkScreen('03-composer');
+    await page.getByRole('button', { name: 'Schedule' }).click();
+    await page.waitForURL(/\/posts\/[0-9a-f-]{36}$/);
+    postId = new URL(page.url()).pathname.split('/').at(-1)!;
+
+    const { body: post } = await apiGet(`/api/social/posts/${postId}`);
+    expect(post).toMatchObject({ status: 'scheduled', content: 'Launch day 🚀', timezone: 'Europe/Paris' });
+    expect(post.scheduledAt).toBe(DateTime.fromISO(`${scheduleDay}T10:00`, { zone: 'Europe/Paris' }).toUTC().toISO());
+    expect(post.media).toEqual([{ mediaId: expect.any(String) }]);
+    const target = (platform: string) => post.targets.find((t: { platform: string }) => t.platform === platform);
+    expect(target('tiktok')).toMatchObject({ options: { privacyLevel: 'SELF_ONLY' }, text: null });
+    expect(target('instagram')).toMatchObject({ text: 'Launch day, on Instagram 🚀' });
   });
 });
