@@ -199,7 +199,12 @@ describe.each(platforms)('$name consent page', (c) => {
   test('Deny redirects back with the platform’s user-denied error and the state, and no code', async () => {
     const back = await decide(paged, c, await consentPage(paged, c), 'Deny');
     sameTarget(back, c);
-    expect(Object.fromEntries(back.searchParams)).toEqual({ ...Object.fromEntries(new URL(redirectOf(c)).searchParams), ...c.denied, state: STATE });
+    const denied = { ...Object.fromEntries(new URL(redirectOf(c)).searchParams), ...c.denied, state: STATE };
+    expect(Object.fromEntries(back.searchParams)).toEqual(denied);
+    // Without a browser: the decision alone, posted to the authorize URL, decides the same way.
+    const bare = await fetch(authorizeUrl(paged, c), { ...form({ decision: 'deny' }), redirect: 'manual' });
+    expect(bare.status).toBe(302);
+    expect(Object.fromEntries(new URL(bare.headers.get('location')!).searchParams)).toEqual(denied);
   });
 
   test('a request with no safe way back gets the same answer as in auto mode, also when the form is tampered with', async () => {

@@ -27,11 +27,16 @@ export interface ConsentPrompt {
 export type AuthorizeParams = Record<string, string | undefined>;
 
 /**
- * The parameters of an authorize request: the query of a GET, or the form the consent page posts back. Only
- * single string values count (a repeated query parameter is not a valid one anyway).
+ * The parameters of an authorize request: its query, and on the consent page's POST back the posted form over it
+ * (the form repeats every parameter; a bare `curl -d decision=allow <authorize URL>` works too). Only single string
+ * values count: a repeated parameter is not a valid one anyway.
  */
 export function authorizeParams(request: FastifyRequest): AuthorizeParams {
-  const source = request.method === 'POST' ? request.body : request.query;
+  const query = stringsOf(request.query);
+  return request.method === 'POST' ? { ...query, ...stringsOf(request.body) } : query;
+}
+
+function stringsOf(source: unknown): AuthorizeParams {
   const params: AuthorizeParams = {};
   if (!source || typeof source !== 'object') return params;
   for (const [key, value] of Object.entries(source as Record<string, unknown>)) {
@@ -42,12 +47,12 @@ export function authorizeParams(request: FastifyRequest): AuthorizeParams {
 
 /**
  * The user's decision on an authorize request that passed every check. A decision posted by the consent page wins
- * (only a POST carries one: a `decision` in a GET's query cannot skip the page); otherwise `auto` allows, and `page`
- * answers the consent page itself and returns undefined, so the route's handler stops there.
+ * (only a POST body carries one: a `decision` in the query cannot skip the page); otherwise `auto` allows, and
+ * `page` answers the consent page itself and returns undefined, so the route's handler stops there.
  */
 export function settleConsent(mode: ConsentMode, request: FastifyRequest, reply: FastifyReply, prompt: ConsentPrompt): ConsentDecision | undefined {
   if (request.method === 'POST') {
-    const posted = authorizeParams(request).decision;
+    const posted = stringsOf(request.body).decision;
     if (posted === 'allow' || posted === 'deny') return posted;
   }
   if (mode === 'auto') return 'allow';
