@@ -106,6 +106,8 @@ export const configSchema = z.object({
   SANDBOX_HOST: z.string().default('127.0.0.1'),
   SANDBOX_PORT: port.default(4010),
   SANDBOX_BASE_URL: z.string().url().default('http://127.0.0.1:4010'),
+  /** The sandbox's authorize endpoints: `auto` approve at once, `page` show a consent page with Allow / Deny. */
+  SANDBOX_CONSENT: z.enum(['auto', 'page']).default('auto'),
 
   TESTBED_PROVIDER_ENABLED: bool.default(false),
   TESTBED_API_BASE_URL: z.string().url().optional(),

@@ -5,6 +5,7 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { loggerOptions } from '../logger.js';
 import { controlRoutes } from './control/routes.js';
+import type { ConsentMode } from './core/consent-page.js';
 import { sendError } from './core/errors.js';
 import { FaultStore } from './core/faults.js';
 import { mountPlatform } from './core/platform-scope.js';
@@ -21,6 +22,11 @@ export interface SandboxOptions {
   logLevel?: string;
   /** Base URL put into absolute URLs (upload URLs); default: scheme and Host of each request. */
   publicBaseUrl?: string;
+  /**
+   * What every platform's authorize endpoint does with a valid request unless the platform's own `consent` says
+   * otherwise: `auto` (default) approves at once, `page` answers a consent page with Allow / Deny buttons.
+   */
+  consent?: ConsentMode;
   testbed?: TestbedOptions;
   tiktok?: TiktokSandboxOptions;
   meta?: MetaSandboxOptions;
@@ -36,8 +42,12 @@ export async function buildSandbox(opts: SandboxOptions = {}): Promise<FastifyIn
   const webhooks = new WebhookDispatcher({ ...defaultWebhookRetry, ...opts.webhookRetry }, app.log);
   const baseUrl = opts.publicBaseUrl?.replace(/\/+$/, '');
 
-  // Future platforms (Meta, ...) are added to this list.
-  const factories: SandboxPlatformFactory[] = [testbedPlatform(opts.testbed), tiktokPlatform(opts.tiktok), metaPlatform(opts.meta), threadsPlatform(opts.threads)];
+  // The sandbox-wide consent mode is each platform's default.
+  const withConsent = <T extends { consent?: ConsentMode }>(o: T | undefined): T => ({ ...o, consent: o?.consent ?? opts.consent }) as T;
+  // Future platforms are added to this list.
+  const factories: SandboxPlatformFactory[] = [
+    testbedPlatform(withConsent(opts.testbed)), tiktokPlatform(withConsent(opts.tiktok)), metaPlatform(withConsent(opts.meta)), threadsPlatform(withConsent(opts.threads)),
+  ];
   const platforms = new Map<string, SandboxPlatform>();
   for (const factory of factories) {
     let name = '';

@@ -9,6 +9,7 @@ export function sandboxOptionsFromConfig(config: Config): SandboxOptions {
   return {
     logLevel: config.LOG_LEVEL,
     publicBaseUrl: config.SANDBOX_BASE_URL,
+    consent: config.SANDBOX_CONSENT,
     testbed: {
       clientSecret: config.TESTBED_CLIENT_SECRET,
       webhook: { url: `${api}/api/webhooks/testbed`, secret: config.TESTBED_WEBHOOK_SECRET },

@@ -1,7 +1,9 @@
-// Facebook Login (§3): the dialog (auto-approves the configured user, or denies when configured), code → short-lived
+// Facebook Login (§3): the dialog (auto-approves the configured user, denies when configured, or with
+// `consent: 'page'` shows a consent page whose Allow / Deny POST back to the dialog), code → short-lived
 // token, fb_exchange_token → long-lived token (~60 days), /me, /me/accounts with each page's
 // instagram_business_account, /me/permissions (GET lists, DELETE revokes the login).
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { authorizeParams, settleConsent } from '../../core/consent-page.js';
 import { tokenProblem, type GraphAuth } from './auth.js';
 import { sendGraphError } from './envelope.js';
 import type { ResolvedMetaOptions } from './options.js';
@@ -11,25 +13,36 @@ type Query = Record<string, string | undefined>;
 
 export function oauthRoutes(store: MetaStore, options: ResolvedMetaOptions, auth: GraphAuth): FastifyPluginAsync {
   return async (app) => {
-    app.get('/:ver/dialog/oauth', async (request, reply) => {
-      const q = request.query as Query;
+    // POST: the consent page's Allow / Deny, with the original parameters.
+    app.route({ method: ['GET', 'POST'], url: '/:ver/dialog/oauth', handler: async (request, reply) => {
+      const q = authorizeParams(request);
       if (q.client_id !== options.appId) return reply.code(400).type('text/plain').send('Invalid App ID');
       if (!q.redirect_uri || !/^https?:\/\//.test(q.redirect_uri)) return reply.code(400).type('text/plain').send("URL blocked: redirect_uri is not a valid OAuth redirect URI");
       if (q.response_type && q.response_type !== 'code') return reply.code(400).type('text/plain').send('response_type must be code (server flow)');
       const target = new URL(q.redirect_uri);
       if (q.state !== undefined) target.searchParams.set('state', q.state);
-      if (options.denyLogin) {
+      const userDenied = () => {
         target.searchParams.set('error', 'access_denied');
         target.searchParams.set('error_code', '200');
         target.searchParams.set('error_description', 'Permissions error');
         target.searchParams.set('error_reason', 'user_denied');
         return reply.redirect(target.toString(), 302);
-      }
+      };
+      if (options.denyLogin) return userDenied();
       const asked = (q.scope ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+      const decision = settleConsent(options.consent, request, reply, {
+        platform: 'Meta', clientId: q.client_id, scopes: asked, redirectUri: q.redirect_uri,
+        accounts: [
+          `Facebook user ${options.user.name}`,
+          ...options.user.pages.flatMap((p) => [`Facebook Page ${p.name}`, ...(p.instagram ? [`Instagram account @${p.instagram.username} (via ${p.name})`] : [])]),
+        ],
+      });
+      if (!decision) return reply;
+      if (decision === 'deny') return userDenied();
       const granted = options.user.grantedScopes ? asked.filter((s) => options.user.grantedScopes!.includes(s)) : asked;
       target.searchParams.set('code', store.newCode(q.redirect_uri, granted));
       return reply.redirect(target.toString(), 302);
-    });
+    } });
 
     const accessToken = async (request: FastifyRequest, reply: FastifyReply) => {
       const q = { ...(request.query as Query), ...((request.body as Query | undefined) ?? {}) };

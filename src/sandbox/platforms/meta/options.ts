@@ -1,5 +1,7 @@
 // Options of the simulated Meta Graph API (contract: /work/shared/platforms/tiktok-meta.md §2-§4). Every point the
 // contract marks UNCONFIRMED is an option here, defaulting to the contract's suggestion.
+import type { ConsentMode } from '../../core/consent-page.js';
+
 export const META_SANDBOX_APP_ID = 'sandbox-meta-app';
 export const META_SANDBOX_APP_SECRET = 'sandbox-meta-secret';
 
@@ -36,8 +38,10 @@ export interface MetaSandboxOptions {
   appSecret?: string;
   /** The user the login dialog approves at once. */
   user?: MetaSandboxUser;
-  /** The dialog answers error=access_denied (the user declined). */
+  /** The dialog answers error=access_denied (the user declined), without a consent page. */
   denyLogin?: boolean;
+  /** `auto` approves a valid dialog request at once; `page` answers a consent page (Allow / Deny). Default `auto`. */
+  consent?: ConsentMode;
   /** Short-lived user token lifetime (§3.2 UNCONFIRMED "1-2 h"); default 2 h. */
   shortLivedTokenSeconds?: number;
   /** Long-lived user token lifetime (§3.3: expires_in 5183944, about 60 days). */
@@ -88,6 +92,7 @@ export interface ResolvedMetaOptions {
   appSecret: string;
   user: MetaSandboxUser;
   denyLogin: boolean;
+  consent: ConsentMode;
   shortLivedTokenSeconds: number;
   longLivedTokenSeconds: number;
   codeTtlSeconds: number;
@@ -120,6 +125,7 @@ export function resolveMetaOptions(o: MetaSandboxOptions = {}): ResolvedMetaOpti
     appSecret,
     user: o.user ?? DEFAULT_META_USER,
     denyLogin: o.denyLogin ?? false,
+    consent: o.consent ?? 'auto',
     shortLivedTokenSeconds: o.shortLivedTokenSeconds ?? 7200,
     longLivedTokenSeconds: o.longLivedTokenSeconds ?? 5_183_944,
     codeTtlSeconds: o.codeTtlSeconds ?? 600,

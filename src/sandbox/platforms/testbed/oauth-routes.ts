@@ -1,9 +1,11 @@
 // OAuth 2 authorization-code flow with PKCE (S256 only) and rotating refresh tokens, as a real platform runs it.
-// The authorize endpoint auto-approves (no login page). The token and revoke endpoints take form-encoded bodies and
+// The authorize endpoint auto-approves (no login page), or with `consent: 'page'` answers a consent page whose
+// Allow / Deny POST back to it. The token and revoke endpoints take form-encoded bodies and
 // answer errors in RFC 6749 shape: `{ error: 'invalid_grant', error_description }`.
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { authorizeParams, settleConsent } from '../../core/consent-page.js';
 import { sendError } from '../../core/errors.js';
 import { ALL_SCOPES } from './auth.js';
 import type { ResolvedTestbedOptions } from './options.js';
@@ -59,8 +61,9 @@ export function oauthRoutes(store: TestbedStore, options: ResolvedTestbedOptions
   }
 
   return async (app) => {
-    app.get('/oauth/authorize', async (request, reply) => {
-      const parsed = authorizeQuery.safeParse(request.query);
+    // POST: the consent page's Allow / Deny, with the original parameters.
+    app.route({ method: ['GET', 'POST'], url: '/oauth/authorize', handler: async (request, reply) => {
+      const parsed = authorizeQuery.safeParse(authorizeParams(request));
       // Without a valid client and redirect URI there is nowhere trustworthy to send the user back to.
       if (!parsed.success) {
         const details = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
@@ -84,17 +87,21 @@ export function oauthRoutes(store: TestbedStore, options: ResolvedTestbedOptions
       if (unknown.length > 0 || scopes.length === 0) {
         return redirectWith({ error: 'invalid_scope', error_description: `unknown scope: ${unknown.join(' ') || '(none requested)'}` });
       }
-      if (options.denyAuthorization || q.deny === '1' || q.deny === 'true') {
-        return redirectWith({ error: 'access_denied', error_description: 'The user denied the authorization request.' });
-      }
-      const code = newSecretToken('tbc_');
+      const userDenied = () => redirectWith({ error: 'access_denied', error_description: 'The user denied the authorization request.' });
+      if (options.denyAuthorization || q.deny === '1' || q.deny === 'true') return userDenied();
       const user = q.login_hint ? { id: q.login_hint, displayName: `Testbed ${q.login_hint}` } : options.user;
+      const decision = settleConsent(options.consent, request, reply, {
+        platform: 'Testbed', clientId: q.client_id, accounts: [`${user.displayName} (${user.id})`], scopes, redirectUri: q.redirect_uri,
+      });
+      if (!decision) return reply;
+      if (decision === 'deny') return userDenied();
+      const code = newSecretToken('tbc_');
       store.codes.set(code, {
         code, clientId: q.client_id, redirectUri: q.redirect_uri, codeChallenge: q.code_challenge, scope: scopes.join(' '), user,
         expiresAt: Date.now() + options.authorizationCodeTtlSeconds * 1000, used: false,
       });
       return redirectWith({ code });
-    });
+    } });
 
     app.post('/oauth/token', async (request, reply) => {
       const parsed = formBody.safeParse(request.body);

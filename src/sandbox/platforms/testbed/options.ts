@@ -1,6 +1,7 @@
 // Settings of the simulated testbed platform, with defaults. Failure behaviour: a post fails (status `failed`,
 // webhook `post.failed`) when `failAllPosts` is set (reason `failReason`), or when its text contains the marker
 // `[[fail]]` (reason `failReason`) or `[[fail:<reason>]]` (that reason, e.g. `[[fail:spam_detected]]`).
+import type { ConsentMode } from '../../core/consent-page.js';
 
 /** Signing secret used when none is configured. The testbed provider defaults to the same value so the demo works. */
 export const TESTBED_DEFAULT_WEBHOOK_SECRET = 'testbed-dev-webhook-secret';
@@ -12,6 +13,8 @@ export interface TestbedOptions {
   failReason?: string;
   /** Every authorization request is denied (redirect with error=access_denied). `deny=1` on the URL does it once. */
   denyAuthorization?: boolean;
+  /** `auto` approves a valid authorize request at once; `page` answers a consent page (Allow / Deny). Default `auto`. */
+  consent?: ConsentMode;
   accessTokenTtlSeconds?: number;
   refreshTokenTtlSeconds?: number;
   authorizationCodeTtlSeconds?: number;
@@ -37,6 +40,7 @@ export function resolveTestbedOptions(o: TestbedOptions = {}): ResolvedTestbedOp
     failAllPosts: o.failAllPosts ?? false,
     failReason: o.failReason ?? 'content_rejected',
     denyAuthorization: o.denyAuthorization ?? false,
+    consent: o.consent ?? 'auto',
     accessTokenTtlSeconds: o.accessTokenTtlSeconds ?? 86_400,
     refreshTokenTtlSeconds: o.refreshTokenTtlSeconds ?? 365 * 86_400,
     authorizationCodeTtlSeconds: o.authorizationCodeTtlSeconds ?? 600,

@@ -1,7 +1,9 @@
-// Threads login (§6.1-6.3): the authorize window (auto-approves the configured user, or denies), code → short-lived
+// Threads login (§6.1-6.3): the authorize window (auto-approves the configured user, denies when configured, or with
+// `consent: 'page'` shows a consent page whose Allow / Deny POST back to the window), code → short-lived
 // token (1 h) with user_id, th_exchange_token → long-lived token (60 days), th_refresh_token → a fresh 60 days for a
 // long-lived token at least minRefreshAgeSeconds old and unexpired, and /me.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { authorizeParams, settleConsent } from '../../core/consent-page.js';
 import { tokenOf } from '../meta/auth.js';
 import { sendGraphError } from '../meta/envelope.js';
 import { checkToken, tokenProblem } from './auth.js';
@@ -14,27 +16,34 @@ const secondsLeft = (at: number) => Math.max(0, Math.round((at - Date.now()) / 1
 
 export function oauthRoutes(store: ThreadsStore, options: ResolvedThreadsSandboxOptions): FastifyPluginAsync {
   return async (app) => {
-    app.get('/oauth/authorize', async (request, reply) => {
-      const q = request.query as Query;
+    // POST: the consent page's Allow / Deny, with the original parameters.
+    app.route({ method: ['GET', 'POST'], url: '/oauth/authorize', handler: async (request, reply) => {
+      const q = authorizeParams(request);
       if (q.client_id !== options.appId) return reply.code(400).type('text/plain').send('Invalid App ID');
       if (!q.redirect_uri || !/^https?:\/\//.test(q.redirect_uri)) return reply.code(400).type('text/plain').send('redirect_uri is not a valid OAuth redirect URI');
       if (q.response_type !== 'code') return reply.code(400).type('text/plain').send('response_type must be code');
       if (!q.scope?.split(',').includes('threads_basic')) return reply.code(400).type('text/plain').send('scope must include threads_basic');
       const target = new URL(q.redirect_uri);
       if (q.state !== undefined) target.searchParams.set('state', q.state);
-      if (options.denyLogin) {
+      const userDenied = () => {
         target.searchParams.set('error', 'access_denied');
         target.searchParams.set('error_reason', 'user_denied');
         target.searchParams.set('error_description', 'Permissions error');
         return reply.redirect(target.toString(), 302);
-      }
+      };
+      if (options.denyLogin) return userDenied();
       const asked = q.scope.split(',').map((s) => s.trim()).filter(Boolean);
+      const decision = settleConsent(options.consent, request, reply, {
+        platform: 'Threads', clientId: q.client_id, accounts: [`Threads profile @${options.user.username}`], scopes: asked, redirectUri: q.redirect_uri,
+      });
+      if (!decision) return reply;
+      if (decision === 'deny') return userDenied();
       const granted = options.user.grantedScopes ? asked.filter((s) => options.user.grantedScopes!.includes(s)) : asked;
       target.searchParams.set('code', store.newCode(q.redirect_uri, granted));
       // §6.1: Threads appends `#_` to the callback URL.
       target.hash = '_';
       return reply.redirect(target.toString(), 302);
-    });
+    } });
 
     const codeExchange = async (request: FastifyRequest, reply: FastifyReply) => {
       const q = params(request);

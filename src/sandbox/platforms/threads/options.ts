@@ -1,5 +1,7 @@
 // Options of the simulated Threads API (contract: /work/shared/platforms/tiktok-meta.md §6). Every point the contract
 // marks UNCONFIRMED is an option here, defaulting to its suggestion.
+import type { ConsentMode } from '../../core/consent-page.js';
+
 export const THREADS_SANDBOX_APP_ID = 'sandbox-threads-app';
 export const THREADS_SANDBOX_APP_SECRET = 'sandbox-threads-secret';
 
@@ -14,8 +16,10 @@ export interface ThreadsSandboxOptions {
   appId?: string;
   appSecret?: string;
   user?: ThreadsSandboxUser;
-  /** The window answers error=access_denied (the user declined). */
+  /** The window answers error=access_denied (the user declined), without a consent page. */
   denyLogin?: boolean;
+  /** `auto` approves a valid authorize request at once; `page` answers a consent page (Allow / Deny). Default `auto`. */
+  consent?: ConsentMode;
   /** §6.2: short-lived tokens last 1 h; §6.3: long-lived ones 60 days (expires_in 5183944). */
   shortLivedTokenSeconds?: number;
   longLivedTokenSeconds?: number;
@@ -61,6 +65,7 @@ export function resolveThreadsSandboxOptions(o: ThreadsSandboxOptions = {}): Res
     appSecret,
     user: o.user ?? DEFAULT_THREADS_USER,
     denyLogin: o.denyLogin ?? false,
+    consent: o.consent ?? 'auto',
     shortLivedTokenSeconds: o.shortLivedTokenSeconds ?? 3600,
     longLivedTokenSeconds: o.longLivedTokenSeconds ?? 5_183_944,
     codeTtlSeconds: o.codeTtlSeconds ?? 3600,

@@ -1,6 +1,7 @@
 // TikTok Login Kit, OAuth v2 (§1.1-1.5):
-//   GET  /v2/auth/authorize/  the consent page, auto-approved for the configured sandbox user (or denied when
-//                             configured). Comma-separated scopes; callback gets `code`, `scopes`, `state`, or
+//   GET  /v2/auth/authorize/  the consent page: auto-approved for the configured sandbox user (or denied when
+//                             configured), or with `consent: 'page'` a page whose Allow / Deny buttons POST back
+//                             here. Comma-separated scopes; callback gets `code`, `scopes`, `state`, or
 //                             `error` + `error_description`. Without a known client_key and an acceptable
 //                             redirect_uri there is nowhere safe to redirect to: the page answers 400 itself.
 //   POST /v2/oauth/token/     form body; authorization_code (exact redirect_uri match, single-use code, PKCE per the
@@ -12,6 +13,7 @@
 //                             `authorization.removed`.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { authorizeParams, settleConsent } from '../../core/consent-page.js';
 import { sendOAuthError } from './envelope.js';
 import type { PublishLifecycle } from './lifecycle.js';
 import { ALL_SCOPES, type ResolvedTiktokOptions } from './options.js';
@@ -101,8 +103,9 @@ export function oauthRoutes(
   }
 
   return async (app) => {
-    app.get('/v2/auth/authorize/', async (request, reply) => {
-      const q = request.query as Record<string, string | undefined>;
+    // POST: the consent page's Allow / Deny, with the original parameters.
+    app.route({ method: ['GET', 'POST'], url: '/v2/auth/authorize/', handler: async (request, reply) => {
+      const q = authorizeParams(request);
       if (!q.client_key || q.client_key !== options.clientKey) {
         return sendOAuthError(reply, 400, 'invalid_client', 'client_key is missing or unknown; cannot redirect back.');
       }
@@ -135,11 +138,15 @@ export function oauthRoutes(
         }
         codeChallenge = q.code_challenge;
       }
-      if (options.denyAuthorization) {
-        return redirectWith({ error: 'access_denied', error_description: 'The user denied the authorization request.' });
-      }
+      const userDenied = () => redirectWith({ error: 'access_denied', error_description: 'The user denied the authorization request.' });
+      if (options.denyAuthorization) return userDenied();
       const user = q.sandbox_user ? store.users.get(q.sandbox_user) : store.defaultUser();
       if (!user) return redirectWith({ error: 'access_denied', error_description: `no sandbox user ${q.sandbox_user}` });
+      const decision = settleConsent(options.consent, request, reply, {
+        platform: 'TikTok', clientId: q.client_key, accounts: [`${user.displayName} (@${user.username})`], scopes, redirectUri: q.redirect_uri,
+      });
+      if (!decision) return reply;
+      if (decision === 'deny') return userDenied();
       const code = newCode();
       store.codes.set(code, {
         clientKey: q.client_key, redirectUri: q.redirect_uri, scopes, openId: user.openId,
@@ -147,7 +154,7 @@ export function oauthRoutes(
         expiresAt: Date.now() + options.authorizationCodeTtlSeconds * 1000, used: false,
       });
       return redirectWith({ code, scopes: scopes.join(',') });
-    });
+    } });
 
     app.post('/v2/oauth/token/', async (request, reply) => {
       const f = formOf(request);

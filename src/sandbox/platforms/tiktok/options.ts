@@ -1,6 +1,7 @@
 // Settings of the simulated TikTok (contract: /work/shared/platforms/tiktok-meta.md §1), with defaults. Every point
 // the contract marks UNCONFIRMED is a setting here, defaulting to the contract's suggestion; the rest is fixed by
 // the documented rules. Timings default to a few hundred milliseconds so the demo moves along; tests shorten them.
+import type { ConsentMode } from '../../core/consent-page.js';
 
 /** The client credentials the sandbox app is registered with. The secret also signs webhooks (§1.17). */
 export const TIKTOK_SANDBOX_CLIENT_KEY = 'sandbox-tiktok-client-key';
@@ -49,8 +50,10 @@ export interface TiktokSandboxOptions {
    * `hex` (the desktop guide's hex SHA-256 of the verifier, required) or `s256` (RFC 7636 base64url, required).
    */
   pkce?: 'off' | 'hex' | 's256';
-  /** Every authorization is denied (`error=access_denied`). */
+  /** Every authorization is denied (`error=access_denied`), without a consent page. */
   denyAuthorization?: boolean;
+  /** `auto` approves a valid authorize request at once; `page` answers a consent page (Allow / Deny). Default `auto`. */
+  consent?: ConsentMode;
   /** The users who exist; the first is the one the authorize page approves (`sandbox_user=<open_id>` picks another). */
   users?: TiktokSandboxUser[];
   accessTokenTtlSeconds?: number;
@@ -116,6 +119,7 @@ export interface ResolvedTiktokOptions {
   appScopes: string[];
   pkce: 'off' | 'hex' | 's256';
   denyAuthorization: boolean;
+  consent: ConsentMode;
   users: TiktokSandboxUser[];
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
@@ -181,6 +185,7 @@ export function resolveTiktokOptions(o: TiktokSandboxOptions = {}): ResolvedTikt
     appScopes: o.appScopes ?? ALL_SCOPES,
     pkce: o.pkce ?? 'off',
     denyAuthorization: o.denyAuthorization ?? false,
+    consent: o.consent ?? 'auto',
     users: (o.users && o.users.length > 0 ? o.users : [DEFAULT_USER]).map((u) => ({ ...u })),
     accessTokenTtlSeconds: o.accessTokenTtlSeconds ?? 86_400,
     refreshTokenTtlSeconds: o.refreshTokenTtlSeconds ?? 365 * 86_400,
