@@ -72,6 +72,8 @@ if (!process.env.THREADS_GRAPH_BASE_URL) {
   process.env.THREADS_APP_ID ??= THREADS_SANDBOX_APP_ID;
   process.env.THREADS_APP_SECRET ??= THREADS_SANDBOX_APP_SECRET;
 }
+// The sandbox's OAuth pages ask, as a real platform's do (Allow / Deny), so the dashboard's Connect is what users see.
+process.env.SANDBOX_CONSENT ??= 'page';
 process.env.LOG_LEVEL ??= 'warn';
 const config = loadConfig();
 const log = createLogger('info', 'dev');

@@ -26,6 +26,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${port}`;
   s = await startPlatformStack({
     sandbox: {
+      consent: 'page',
       tiktok: { ...TIKTOK, processingMs: 300 },
       meta: { ...META, videoProcessingMs: 300, imageProcessingMs: 100 },
     },
@@ -59,8 +60,12 @@ async function apiGet(path: string): Promise<{ status: number; body: any }> {
   return { status: res.statusCode, body: res.json() };
 }
 
-/** The platform's consent step: the sandbox approves at once (a redirect), so there is nothing to click yet. */
-async function consent(): Promise<void> {}
+/** The platform's consent page (the sandbox's, as a real platform shows one): it names the app; the user allows. */
+async function consent(): Promise<void> {
+  await page.getByRole('button', { name: 'Allow' }).waitFor();
+  expect(await seriousA11yViolations(page), 'consent page: accessibility').toEqual([]);
+  await page.getByRole('button', { name: 'Allow' }).click();
+}
 
 /** axe-core finds no serious or critical violation on the screen as shown; then it is photographed. */
 async function checkScreen(name: string): Promise<void> {
