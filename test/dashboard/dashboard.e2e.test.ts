@@ -141,4 +141,21 @@ describe('the dashboard in Chromium', () => {
     expect(target('tiktok')).toMatchObject({ options: { privacyLevel: 'SELF_ONLY' }, text: null });
     expect(target('instagram')).toMatchObject({ text: 'Launch day, on Instagram 🚀' });
   });
+
+  test('a refused edit shows the API\'s error next to the field it names, and changes nothing', async () => {
+    await page.goto(`${base}/posts/${postId}/edit`);
+    await page.getByRole('heading', { name: 'Edit post' }).waitFor();
+    const yesterday = DateTime.utc().minus({ days: 1 }).toISODate()!;
+    await page.getByTestId('when-local').fill(`${yesterday}T10:00`);
+    await page.getByRole('button', { name: 'Schedule' }).click();
+    // The message is the API's (rule in_future), tied to the input as its description.
+    const when = page.getByTestId('when-local');
+    await expect.poll(() => when.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = (await when.getAttribute('aria-describedby'))!.split(' ');
+    const messages = await Promise.all(describedBy.map((id) => page.locator(`[id="${id}"]`).textContent()));
+    expect(messages.join(' ')).toContain('must be in the future');
+    await checkScreen('04-refused-edit');
+    const { body: post } = await apiGet(`/api/social/posts/${postId}`);
+    expect(post.scheduledAt).toBe(DateTime.fromISO(`${scheduleDay}T10:00`, { zone: 'Europe/Paris' }).toUTC().toISO());
+  });
 });
