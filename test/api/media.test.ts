@@ -211,6 +211,19 @@ describe('GET and DELETE /api/social/media/:id', () => {
     expect((await t.app.inject({ method: 'GET', url: `/api/social/media/${id}`, headers: user.headers })).statusCode).toBe(200);
   });
 
+  test('the owner reads the file back as stored, with its type and nosniff; nobody else can', async () => {
+    const bytes = sampleFiles.jpeg(700);
+    const id = (await upload(user, bytes, 'image/jpeg')).json().id;
+    const res = await t.app.inject({ method: 'GET', url: `/api/social/media/${id}/content`, headers: user.headers });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('image/jpeg');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.rawPayload.equals(bytes)).toBe(true);
+    const stranger = await createTestUser(t.database.db);
+    expect((await t.app.inject({ method: 'GET', url: `/api/social/media/${id}/content`, headers: stranger.headers })).statusCode).toBe(404);
+    expect((await t.app.inject({ method: 'GET', url: `/api/social/media/${id}/content` })).statusCode).toBe(401);
+  });
+
   test('unknown ids are 404, malformed ones 400 id:uuid', async () => {
     expect((await t.app.inject({ method: 'GET', url: `/api/social/media/${randomUUID()}`, headers: user.headers })).statusCode).toBe(404);
     const bad = await t.app.inject({ method: 'GET', url: '/api/social/media/../etc', headers: user.headers });

@@ -39,7 +39,7 @@ const expectedRoutes = [
   'GET /api/social/stats/best-posts', 'GET /api/social/stats/:platform',
   'POST /api/social/accounts/:id/insights/sync',
   'GET /api/social/platforms', 'POST /api/social/posts/validate', 'GET /api/social/accounts/:id/target-options',
-  'GET /api/social/comments',
+  'GET /api/social/comments', 'GET /api/social/media/:id/content',
 ];
 
 /**

@@ -147,6 +147,28 @@ const mediaRoutes: FastifyPluginAsyncZod = async (app) => {
     return present(row);
   });
 
+  app.get('/api/social/media/:id/content', {
+    schema: {
+      tags: ['media'], summary: 'The uploaded file itself, for its owner (previews in the dashboard)',
+      params: idParamsSchema,
+      response: {
+        200: z.any().describe('The file, with its content type; byte ranges are not served'),
+        ...errorResponses(400, 401, 404, 429),
+      },
+    },
+  }, async (request, reply) => {
+    const row = await findMedia(db, request.user.id, request.params.id);
+    if (!row) throw notFound('media');
+    // Only image and video types are ever stored (checked by their first bytes at upload); nosniff keeps it so.
+    return reply
+      .type(row.contentType)
+      .header('content-length', String(row.sizeBytes))
+      .header('x-content-type-options', 'nosniff')
+      .header('content-disposition', 'inline')
+      .header('cache-control', 'private, max-age=3600')
+      .send(app.mediaStore.open(row.storageKey));
+  });
+
   app.delete('/api/social/media/:id', {
     schema: {
       tags: ['media'], summary: 'Delete an uploaded file (refused while a scheduled or publishing post uses it)',
