@@ -1,0 +1,90 @@
+// The FullCalendar view of posts: month, week and list, in the user's zone. A scheduled post (or a draft with a
+// time) can be dragged to a new time, which asks the schedule route; a refusal puts the event back.
+import FullCalendar from '@fullcalendar/react';
+import dayGridPlugin from '@fullcalendar/daygrid';
+import timeGridPlugin from '@fullcalendar/timegrid';
+import listPlugin from '@fullcalendar/list';
+import interactionPlugin from '@fullcalendar/interaction';
+import type { DatesSetArg, EventClickArg, EventDropArg, EventInput, EventMountArg } from '@fullcalendar/core';
+import type { DateClickArg } from '@fullcalendar/interaction';
+import { useMemo } from 'react';
+import { useNavigate } from 'react-router';
+import type { Post } from '../../api/types';
+import { postStatusColour } from '../post/postStatus';
+import { CalendarEventContent } from './CalendarEventContent';
+import { intlNamedTimeZonePlugin } from './intlNamedTimeZonePlugin';
+import type { VisibleRange } from './usePostsInRange';
+
+const plugins = [dayGridPlugin, timeGridPlugin, listPlugin, interactionPlugin, intlNamedTimeZonePlugin];
+
+/** Posts whose time the schedule route accepts moving: scheduled ones, and drafts that already have a time. */
+const isDraggable = (p: Post) => p.status === 'scheduled' || (p.status === 'draft' && p.scheduledAt !== null);
+
+function titleOf(post: Post): string {
+  const firstLine = post.content.split('\n')[0]?.trim() ?? '';
+  if (firstLine) return firstLine.length > 60 ? `${firstLine.slice(0, 59)}…` : firstLine;
+  return post.hashtags.length > 0 ? post.hashtags.map((h) => `#${h}`).join(' ') : '(no text)';
+}
+
+const narrowScreen = () => window.matchMedia('(max-width: 640px)').matches;
+
+export function PostCalendar({ posts, timeZone, onRangeChange, onMove }: {
+  posts: Post[];
+  timeZone: string;
+  onRangeChange(range: VisibleRange): void;
+  /** Asks to move the post; rejects with the API's refusal. */
+  onMove(post: Post, scheduledAt: string): Promise<void>;
+}) {
+  const navigate = useNavigate();
+  const events = useMemo<EventInput[]>(() => posts.filter((p) => p.scheduledAt).map((p) => {
+    const colour = postStatusColour(p.status);
+    return {
+      id: p.id,
+      title: titleOf(p),
+      start: p.scheduledAt!,
+      url: `/posts/${p.id}`,
+      backgroundColor: colour,
+      borderColor: colour,
+      textColor: '#ffffff',
+      startEditable: isDraggable(p),
+      durationEditable: false,
+      classNames: [`post-status-${p.status}`],
+      extendedProps: { post: p },
+    };
+  }), [posts]);
+
+  return (
+    <FullCalendar
+      plugins={plugins}
+      timeZone={timeZone}
+      initialView={narrowScreen() ? 'listWeek' : 'dayGridMonth'}
+      headerToolbar={{ left: 'prev,next today', center: 'title', right: 'dayGridMonth,timeGridWeek,listWeek' }}
+      buttonText={{ today: 'Today', month: 'Month', week: 'Week', list: 'List' }}
+      height="auto"
+      allDaySlot={false}
+      eventDisplay="block"
+      editable={false}
+      eventStartEditable
+      eventDurationEditable={false}
+      nowIndicator
+      events={events}
+      eventContent={(arg) => <CalendarEventContent arg={arg} />}
+      eventDidMount={(info: EventMountArg) => {
+        info.el.setAttribute('data-post-id', info.event.id);
+        info.el.setAttribute('data-status', (info.event.extendedProps.post as Post).status);
+      }}
+      eventClick={(info: EventClickArg) => {
+        // The event is a real link (keyboard and middle-click work); a plain click stays inside the app.
+        info.jsEvent.preventDefault();
+        void navigate(`/posts/${info.event.id}`);
+      }}
+      dateClick={(info: DateClickArg) => void navigate(`/compose?date=${info.dateStr.slice(0, 10)}`)}
+      eventDrop={(info: EventDropArg) => {
+        const post = info.event.extendedProps.post as Post;
+        if (!info.event.start) { info.revert(); return; }
+        onMove(post, info.event.start.toISOString()).catch(() => info.revert());
+      }}
+      datesSet={(info: DatesSetArg) => onRangeChange({ from: info.start.toISOString(), to: info.end.toISOString() })}
+    />
+  );
+}

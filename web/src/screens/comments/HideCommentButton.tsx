@@ -1,0 +1,21 @@
+// Hides a comment at the platform, or shows it again; the route answers with the visibility the platform now has.
+import { api } from '../../api/client';
+import type { CommentHiddenResult } from '../../api/types';
+import { ActionError } from '../post/ActionError';
+import { useAction } from '../post/useAction';
+
+export function HideCommentButton({ commentId, hidden, onChange }: { commentId: string; hidden: boolean; onChange(hidden: boolean): void }) {
+  const action = useAction();
+  const toggle = async () => {
+    const result = await action.run(() => api<CommentHiddenResult>(`/api/social/comments/${commentId}/hide`, { method: 'POST', body: { hidden: !hidden } }));
+    if (result) onChange(result.hidden);
+  };
+  return (
+    <div className="hide-comment">
+      <button type="button" onClick={() => void toggle()} disabled={action.busy}>
+        {action.busy ? (hidden ? 'Unhiding…' : 'Hiding…') : hidden ? 'Unhide' : 'Hide'}
+      </button>
+      <ActionError error={action.error} />
+    </div>
+  );
+}
