@@ -6,7 +6,10 @@ export function ActionError({ error, id, skipFields = [] }: { error: unknown; id
   if (!(error instanceof ApiError)) {
     return <p id={id} className="field-error" role="alert">{error instanceof Error ? error.message : String(error)}</p>;
   }
-  const details = error.issues.filter((i) => !skipFields.includes(i.field) && i.message !== error.message);
+  const shownBesideFields = error.issues.filter((i) => skipFields.some((f) => i.field === f || i.field.startsWith(`${f}.`)));
+  // Every issue already sits next to its field: repeating the summary would say it twice.
+  if (error.issues.length > 0 && shownBesideFields.length === error.issues.length) return null;
+  const details = error.issues.filter((i) => !shownBesideFields.includes(i) && i.message !== error.message);
   return (
     <div id={id} className="field-error" role="alert">
       <p>{error.message}</p>

@@ -14,12 +14,17 @@ export function DeletePostDialog({ post, open, onClose, onDeleted, onPending }: 
   onPending(post: Post): void;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const keepButton = useRef<HTMLButtonElement>(null);
   const action = useAction();
 
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
+    if (open && !dialog.open) {
+      dialog.showModal();
+      // The safe choice takes the focus, not the destructive one.
+      keepButton.current?.focus();
+    }
     if (!open && dialog.open) dialog.close();
   }, [open]);
 
@@ -48,7 +53,7 @@ export function DeletePostDialog({ post, open, onClose, onDeleted, onPending }: 
         <button type="button" className="danger" onClick={() => void confirm()} disabled={action.busy}>
           {action.busy ? 'Deleting…' : 'Delete post'}
         </button>
-        <button type="button" onClick={onClose} autoFocus>Keep it</button>
+        <button type="button" ref={keepButton} onClick={onClose}>Keep it</button>
       </div>
     </dialog>
   );

@@ -6,7 +6,7 @@ import { api } from '../../api/client';
 import type { Post } from '../../api/types';
 import { ActionError } from './ActionError';
 import { DeletePostDialog } from './DeletePostDialog';
-import { canCancel, canEdit, canSchedule } from './postStatus';
+import { canCancel, canDelete, canEdit, canSchedule } from './postStatus';
 import { RescheduleForm } from './RescheduleForm';
 import { useAction } from './useAction';
 
@@ -43,8 +43,11 @@ export function PostActions({ post, onChanged }: { post: Post; onChanged(post?: 
             Cancel post
           </button>
         )}
-        <button type="button" className="danger" onClick={() => setDeleting(true)}>Delete</button>
+        {canDelete(post) && <button type="button" className="danger" onClick={() => setDeleting(true)}>Delete</button>}
       </div>
+      {!canSchedule(post.status) && !canCancel(post.status) && !canDelete(post) && (
+        <p className="muted">Nothing to change: this post reached a platform, so its record is kept.</p>
+      )}
       <ActionError error={action.error} />
       <p role="status" className="notice">{notice ?? ''}</p>
       {rescheduling && (

@@ -8,7 +8,7 @@ export function PostSummary({ post }: { post: Post }) {
   return (
     <section className="card stack" aria-labelledby="post-summary-heading">
       <div className="row">
-        <h2 id="post-summary-heading">Post</h2>
+        <h2 id="post-summary-heading">Details</h2>
         <span className={`badge ${statusTone(post.status)}`} data-testid="post-status">{postStatusLabel(post.status)}</span>
       </div>
       {post.attentionReason && (
@@ -18,7 +18,9 @@ export function PostSummary({ post }: { post: Post }) {
       )}
       <dl className="facts">
         <dt>Scheduled</dt>
-        <dd>{post.scheduledAt ? `${formatInZone(post.scheduledAt, post.timezone)} (${post.timezone})` : 'Not scheduled'}</dd>
+        <dd>{post.scheduledAt ? formatInZone(post.scheduledAt, post.timezone) : 'Not scheduled'}</dd>
+        <dt>Timezone</dt>
+        <dd>{post.timezone}</dd>
         {post.publishedAt && <><dt>Published</dt><dd>{formatInZone(post.publishedAt, post.timezone)}</dd></>}
         {post.cancelledAt && <><dt>Cancelled</dt><dd>{formatInZone(post.cancelledAt, post.timezone)}</dd></>}
         <dt>Created</dt>

@@ -2,10 +2,13 @@
 export function formatInZone(iso: string | null | undefined, timeZone: string): string {
   if (!iso) return '—';
   try {
-    return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone, timeZoneName: 'short' }).format(new Date(iso));
+    // Field by field: dateStyle/timeStyle refuse to be combined with timeZoneName.
+    return new Intl.DateTimeFormat(undefined, {
+      year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short',
+    }).format(new Date(iso));
   } catch {
-    // An unknown zone name (should not happen: the API checks zones) still shows the instant.
-    return new Date(iso).toLocaleString();
+    // An unknown zone name (should not happen: the API checks zones) still shows the instant, said in UTC.
+    return `${new Date(iso).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
   }
 }
 

@@ -50,3 +50,6 @@ export function isPostInMotion(post: Post, now = Date.now()): boolean {
 export const canCancel = (s: PostStatus) => s === 'draft' || s === 'scheduled' || s === 'publishing';
 export const canSchedule = (s: PostStatus) => s === 'draft' || s === 'cancelled' || s === 'scheduled';
 export const canEdit = canSchedule;
+
+/** A post one of whose targets reached a platform is kept: delete answers 409 published_on_platform. */
+export const canDelete = (post: Post) => !post.targets.some((t) => t.status === 'published' || t.status === 'needs_review');
