@@ -1,7 +1,7 @@
 // The calendar of posts (issue 11): what goes out when, by status, narrowed by platform or account. Dragging a
 // scheduled post moves it; clicking one opens it; clicking a day starts a post on that day.
 import { useCallback, useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useLocation } from 'react-router';
 import { api, ApiError } from '../../api/client';
 import type { Post } from '../../api/types';
 import { useSession } from '../../auth/session';
@@ -23,7 +23,9 @@ export function CalendarScreen() {
   const [range, setRange] = useState<VisibleRange | null>(null);
   const [filter, setFilter] = useState<PlatformAccountFilter>({ platform: '', accountId: '' });
   const [moveError, setMoveError] = useState<string | null>(null);
-  const [moved, setMoved] = useState<string | null>(null);
+  // A screen that sent the user here may say what it did (the post page after a delete).
+  const arrivalNotice = (useLocation().state as { notice?: string } | null)?.notice ?? null;
+  const [moved, setMoved] = useState<string | null>(arrivalNotice);
   const { posts, error, loading, reload } = usePostsInRange(range, filter);
 
   const onRangeChange = useCallback((next: VisibleRange) => {
@@ -53,7 +55,7 @@ export function CalendarScreen() {
       <PlatformAccountFilters idPrefix="calendar" value={filter} onChange={setFilter} />
       <PostStatusLegend />
       {moveError && <p className="field-error calendar-alert" role="alert">{moveError}</p>}
-      <p className="visually-hidden" role="status">{moved ?? ''}</p>
+      <p className="notice" role="status">{moved ?? ''}</p>
       {error !== undefined && <ErrorState error={error} retry={reload} />}
       {loading && posts === undefined && <Loading what="posts" />}
       {!loading && posts !== undefined && posts.length === 0 && error === undefined && (

@@ -32,7 +32,7 @@ export function PostScreen() {
       return (
         <section aria-labelledby="post-heading">
           <h1 id="post-heading">Post</h1>
-          {error instanceof ApiError && error.status === 404
+          {error instanceof ApiError && (error.status === 404 || error.status === 400)
             ? <p className="state">This post does not exist or was deleted. <Link to="/calendar">Back to the calendar</Link></p>
             : <ErrorState error={error} retry={reload} />}
         </section>
