@@ -153,7 +153,9 @@ async function main() {
   const dashboardBuild = await watchDashboard(log);
   stops.push({ name: 'dashboard build', stop: () => dashboardBuild.close() });
 
-  const api = await startApi({ ...config, TEMPORAL_ADDRESS: temporalAddress, DATABASE_URL: databaseUrl });
+  const api = await startApi({
+    ...config, TEMPORAL_ADDRESS: temporalAddress, DATABASE_URL: databaseUrl, ...(temporalUi ? { TEMPORAL_UI_URL: temporalUi } : {}),
+  });
   stops.push({ name: 'api', stop: () => api.close() });
 
   const demo = await ensureDemoUser(database, crypto);

@@ -7,6 +7,7 @@ import { createPostActivities } from './post.activities.js';
 import { createPublishActivities } from './publish.activities.js';
 import { createReconcileActivities } from './reconcile.activities.js';
 import { createRetentionActivities } from './retention.activities.js';
+import { createTargetOptionsActivities } from './target-options.activities.js';
 import { createWebhookActivities } from './webhook.activities.js';
 
 export type { ActivityDeps } from './deps.js';
@@ -21,5 +22,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createCommentActivities(deps),
     ...createWebhookActivities(deps),
     ...createRetentionActivities(deps),
+    ...createTargetOptionsActivities(deps),
   };
 }

@@ -36,6 +36,7 @@ import meRoutes from './routes/me/index.js';
 import sessionRoutes from './routes/session/index.js';
 import metricsRoutes from './routes/metrics/index.js';
 import accountRoutes from './routes/social/accounts/index.js';
+import platformRoutes from './routes/social/platforms/index.js';
 import commentRoutes from './routes/social/comments/index.js';
 import connectRoutes from './routes/social/connect/index.js';
 import mediaRoutes from './routes/social/media/index.js';
@@ -95,6 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(adminUserRoutes);
   await app.register(meRoutes);
   await app.register(sessionRoutes);
+  await app.register(platformRoutes);
   await app.register(accountRoutes);
   await app.register(connectRoutes);
   await app.register(mediaRoutes);

@@ -303,6 +303,8 @@ export const comments = pgTable('comments', {
 }, (t) => [
   uniqueIndex('comments_platform_comment_account_key').on(t.platform, t.platformCommentId, t.socialAccountId),
   index('comments_target_idx').on(t.targetId, t.commentedAt),
+  // The inbox's order per account (migration 0011).
+  index('comments_account_inbox_idx').on(t.socialAccountId, sql`(coalesce(${t.commentedAt}, ${t.receivedAt})) DESC`, t.id.desc()),
 ]);
 
 /**

@@ -40,6 +40,40 @@ export interface TargetDraft {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Target options as a form: what a client shows to choose `targets[n].options` for one account
+
+export interface TargetOptionField {
+  /** The key in `targets[n].options`. */
+  name: string;
+  label: string;
+  /** `text_list`: an ordered list of texts (e.g. a thread's follow-up parts). */
+  kind: 'enum' | 'boolean' | 'text' | 'text_list' | 'number';
+  /** For `enum`: the values allowed now (for this account, where the platform says so), in display order. */
+  values?: { value: string; label: string }[];
+  default?: Json;
+  /** A post to this account is refused without it (where it applies: `appliesTo`). */
+  required: boolean;
+  description?: string;
+  /** Only for these kinds of media; absent: any post. */
+  appliesTo?: ('text' | 'image' | 'video')[];
+}
+
+export interface TargetOptionsContext {
+  accessToken: string;
+  platformAccountId: string;
+  metadata: Record<string, unknown>;
+  signal?: AbortSignal;
+}
+
+export interface TargetOptionsProvider {
+  /**
+   * The options a target of this account takes, with the values allowed now. May ask the platform (TikTok's
+   * creator info: its privacy levels are the creator's current ones); errors are PublishErrors.
+   */
+  describe(ctx: TargetOptionsContext): Promise<TargetOptionField[]>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // OAuth
 
 export interface TokenSet {
@@ -439,4 +473,6 @@ export interface PlatformProvider {
   insights?: InsightsProvider;
   webhooks?: WebhookProvider;
   comments?: CommentsProvider;
+  /** Absent: targets of this platform take no options. */
+  targetOptions?: TargetOptionsProvider;
 }

@@ -11,6 +11,7 @@ import { resolveFacebookOptions, type FacebookProviderOptions } from './options.
 import { createFacebookPublish } from './publish.js';
 import { IMAGE_TYPES, MAX_MESSAGE, MAX_PHOTOS, VIDEO_TYPES, validateFacebookTarget } from './target.js';
 import { createFacebookWebhooks } from './webhooks.js';
+import { facebookOptionForm } from './option-form.js';
 
 export type { FacebookProviderOptions } from './options.js';
 export { FACEBOOK_SCOPES } from './options.js';
@@ -34,6 +35,7 @@ export function createFacebookProvider(opts: FacebookProviderOptions): PlatformP
     oauth: createFacebookOAuth(graph, options),
     publish: createFacebookPublish(graph, options),
     insights: createFacebookInsights(graph),
+    targetOptions: facebookOptionForm,
     webhooks: createFacebookWebhooks({ appSecret: options.appSecret, verifyToken: options.webhookVerifyToken }),
     comments: createFacebookComments(graph),
   };

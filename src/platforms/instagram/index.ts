@@ -10,6 +10,7 @@ import { resolveInstagramOptions, type InstagramProviderOptions } from './option
 import { createInstagramPublish } from './publish.js';
 import { IMAGE_TYPES, MAX_CAPTION, MAX_HASHTAGS, MAX_MENTIONS, VIDEO_TYPES, validateInstagramTarget } from './target.js';
 import { createInstagramWebhooks } from './webhooks.js';
+import { instagramOptionForm } from './option-form.js';
 
 export type { InstagramProviderOptions } from './options.js';
 export { INSTAGRAM_SCOPES } from './options.js';
@@ -33,6 +34,7 @@ export function createInstagramProvider(opts: InstagramProviderOptions): Platfor
     oauth: createInstagramOAuth(graph, options),
     publish: createInstagramPublish(graph, options),
     insights: createInstagramInsights(graph, { rateLimitWaitMs: options.rateLimitWaitMs }),
+    targetOptions: instagramOptionForm,
     webhooks: createInstagramWebhooks({ appSecret: options.appSecret, verifyToken: options.webhookVerifyToken }),
     comments: createInstagramComments(graph),
   };

@@ -11,6 +11,7 @@ import { resolveThreadsOptions, type ThreadsProviderOptions } from './options.js
 import { createThreadsPublish } from './publish.js';
 import { IMAGE_TYPES, MAX_CAROUSEL, MAX_TEXT, MAX_TOPIC_TAGS, VIDEO_TYPES, validateThreadsTarget } from './target.js';
 import { createThreadsWebhooks } from './webhooks.js';
+import { threadsOptionForm } from './option-form.js';
 
 export type { ThreadsProviderOptions } from './options.js';
 export { THREADS_SCOPES } from './options.js';
@@ -32,6 +33,7 @@ export function createThreadsProvider(opts: ThreadsProviderOptions): PlatformPro
     oauth: createThreadsOAuth(graph, options),
     publish: createThreadsPublish(graph, options),
     insights: createThreadsInsights(graph),
+    targetOptions: threadsOptionForm,
     webhooks: createThreadsWebhooks({ appSecret: options.appSecret, verifyToken: options.webhookVerifyToken }),
     comments: createThreadsComments(graph),
   };

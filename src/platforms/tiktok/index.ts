@@ -5,6 +5,7 @@ import type { PlatformProvider } from '../provider.js';
 import { TiktokHttp } from './http.js';
 import { createTiktokInsights } from './insights.js';
 import { createTiktokOAuth } from './oauth.js';
+import { createTiktokOptionForm } from './option-form.js';
 import { resolveTiktokProviderOptions, type TiktokProviderOptions } from './options.js';
 import { createTiktokPublish } from './publish.js';
 import { validateTiktokTarget } from './target-options.js';
@@ -34,6 +35,7 @@ export function createTiktokProvider(opts: TiktokProviderOptions): PlatformProvi
     oauth: createTiktokOAuth(http, options),
     publish: createTiktokPublish({ http, options }),
     insights: createTiktokInsights(http),
+    targetOptions: createTiktokOptionForm(http),
     webhooks: createTiktokWebhooks({ clientSecret: options.clientSecret, toleranceSeconds: options.webhookToleranceSeconds }),
   };
 }

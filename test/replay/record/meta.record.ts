@@ -82,3 +82,10 @@ test('an insights sync of the account and its published post', async () => {
   const sync = await newestClosed(s.worker.client, 'insightsSync');
   await recordHistory(s.worker.client, 'insights-sync', sync.workflowId, sync.runId);
 });
+
+test('the options form of the account\'s targets, as the composer asks for it', async () => {
+  const res = await s.api.app.inject({ method: 'GET', url: `/api/social/accounts/${accountId}/target-options`, headers: user.headers });
+  expect(res.statusCode, res.body).toBe(200);
+  const run = await newestClosed(s.worker.client, 'describeTargetOptions');
+  await recordHistory(s.worker.client, 'describe-target-options', run.workflowId, run.runId);
+});

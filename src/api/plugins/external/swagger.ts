@@ -26,6 +26,7 @@ export default fp(async (app) => {
         { name: 'posts', description: 'Compose, schedule and publish posts' },
         { name: 'media', description: 'Uploaded images and videos' },
         { name: 'accounts', description: 'Connected social accounts' },
+        { name: 'platforms', description: 'The platforms this server publishes to, with the rules posts must follow there' },
         { name: 'stats', description: 'Statistics of published posts and accounts (read-only)' },
         { name: 'users', description: 'The calling user' },
         { name: 'session', description: 'Browser sign-in: an API key exchanged for an HttpOnly session cookie' },

@@ -41,3 +41,16 @@ export const disconnectBody = z.strictObject({
   scope: z.enum(['account', 'login']).default('account')
     .describe('`account`: this account only; the login stays for the other accounts connected through it, and is revoked at the platform with the last of them. `login`: every account of this login, and the login revoked'),
 });
+
+export const targetOptionsSchema = z.object({
+  fields: z.array(z.object({
+    name: z.string().describe('The key in `targets[n].options`'),
+    label: z.string(),
+    kind: z.enum(['enum', 'boolean', 'text', 'text_list', 'number']).describe('`text_list`: an ordered list of texts'),
+    values: z.array(z.object({ value: z.string(), label: z.string() })).optional().describe('For `enum`: the values allowed now'),
+    default: z.unknown().optional(),
+    required: z.boolean().describe('Posts to this account are refused without it (where it applies)'),
+    description: z.string().optional(),
+    appliesTo: z.array(z.enum(['text', 'image', 'video'])).optional().describe('Only for posts with these media; absent: any post'),
+  })),
+}).describe('The form; an empty list when the platform takes no options');

@@ -4,10 +4,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AccountCommandFailed, AccountCommands, accountCommandOptions } from '../../../../temporal/account-commands.js';
-import { ApiError, notFound, unavailable } from '../../../errors.js';
+import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { runDescribeTargetOptions } from '../../../../temporal/target-options.js';
+import { ApiError, conflict, notFound, unavailable } from '../../../errors.js';
 import { errorBodySchema, errorResponses, idParamsSchema } from '../../../schemas/common.js';
 import { findLoginSiblings, findOwnedAccount, listAccounts } from './account-repository.js';
-import { accountSchema, disconnectBody, disconnectParams, presentAccount, refreshResultSchema } from './account-schemas.js';
+import { accountSchema, disconnectBody, disconnectParams, presentAccount, refreshResultSchema, targetOptionsSchema } from './account-schemas.js';
 
 const tags = ['accounts'];
 
@@ -46,6 +49,32 @@ const accountRoutes: FastifyPluginAsyncZod = async (app) => {
     } catch (err) {
       if (err instanceof AccountCommandFailed) throw new ApiError(502, 'refresh_failed', err.message);
       throw err;
+    }
+  });
+
+  app.get('/api/social/accounts/:id/target-options', {
+    schema: {
+      tags, summary: 'The options a post target of this account takes, as a form, with the values the platform allows this account now',
+      params: idParamsSchema,
+      response: {
+        200: targetOptionsSchema,
+        ...errorResponses(400, 401, 404, 409, 429),
+        502: errorBodySchema.describe('The platform refused or failed to say (e.g. an expired token)'),
+      },
+    },
+  }, async (request) => {
+    const account = await findOwnedAccount(db, request.user.id, request.params.id);
+    if (!account) throw notFound('account');
+    if (account.status !== 'active') {
+      throw conflict(`the account is ${account.status}; reconnect it first`, [{ field: 'id', rule: 'account_inactive', message: account.statusReason ?? account.status }]);
+    }
+    try {
+      return { fields: await runDescribeTargetOptions(app.temporal.client, app.config.TEMPORAL_TASK_QUEUE, account.id) };
+    } catch (err) {
+      if (!(err instanceof WorkflowFailedError)) throw err;
+      const cause = err.cause?.cause ?? err.cause;
+      const message = cause instanceof ApplicationFailure ? cause.message : err.message;
+      throw new ApiError(502, 'platform_error', `the platform did not describe the options: ${message}`);
     }
   });
 

@@ -9,7 +9,8 @@ import { ApiError, invalid, notFound } from '../../../errors.js';
 import type { CommentActionInput, CommentActionResult } from '../../../../activities/comment.activities.js';
 import { errorBodySchema, errorResponses, idParamsSchema } from '../../../schemas/common.js';
 import { runCommentAction } from '../../../../temporal/comment-actions.js';
-import { findOwnedComment, listPostComments, ownsPost, type CommentRow } from './comment-repository.js';
+import { decodeCursor, encodeCursor } from '../../../pagination/keyset-cursor.js';
+import { findOwnedComment, listInbox, listPostComments, ownsPost, type CommentRow } from './comment-repository.js';
 
 // Under the posts tag: the routes hang off a post (the tag list lives in the swagger plugin).
 const tags = ['posts'];
@@ -30,9 +31,26 @@ const commentSchema = z.object({
 });
 
 const commentListSchema = z.object({ items: z.array(commentSchema) });
+
+const inboxCommentSchema = commentSchema.extend({
+  accountId: z.uuid().describe('The account the comment arrived on'),
+  postId: z.uuid().nullable().describe('The Herald post whose published media was commented; null for media Herald did not publish'),
+  postContent: z.string().nullable(),
+  permalink: z.string().nullable().describe('The commented post on the platform'),
+});
+const inboxSchema = z.object({
+  data: z.array(inboxCommentSchema),
+  nextCursor: z.string().nullable().describe('Pass as `cursor` for the next (older) page; null on the last page'),
+});
+const inboxQuery = z.strictObject({
+  platform: z.string().min(1).max(64).optional().describe('Only comments on this platform'),
+  accountId: z.uuid().optional().describe('Only comments on this account'),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().regex(/^[A-Za-z0-9_-]{1,512}$/).optional().describe('`nextCursor` of the previous page, as given'),
+});
 const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
 
-const present = (c: CommentRow): z.infer<typeof commentSchema> => ({
+const present = <T extends CommentRow>(c: T): Omit<T, 'commentedAt' | 'receivedAt'> & { commentedAt: string | null; receivedAt: string } => ({
   ...c,
   commentedAt: c.commentedAt?.toISOString() ?? null,
   receivedAt: c.receivedAt.toISOString(),
@@ -52,6 +70,25 @@ const commentRoutes: FastifyPluginAsyncZod = async (app) => {
     if (!await ownsPost(db, request.user.id, request.params.id)) throw notFound('post');
     const rows = await listPostComments(db, request.user.id, request.params.id, request.query.limit);
     return { items: rows.map(present) };
+  });
+
+  app.get('/api/social/comments', {
+    schema: {
+      tags, summary: 'The comment inbox: comments on all the caller\'s accounts, newest first, a page at a time',
+      querystring: inboxQuery,
+      response: { 200: inboxSchema.describe('One page of comments'), ...errorResponses(400, 401, 429) },
+    },
+  }, async (request) => {
+    const { cursor, limit, ...filter } = request.query;
+    const after = cursor !== undefined ? decodeCursor(cursor) : undefined;
+    if (cursor !== undefined && !after) throw invalid('cursor', 'cursor', 'not a cursor this API issued');
+    const rows = await listInbox(db, request.user.id, filter, after, limit + 1);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      data: page.map(({ sortKey: _sortKey, ...row }) => present(row)),
+      nextCursor: rows.length > limit && last ? encodeCursor({ sortKey: last.sortKey, id: last.id }) : null,
+    };
   });
 
   /** Runs one comment action through its workflow (joined or answered by a retry, see runCommentAction) and waits for the platform's answer. */

@@ -5,8 +5,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorResponses, idParamsSchema } from '../../../schemas/common.js';
 import { PostService } from './post-service.js';
+import { withWorkflowLinks } from './post-presenter.js';
 import {
-  createPostBody, listPostsQuery, postListSchema, postSchema, schedulePostBody, updatePostBody,
+  createPostBody, listPostsQuery, postDetailSchema, postListSchema, postSchema, schedulePostBody, updatePostBody, validatePostBody,
+  validationResultSchema,
 } from './post-schemas.js';
 
 const tags = ['posts'];
@@ -29,6 +31,16 @@ const postRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (request, reply) => reply.code(201).send(await service.create(request.user, request.body)));
 
+  const temporalUi = { url: app.config.TEMPORAL_UI_URL, namespace: app.config.TEMPORAL_NAMESPACE };
+
+  app.post('/api/social/posts/validate', {
+    schema: {
+      tags, summary: 'Check a draft against every rule of POST /api/social/posts without storing it: issues and per-target counters',
+      body: validatePostBody,
+      response: { 200: validationResultSchema.describe('The verdict; `valid: false` lists what creating it would refuse'), ...errorResponses(400, 401, 429) },
+    },
+  }, async (request) => service.validate(request.user, request.body));
+
   app.get('/api/social/posts', {
     schema: {
       tags, summary: 'List posts in calendar order (scheduled time, else creation time), a page at a time',
@@ -46,9 +58,9 @@ const postRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags, summary: 'A post with the publish state of every target',
       params: idParamsSchema,
-      response: { 200: postSchema.describe('The post'), ...errorResponses(400, 401, 404, 429) },
+      response: { 200: postDetailSchema.describe('The post, with its targets\' workflows'), ...errorResponses(400, 401, 404, 429) },
     },
-  }, async (request) => service.get(request.user, request.params.id));
+  }, async (request) => withWorkflowLinks(await service.get(request.user, request.params.id), temporalUi));
 
   app.put('/api/social/posts/:id', {
     schema: {

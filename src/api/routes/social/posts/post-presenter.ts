@@ -1,7 +1,8 @@
 // Database rows to the posts API's response shape.
 import type { PostTarget } from '../../../../db/schema.js';
 import type { PostWithTargets } from './post-repository.js';
-import type { PostView } from './post-schemas.js';
+import { publishTargetWorkflowId } from '../../../../workflows/messages.js';
+import type { PostDetailView, PostView } from './post-schemas.js';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
@@ -38,5 +39,20 @@ export function presentPost({ post, targets }: PostWithTargets): PostView {
     cancelledAt: iso(post.cancelledAt),
     attentionReason: post.status === 'needs_attention' ? post.attentionReason : null,
     targets: targets.map(presentTarget),
+  };
+}
+
+/** Where operators find each target's workflow: its id, and its page in the Temporal Web UI when one is configured. */
+export function withWorkflowLinks(view: PostView, temporalUi: { url?: string | undefined; namespace: string }): PostDetailView {
+  const base = temporalUi.url?.replace(/\/$/, '');
+  return {
+    ...view,
+    targets: view.targets.map((t) => {
+      const workflowId = publishTargetWorkflowId(view.id, t.id);
+      const workflowUrl = base
+        ? `${base}/namespaces/${encodeURIComponent(temporalUi.namespace)}/workflows/${encodeURIComponent(workflowId)}`
+        : null;
+      return { ...t, workflowId, workflowUrl };
+    }),
   };
 }

@@ -124,13 +124,11 @@ export interface ListFilter {
   to?: Date | undefined;
   status?: PostStatus | undefined;
   platform?: string | undefined;
+  accountId?: string | undefined;
 }
 
-export interface PageKey {
-  /** `YYYY-MM-DDTHH:mm:ss.ffffffZ` */
-  sortKey: string;
-  id: string;
-}
+import type { PageKey } from '../../../pagination/keyset-cursor.js';
+export type { PageKey };
 
 const sortKey = sql`coalesce(${posts.scheduledAt}, ${posts.createdAt})`;
 
@@ -138,7 +136,7 @@ const sortKey = sql`coalesce(${posts.scheduledAt}, ${posts.createdAt})`;
  * The page statement for one combination of the filters given, as a prepared statement: Postgres parses and plans the
  * long statement (post-json.ts) once per connection instead of on every request, and answers in one round trip.
  */
-function preparePage(db: Db, given: { from: boolean; to: boolean; status: boolean; platform: boolean; after: boolean }) {
+function preparePage(db: Db, given: { from: boolean; to: boolean; status: boolean; platform: boolean; accountId: boolean; after: boolean }) {
   const where: SQL[] = [eq(posts.userId, sql.placeholder('userId'))];
   if (given.from || given.to) where.push(isNotNull(posts.scheduledAt));
   if (given.from) where.push(sql`${sortKey} >= ${sql.placeholder('from')}::timestamptz`);
@@ -146,6 +144,9 @@ function preparePage(db: Db, given: { from: boolean; to: boolean; status: boolea
   if (given.status) where.push(sql`${posts.status} = ${sql.placeholder('status')}::post_status`);
   if (given.platform) {
     where.push(sql`exists (select 1 from ${postTargets} where ${postTargets.postId} = ${posts.id} and ${postTargets.platform} = ${sql.placeholder('platform')})`);
+  }
+  if (given.accountId) {
+    where.push(sql`exists (select 1 from ${postTargets} where ${postTargets.postId} = ${posts.id} and ${postTargets.socialAccountId} = ${sql.placeholder('accountId')}::uuid)`);
   }
   if (given.after) {
     where.push(sql`(${sortKey}, ${posts.id}) > (${sql.placeholder('afterKey')}::timestamptz, ${sql.placeholder('afterId')}::uuid)`);
@@ -178,6 +179,7 @@ export async function listPosts(
     to: filter.to !== undefined,
     status: filter.status !== undefined,
     platform: filter.platform !== undefined,
+    accountId: filter.accountId !== undefined,
     after: after !== undefined,
   };
   const shape = Object.values(given).map(Number).join('');
@@ -192,6 +194,7 @@ export async function listPosts(
     to: filter.to?.toISOString(),
     status: filter.status,
     platform: filter.platform,
+    accountId: filter.accountId,
     afterKey: after?.sortKey,
     afterId: after?.id,
     limit: limit + 1,

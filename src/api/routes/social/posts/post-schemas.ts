@@ -46,13 +46,23 @@ const contentFields = {
   targets: z.array(target).min(1).max(20).describe('One entry per account to publish to; accountIds unique'),
 };
 
-export const createPostBody = z.strictObject({
-  content: contentFields.content,
-  hashtags: contentFields.hashtags.optional(),
-  media: contentFields.media.optional(),
-  targets: contentFields.targets,
-  ...scheduleFields,
+/** A draft being written: like a new post, but it may have no target yet (its counters and issues so far). */
+export const validatePostBody = createPostBodyShape().extend({
+  targets: z.array(target).max(20).describe('The accounts chosen so far (may be none yet)'),
 });
+export type ValidatePostBody = z.infer<typeof validatePostBody>;
+
+function createPostBodyShape() {
+  return z.strictObject({
+    content: contentFields.content,
+    hashtags: contentFields.hashtags.optional(),
+    media: contentFields.media.optional(),
+    targets: contentFields.targets,
+    ...scheduleFields,
+  });
+}
+
+export const createPostBody = createPostBodyShape();
 export type CreatePostBody = z.infer<typeof createPostBody>;
 
 export const updatePostBody = z.strictObject({
@@ -72,6 +82,7 @@ export const listPostsQuery = z.strictObject({
   to: isoDateTime.optional().describe('Only posts scheduled at or before this instant'),
   status: z.enum(postStatus.enumValues).optional(),
   platform: z.string().min(1).max(64).optional().describe('Only posts with a target on this platform'),
+  accountId: z.uuid().optional().describe('Only posts with a target on this account'),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.string().regex(/^[A-Za-z0-9_-]{1,512}$/).optional()
     .describe('`nextCursor` of the previous page, as given (opaque base64url); any other value is refused (rule `cursor`)'),
@@ -121,6 +132,30 @@ export const postSchema = z.object({
   targets: z.array(targetSchema),
 });
 export type PostView = z.infer<typeof postSchema>;
+
+/** A single post as GET /api/social/posts/:id gives it: with where operators find each target's workflow. */
+export const postDetailSchema = postSchema.extend({
+  targets: z.array(targetSchema.extend({
+    workflowId: z.string().describe('The target\'s publishTarget workflow (Temporal)'),
+    workflowUrl: z.string().nullable().describe('That workflow in the Temporal Web UI; null when TEMPORAL_UI_URL is not configured'),
+  })),
+});
+export type PostDetailView = z.infer<typeof postDetailSchema>;
+
+export const validationResultSchema = z.object({
+  valid: z.boolean().describe('Creating this post now would be accepted'),
+  issues: z.array(z.object({ field: z.string(), rule: z.string(), message: z.string() }))
+    .describe('Everything POST /api/social/posts would refuse, each naming its field and rule'),
+  targets: z.array(z.object({
+    accountId: z.uuid(),
+    platform: z.string(),
+    textLength: z.number().int().describe('This target\'s text with hashtags appended, as its platform counts it'),
+    maxTextLength: z.number().int(),
+    hashtagCount: z.number().int(),
+    maxHashtags: z.number().int(),
+  })).describe('Counters of the targets whose account and platform are known'),
+});
+export type ValidationResult = z.infer<typeof validationResultSchema>;
 
 export const postListSchema = z.object({
   data: z.array(postSchema),

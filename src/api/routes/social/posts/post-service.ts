@@ -18,15 +18,17 @@ import type { AuthenticatedUser } from '../../../auth/api-keys.js';
 import { ApiError, conflict, notFound, unavailable, validationFailed } from '../../../errors.js';
 import { findOwnedAccounts } from '../accounts/account-repository.js';
 import { findOwnedMedia } from '../media/media-repository.js';
-import { decodeCursor, encodeCursor } from './post-cursor.js';
+import { decodeCursor, encodeCursor } from '../../../pagination/keyset-cursor.js';
 import { pageJson } from './post-json.js';
 import { presentPost } from './post-presenter.js';
 import {
   deletePost, findPost, insertPost, listPosts, markScheduled, setStatus, updateUnscheduledPost,
   type NewTarget, type PostWithTargets,
 } from './post-repository.js';
-import type { CreatePostBody, ListPostsQuery, PostView, SchedulePostBody, UpdatePostBody } from './post-schemas.js';
-import { validatePostDraft, type PostDraft } from './post-validation.js';
+import type {
+  CreatePostBody, ListPostsQuery, PostView, SchedulePostBody, UpdatePostBody, ValidatePostBody, ValidationResult,
+} from './post-schemas.js';
+import { measureTarget, validatePostDraft, type PostDraft } from './post-validation.js';
 import { resolveScheduleTime } from './schedule-time.js';
 
 export interface PostServiceDeps {
@@ -68,8 +70,34 @@ export class PostService {
     if (q.cursor !== undefined && !after) issues.push({ field: 'cursor', rule: 'cursor', message: 'not a cursor this API issued' });
     if (issues.length > 0) throw validationFailed(issues);
 
-    const { items, next } = await listPosts(this.deps.db, user.id, { from, to, status: q.status, platform: q.platform }, after, q.limit);
+    const { items, next } = await listPosts(this.deps.db, user.id, { from, to, status: q.status, platform: q.platform, accountId: q.accountId }, after, q.limit);
     return pageJson(items, next ? encodeCursor(next) : null);
+  }
+
+  /**
+   * What creating this draft would say, without storing anything: every issue the create route would raise, and
+   * each known target's text length and hashtag count as its platform counts them (a composer's live counters).
+   */
+  async validate(user: AuthenticatedUser, body: ValidatePostBody): Promise<ValidationResult> {
+    const hasSchedule = body.scheduledAt !== undefined || body.localTime !== undefined;
+    const schedule = hasSchedule ? resolveScheduleTime(body, { zone: body.timezone ?? user.timezone, now: this.now() }) : { issues: [] };
+    const draft: PostDraft = { content: body.content, hashtags: body.hashtags ?? [], media: body.media ?? [], targets: body.targets };
+    const { issues, accounts } = await this.check(user, draft);
+    const all = [
+      ...(draft.targets.length === 0 ? [{ field: 'targets', rule: 'min_items', message: 'choose at least one account' }] : []),
+      ...schedule.issues, ...issues,
+    ];
+    const targets = draft.targets.flatMap((t, n) => {
+      const platform = accounts.get(t.accountId)?.platform;
+      if (platform === undefined || !this.deps.providers.has(platform)) return [];
+      const provider = this.deps.providers.get(platform);
+      const measure = measureTarget(draft, n, provider);
+      return [{
+        accountId: t.accountId, platform, textLength: measure.textLength, maxTextLength: provider.limits.maxTextLength,
+        hashtagCount: measure.hashtagCount, maxHashtags: provider.limits.maxHashtags,
+      }];
+    });
+    return { valid: all.length === 0, issues: all, targets };
   }
 
   async create(user: AuthenticatedUser, body: CreatePostBody): Promise<PostView> {
@@ -227,7 +255,9 @@ export class PostService {
   }
 
   /** Loads the caller's accounts and media the draft names and validates it; returns the targets to store. */
-  private async check(user: AuthenticatedUser, draft: PostDraft): Promise<{ issues: ValidationIssue[]; targets: NewTarget[] }> {
+  private async check(
+    user: AuthenticatedUser, draft: PostDraft,
+  ): Promise<{ issues: ValidationIssue[]; targets: NewTarget[]; accounts: ReadonlyMap<string, { platform: string }> }> {
     const accountIds = [...new Set(draft.targets.map((t) => t.accountId))];
     const mediaIds = [...new Set(draft.media.flatMap((m) => (m.mediaId !== undefined ? [m.mediaId] : [])))];
     const [accounts, media] = await Promise.all([
@@ -245,7 +275,7 @@ export class PostService {
       const account = accountsById.get(t.accountId);
       return account ? [{ accountId: t.accountId, platform: account.platform, text: t.text ?? null, options: t.options ?? {} }] : [];
     });
-    return { issues, targets };
+    return { issues, targets, accounts: accountsById };
   }
 
   /**

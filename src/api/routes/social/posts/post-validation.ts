@@ -2,7 +2,7 @@
 // active and their platforms registered, and each target must fit its platform's limits and rules. Platform rules
 // come only from the provider registry. Pure: the caller loads the accounts and media; every issue is returned at
 // once so a client can fix a post in one round trip.
-import type { ValidationIssue } from '../../../../platforms/provider.js';
+import type { PlatformProvider, ValidationIssue } from '../../../../platforms/provider.js';
 import type { ProviderRegistry } from '../../../../platforms/registry.js';
 import { guessContentTypeFromUrl, matchesMediaType } from '../../../../storage/media-types.js';
 import { codePointLength, composeTargetText, countInlineHashtags } from '../../../../platforms/post-text.js';
@@ -29,6 +29,28 @@ export interface DraftContext {
   providers: ProviderRegistry;
   /** Uploaded files can be handed to platforms as signed public URLs (MEDIA_URL_SECRET is set). */
   uploadsServedPublicly?: boolean;
+}
+
+export interface TargetMeasure {
+  /** The text the target publishes before hashtags are appended, and the request field it comes from. */
+  text: string;
+  textField: string;
+  /** Length of the published text (hashtags appended) as the platform counts it. */
+  textLength: number;
+  hashtagCount: number;
+}
+
+/** What the limits are checked against for target `n`: one computation for validation and for clients' counters. */
+export function measureTarget(draft: PostDraft, n: number, provider: PlatformProvider): TargetMeasure {
+  const target = draft.targets[n]!;
+  const ownText = target.text !== null && target.text !== undefined;
+  const text = ownText ? target.text! : draft.content;
+  return {
+    text,
+    textField: ownText ? `targets.${n}.text` : 'content',
+    textLength: (provider.limits.textLength ?? codePointLength)(composeTargetText(text, draft.hashtags)),
+    hashtagCount: draft.hashtags.length + countInlineHashtags(text),
+  };
 }
 
 export function validatePostDraft(draft: PostDraft, ctx: DraftContext): ValidationIssue[] {
@@ -74,11 +96,8 @@ export function validatePostDraft(draft: PostDraft, ctx: DraftContext): Validati
     const provider = ctx.providers.get(account.platform);
     const { limits } = provider;
     const name = provider.displayName;
-    const ownText = target.text !== null && target.text !== undefined;
-    const text = ownText ? target.text! : draft.content;
-    const textField = ownText ? at('text') : 'content';
+    const { text, textField, textLength: length, hashtagCount } = measureTarget(draft, n, provider);
 
-    const length = (limits.textLength ?? codePointLength)(composeTargetText(text, draft.hashtags));
     if (length > limits.maxTextLength) {
       issues.push({
         field: textField, rule: 'max_length',
@@ -86,7 +105,6 @@ export function validatePostDraft(draft: PostDraft, ctx: DraftContext): Validati
       });
     }
 
-    const hashtagCount = draft.hashtags.length + countInlineHashtags(text);
     if (hashtagCount > limits.maxHashtags) {
       issues.push({
         field: draft.hashtags.length > 0 ? 'hashtags' : textField, rule: 'max_hashtags',

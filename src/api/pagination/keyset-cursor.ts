@@ -1,6 +1,11 @@
-// Opaque page cursors: base64url of the last row's sort key and id. Decoding checks both strictly, so a tampered
-// cursor is a 400, never a database error.
-import type { PageKey } from './post-repository.js';
+// Opaque page cursors for keyset pagination (posts, comments): base64url of the last row's sort key and id.
+// Decoding checks both strictly, so a tampered cursor is a 400, never a database error.
+
+export interface PageKey {
+  /** `YYYY-MM-DDTHH:mm:ss.ffffffZ`: a timestamp at Postgres's full (microsecond) precision. */
+  sortKey: string;
+  id: string;
+}
 
 const SORT_KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,0 +1,52 @@
+// The platforms this deployment publishes to, as a client needs them to build a post: names, how an account is
+// connected, what each platform can do here, and the limits the post routes enforce. The limits come from the
+// providers themselves, so a client (the dashboard, an agent) shows the server's rules instead of keeping a copy.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { PlatformProvider } from '../../../../platforms/provider.js';
+import { errorResponses } from '../../../schemas/common.js';
+
+const platformSchema = z.object({
+  id: z.string().describe('Provider id, used in every other route (e.g. `tiktok`)'),
+  displayName: z.string(),
+  connect: z.enum(['oauth', 'none']).describe('`oauth`: GET /api/social/connect/:platform starts the authorization; `none`: accounts are provisioned by the operator'),
+  capabilities: z.object({
+    insights: z.boolean().describe('Metrics are synced into the stats'),
+    comments: z.boolean().describe('Comments arrive in the inbox and can be answered and hidden'),
+    webhooks: z.boolean().describe('The platform reports events through signed webhooks'),
+  }),
+  limits: z.object({
+    maxTextLength: z.number().int().describe('As the platform counts text (POST /api/social/posts/validate gives a text\'s length)'),
+    maxHashtags: z.number().int(),
+    maxMentions: z.number().int().nullable(),
+    minMedia: z.number().int(),
+    maxMedia: z.number().int(),
+    mediaTypes: z.array(z.string()).describe('Accepted MIME types; `image/*` style wildcards'),
+  }),
+});
+
+export const presentPlatform = (p: PlatformProvider): z.infer<typeof platformSchema> => ({
+  id: p.id,
+  displayName: p.displayName,
+  connect: p.oauth ? 'oauth' : 'none',
+  capabilities: { insights: p.insights !== undefined, comments: p.comments !== undefined, webhooks: p.webhooks !== undefined },
+  limits: {
+    maxTextLength: p.limits.maxTextLength,
+    maxHashtags: p.limits.maxHashtags,
+    maxMentions: p.limits.maxMentions ?? null,
+    minMedia: p.limits.minMedia,
+    maxMedia: p.limits.maxMedia,
+    mediaTypes: [...p.limits.mediaTypes],
+  },
+});
+
+const platformRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get('/api/social/platforms', {
+    schema: {
+      tags: ['platforms'], summary: 'The platforms this server publishes to, with their limits',
+      response: { 200: z.object({ data: z.array(platformSchema) }).describe('Every enabled platform'), ...errorResponses(401, 429) },
+    },
+  }, async () => ({ data: app.providers.list().map(presentPlatform) }));
+};
+
+export default platformRoutes;
