@@ -2,6 +2,7 @@
 // reply and hide/unhide.
 import { useState } from 'react';
 import { Link } from 'react-router';
+import { usePlatforms } from '../../api/platforms';
 import type { InboxComment, PostComment } from '../../api/types';
 import { PlatformIcon } from '../../components/PlatformIcon';
 import { formatInZone } from '../post/formatTime';
@@ -13,6 +14,7 @@ function isInboxComment(c: PostComment): c is InboxComment {
 }
 
 export function CommentItem({ comment, timeZone }: { comment: PostComment | InboxComment; timeZone: string }) {
+  const { nameOf } = usePlatforms();
   const [hidden, setHidden] = useState(comment.hidden);
   const [replying, setReplying] = useState(false);
   const author = comment.authorUsername ?? comment.authorPlatformId ?? 'Unknown author';
@@ -30,7 +32,7 @@ export function CommentItem({ comment, timeZone }: { comment: PostComment | Inbo
       {isInboxComment(comment) && (
         <p className="comment-post muted">
           On <Link to={`/posts/${comment.postId}`}>{comment.postContent.trim() ? `“${comment.postContent.slice(0, 80)}${comment.postContent.length > 80 ? '…' : ''}”` : 'a post'}</Link>
-          {comment.permalink && <> · <a href={comment.permalink} target="_blank" rel="noreferrer">on the platform</a></>}
+          {comment.permalink && <> · <a href={comment.permalink} target="_blank" rel="noreferrer">View on {nameOf(comment.platform)}</a></>}
         </p>
       )}
       <div className="row comment-actions">
