@@ -64,6 +64,10 @@ export function PostCalendar({ posts, timeZone, onRangeChange, onMove }: {
       buttonText={{ prev: 'Previous', next: 'Next', today: 'Today', month: 'Month', week: 'Week', list: 'List' }}
       height="auto"
       allDaySlot={false}
+      // A post happens at an instant: it stays on its own day (even at 23:59), shown eventMinHeight tall.
+      defaultTimedEventDuration="00:01"
+      nextDayThreshold="01:00"
+      eventMinHeight={22}
       eventDisplay="block"
       editable={false}
       eventStartEditable
