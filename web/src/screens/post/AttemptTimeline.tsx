@@ -5,6 +5,13 @@ import { formatInZone } from './formatTime';
 
 const OUTCOME_TONE: Record<string, string> = { ok: 'ok', reconciled: 'ok', error: 'danger', ambiguous: 'warn' };
 
+/** What Herald's classification means, for the outcomes that are not self-explanatory. */
+const OUTCOME_MEANING: Record<string, string> = {
+  intent: 'about to call the platform',
+  ambiguous: 'no clear answer: unknown whether the platform applied it',
+  reconciled: 'settled afterwards by asking the platform',
+};
+
 export function AttemptTimeline({ attempts, timeZone }: { attempts: Attempt[]; timeZone: string }) {
   if (attempts.length === 0) return <p className="muted">No publish step has run yet.</p>;
   return (
@@ -14,6 +21,7 @@ export function AttemptTimeline({ attempts, timeZone }: { attempts: Attempt[]; t
           <span className="timeline-step">{a.step}</span>{' '}
           <span className={`badge ${OUTCOME_TONE[a.outcome] ?? 'neutral'}`}>{a.outcome}</span>{' '}
           <time dateTime={a.at} className="muted">{formatInZone(a.at, timeZone)}</time>
+          {OUTCOME_MEANING[a.outcome] && <span className="muted timeline-meaning"> · {OUTCOME_MEANING[a.outcome]}</span>}
           {(a.code || a.message) && (
             <p className="timeline-detail">
               {a.code && <code>{a.code}</code>}{a.code && a.message ? ': ' : ''}{a.message}
