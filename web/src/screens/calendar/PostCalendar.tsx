@@ -5,11 +5,12 @@ import dayGridPlugin from '@fullcalendar/daygrid';
 import timeGridPlugin from '@fullcalendar/timegrid';
 import listPlugin from '@fullcalendar/list';
 import interactionPlugin from '@fullcalendar/interaction';
-import type { DatesSetArg, DayCellMountArg, EventClickArg, EventDropArg, EventInput, EventMountArg } from '@fullcalendar/core';
+import type { DatesSetArg, DayCellMountArg, DayHeaderMountArg, EventClickArg, EventDropArg, EventInput, EventMountArg } from '@fullcalendar/core';
 import type { DateClickArg } from '@fullcalendar/interaction';
 import { useMemo } from 'react';
 import { useNavigate } from 'react-router';
 import type { Post } from '../../api/types';
+import { toLocalInputValue } from '../post/formatTime';
 import { postStatusColour } from '../post/postStatus';
 import { CalendarEventContent } from './CalendarEventContent';
 import { intlNamedTimeZonePlugin } from './intlNamedTimeZonePlugin';
@@ -24,6 +25,15 @@ function titleOf(post: Post): string {
   const firstLine = post.content.split('\n')[0]?.trim() ?? '';
   if (firstLine) return firstLine.length > 60 ? `${firstLine.slice(0, 59)}…` : firstLine;
   return post.hashtags.length > 0 ? post.hashtags.map((h) => `#${h}`).join(' ') : '(no text)';
+}
+
+/** FullCalendar's day links are <a> without href (so not links to assistive tech): say what they are. */
+function markNavLinks(el: HTMLElement) {
+  el.querySelectorAll<HTMLAnchorElement>('a[data-navlink]').forEach((a) => {
+    a.setAttribute('role', 'link');
+    // Named by its hint ("Write a post for December 18, 2026"), which contains the visible day number.
+    if (a.title) a.setAttribute('aria-label', a.title);
+  });
 }
 
 const narrowScreen = () => window.matchMedia('(max-width: 640px)').matches;
@@ -79,7 +89,9 @@ export function PostCalendar({ posts, timeZone, onRangeChange, onMove }: {
         // A day cell is labelled by its date alone, yet shows its posts too: axe (label-content-name-mismatch) wants
         // the visible text in the name. Unlabelled, the cell is named by what it shows, date first.
         if (info.el.getAttribute('role') === 'gridcell') info.el.removeAttribute('aria-labelledby');
+        markNavLinks(info.el);
       }}
+      dayHeaderDidMount={(info: DayHeaderMountArg) => markNavLinks(info.el)}
       eventDidMount={(info: EventMountArg) => {
         info.el.setAttribute('data-post-id', info.event.id);
         info.el.setAttribute('data-status', (info.event.extendedProps.post as Post).status);
@@ -90,6 +102,10 @@ export function PostCalendar({ posts, timeZone, onRangeChange, onMove }: {
         void navigate(`/posts/${info.event.id}`);
       }}
       dateClick={(info: DateClickArg) => void navigate(`/compose?date=${info.dateStr.slice(0, 10)}`)}
+      // Day numbers and week-view headers are links too: the keyboard way to start a post on a day.
+      navLinks
+      navLinkHint="Write a post for $0"
+      navLinkDayClick={(date: Date) => void navigate(`/compose?date=${toLocalInputValue(date.toISOString(), timeZone).slice(0, 10)}`)}
       eventDrop={(info: EventDropArg) => {
         const post = info.event.extendedProps.post as Post;
         if (!info.event.start) { info.revert(); return; }
