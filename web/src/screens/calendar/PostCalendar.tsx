@@ -13,7 +13,7 @@ import type { Post } from '../../api/types';
 import { toLocalInputValue } from '../post/formatTime';
 import { postStatusColour } from '../post/postStatus';
 import { CalendarEventContent } from './CalendarEventContent';
-import { intlNamedTimeZonePlugin } from './intlNamedTimeZonePlugin';
+import { intlNamedTimeZonePlugin, msUntilLocalMidnight } from './intlNamedTimeZonePlugin';
 import type { VisibleRange } from './usePostsInRange';
 
 const plugins = [dayGridPlugin, timeGridPlugin, listPlugin, interactionPlugin, intlNamedTimeZonePlugin];
@@ -36,6 +36,18 @@ function markNavLinks(el: HTMLElement) {
   });
 }
 
+/** How long a post's block lasts in the week view. */
+const BLOCK_MS = 30 * 60_000;
+
+/**
+ * A post happens at an instant; its block is half an hour tall, cut at midnight so a late-evening post stays on
+ * its own day instead of spilling into the next.
+ */
+function blockEnd(startIso: string, timeZone: string): string {
+  const start = Date.parse(startIso);
+  return new Date(start + Math.max(1, Math.min(BLOCK_MS, msUntilLocalMidnight(timeZone, start)))).toISOString();
+}
+
 const narrowScreen = () => window.matchMedia('(max-width: 640px)').matches;
 
 export function PostCalendar({ posts, timeZone, onRangeChange, onMove }: {
@@ -52,6 +64,7 @@ export function PostCalendar({ posts, timeZone, onRangeChange, onMove }: {
       id: p.id,
       title: titleOf(p),
       start: p.scheduledAt!,
+      end: blockEnd(p.scheduledAt!, timeZone),
       url: `/posts/${p.id}`,
       backgroundColor: colour,
       borderColor: colour,
@@ -61,7 +74,7 @@ export function PostCalendar({ posts, timeZone, onRangeChange, onMove }: {
       classNames: [`post-status-${p.status}`],
       extendedProps: { post: p },
     };
-  }), [posts]);
+  }), [posts, timeZone]);
 
   return (
     <FullCalendar
@@ -74,10 +87,9 @@ export function PostCalendar({ posts, timeZone, onRangeChange, onMove }: {
       buttonText={{ prev: 'Previous', next: 'Next', today: 'Today', month: 'Month', week: 'Week', list: 'List' }}
       height="auto"
       allDaySlot={false}
-      // A post happens at an instant: it stays on its own day (even at 23:59), shown eventMinHeight tall.
-      defaultTimedEventDuration="00:01"
-      nextDayThreshold="01:00"
       eventMinHeight={22}
+      slotEventOverlap={false}
+      displayEventEnd={false}
       eventDisplay="block"
       editable={false}
       eventStartEditable

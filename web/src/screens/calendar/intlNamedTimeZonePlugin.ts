@@ -25,6 +25,12 @@ function wallClock(timeZone: string, ms: number): number[] {
   return [get('year'), get('month') - 1, get('day'), get('hour') % 24, get('minute'), get('second'), ((ms % 1000) + 1000) % 1000];
 }
 
+/** How long after instant ms the day ends on timeZone's wall clock (a DST day's odd hour aside). */
+export function msUntilLocalMidnight(timeZone: string, ms: number): number {
+  const [, , , h = 0, mi = 0, sec = 0, milli = 0] = wallClock(timeZone, ms);
+  return 86_400_000 - (((h * 60 + mi) * 60 + sec) * 1000 + milli);
+}
+
 /** Minutes east of UTC of timeZone at instant ms. */
 function offsetAt(timeZone: string, ms: number): number {
   const [y, mo, d, h, mi, s, milli] = wallClock(timeZone, ms) as [number, number, number, number, number, number, number];
