@@ -1,5 +1,6 @@
 // One post (issue 11): what it says, when it goes out, how each target fared step by step, what can be done to it,
-// and the comments it drew. While publishing it refreshes itself every 1.5 s until every target has settled.
+// and the comments it drew. While publishing it refreshes itself every 1.5 s until every target has settled;
+// a scheduled post is re-read every 30 s so the page notices it coming due.
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../../api/client';
@@ -10,22 +11,21 @@ import { useApi } from '../../components/useApi';
 import { useAccounts } from '../calendar/useAccounts';
 import { PostActions } from './PostActions';
 import { PostComments } from './PostComments';
-import { isPostInMotion } from './postStatus';
+import { isPostInMotion, pollIntervalFor } from './postStatus';
 import { PostSummary } from './PostSummary';
 import { TargetSection } from './TargetSection';
-
-const POLL_MS = 1500;
 
 export function PostScreen() {
   const { id = '' } = useParams();
   const { user } = useSession();
   const { nameOf } = useAccounts();
-  // Polls only while the last answer says the post may still change by itself (isPostInMotion).
+  // Polls only while the last answer says the post may still change by itself (pollIntervalFor).
   const [pollMs, setPollMs] = useState<number | undefined>(undefined);
   const { data: post, error, loading, reload } = useApi<Post>(`/api/social/posts/${id}`, undefined, pollMs);
   const inMotion = post ? isPostInMotion(post) : false;
+  const wanted = post ? pollIntervalFor(post) : undefined;
   // Adjusting state while rendering (React's documented pattern) restarts useApi's timer in the same pass.
-  if ((inMotion ? POLL_MS : undefined) !== pollMs) setPollMs(inMotion ? POLL_MS : undefined);
+  if (wanted !== pollMs) setPollMs(wanted);
 
   if (!post) {
     if (error !== undefined) {

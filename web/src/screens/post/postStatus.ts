@@ -46,6 +46,13 @@ export function isPostInMotion(post: Post, now = Date.now()): boolean {
   return false;
 }
 
+/** How often a post's page re-reads it: fast while it moves, slowly while it waits for its time (to notice it coming due). */
+export function pollIntervalFor(post: Post, now = Date.now()): number | undefined {
+  if (isPostInMotion(post, now)) return 1500;
+  if (post.status === 'scheduled') return 30_000;
+  return undefined;
+}
+
 /** Statuses the service lets each action act on (post-service.ts). */
 export const canCancel = (s: PostStatus) => s === 'draft' || s === 'scheduled' || s === 'publishing';
 export const canSchedule = (s: PostStatus) => s === 'draft' || s === 'cancelled' || s === 'scheduled';
