@@ -26,7 +26,7 @@ export function TargetSection({ target, accountName, timeZone }: { target: PostT
         <p className="field-error" role="note"><code>{target.error.code}</code>: {target.error.message}</p>
       )}
       {Object.keys(target.options).length > 0 && (
-        <p className="muted">Options: {Object.entries(target.options).map(([k, v]) => `${k} = ${String(v)}`).join(', ')}</p>
+        <p className="muted">Options: {Object.entries(target.options).map(([k, v]) => `${k} = ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(', ')}</p>
       )}
       <h4>Timeline</h4>
       <AttemptTimeline attempts={target.attempts} timeZone={timeZone} />
