@@ -185,3 +185,56 @@ export interface TargetOptionField {
 export interface TargetOptions {
   fields: TargetOptionField[];
 }
+
+// --- Calendar, post detail and comments screens (web-calendar) ---
+
+export interface AccountList {
+  data: Account[];
+}
+
+/** A comment on a published target, as GET /api/social/posts/:id/comments lists it. */
+export interface PostComment {
+  id: string;
+  targetId: string | null;
+  platform: string;
+  platformCommentId: string;
+  mediaPlatformId: string;
+  parentPlatformCommentId: string | null;
+  authorUsername: string | null;
+  authorPlatformId: string | null;
+  text: string | null;
+  hidden: boolean;
+  commentedAt: string | null;
+  receivedAt: string;
+}
+
+export interface PostCommentList {
+  items: PostComment[];
+}
+
+/** A comment in the inbox (GET /api/social/comments): also says which post and account it is on. */
+export interface InboxComment extends PostComment {
+  postId: string;
+  accountId: string;
+  postContent: string;
+  permalink: string | null;
+}
+
+export interface InboxCommentPage {
+  data: InboxComment[];
+  nextCursor: string | null;
+}
+
+export interface CommentReplyResult {
+  replyPlatformId: string;
+}
+
+export interface CommentHiddenResult {
+  hidden: boolean;
+}
+
+/** A target with the workflow fields the API adds (its Temporal workflow, and its Web UI link when configured). */
+export interface PostTargetWithWorkflow extends PostTarget {
+  workflowId?: string;
+  workflowUrl?: string | null;
+}
