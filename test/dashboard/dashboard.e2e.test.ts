@@ -6,6 +6,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DateTime } from 'luxon';
 import { createTiktokProvider } from '../../src/platforms/tiktok/index.js';
 import { sampleFiles } from '../api/support/multipart.js';
+import { waitFor } from '../sandbox/helpers.js';
+import { eq } from 'drizzle-orm';
+import { postAnalytics, socialAccounts } from '../../src/db/schema.js';
 import { createTestUser, type TestUser } from '../api/support/test-api.js';
 import { ensureDashboardBuilt, freePort, launchChromium, screenshot, seriousA11yViolations } from '../support/browser.js';
 import { instagramAt } from '../support/instagram.js';
@@ -51,6 +54,7 @@ afterAll(async () => {
 
 let accounts: Record<string, string> = {};
 let postId: string;
+let instagramMediaId: string;
 // Ten days ahead: a day the calendar's month view may or may not show, so the test navigates to it.
 const scheduleDay = DateTime.utc().plus({ days: 10 }).toISODate()!;
 
@@ -65,6 +69,11 @@ async function consent(): Promise<void> {
   await page.getByRole('button', { name: 'Allow' }).waitFor();
   expect(await seriousA11yViolations(page), 'consent page: accessibility').toEqual([]);
   await page.getByRole('button', { name: 'Allow' }).click();
+}
+
+/** A section of the dashboard, through its navigation. */
+async function openSection(name: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name }).click();
 }
 
 /** axe-core finds no serious or critical violation on the screen as shown; then it is photographed. */
@@ -90,7 +99,7 @@ describe('the dashboard in Chromium', () => {
   });
 
   test('Accounts: Connect goes through the platform\'s consent and lands back on the dashboard with the result', async () => {
-    await page.getByRole('link', { name: 'Accounts' }).click();
+    await openSection('Accounts');
     for (const platform of ['tiktok', 'instagram']) {
       await page.getByTestId(`platform-card-${platform}`).getByRole('button', { name: 'Connect' }).click();
       await consent();
@@ -106,7 +115,7 @@ describe('the dashboard in Chromium', () => {
   });
 
   test('Composer: a video cross-post with its own Instagram text and the creator\'s TikTok privacy, scheduled in a time zone', async () => {
-    await page.getByRole('link', { name: 'Compose' }).click();
+    await openSection('Compose');
     await page.getByTestId('composer-text').fill('Launch day 🚀');
     await page.getByTestId('media-input').setInputFiles({ name: 'launch.mp4', mimeType: 'video/mp4', buffer: sampleFiles.mp4(256 * 1024) });
     await page.getByRole('button', { name: 'Remove launch.mp4' }).waitFor();
@@ -157,5 +166,122 @@ describe('the dashboard in Chromium', () => {
     await checkScreen('04-refused-edit');
     const { body: post } = await apiGet(`/api/social/posts/${postId}`);
     expect(post.scheduledAt).toBe(DateTime.fromISO(`${scheduleDay}T10:00`, { zone: 'Europe/Paris' }).toUTC().toISO());
+  });
+
+  test('Calendar: the post is there; dragging it to another day reschedules it through the API', async () => {
+    await openSection('Calendar');
+    const event = page.locator(`[data-post-id="${postId}"]`);
+    // The post is ten days ahead: it may be on next month's page.
+    await page.getByTestId('calendar').waitFor();
+    // Ten days ahead may be next month's page: look for it on this page first, then on the next.
+    const shown = await event.waitFor({ timeout: 5000 }).then(() => true, () => false);
+    if (!shown) await page.getByRole('button', { name: 'Next' }).click();
+    await event.waitFor();
+    await checkScreen('05-calendar');
+
+    const { body: before } = await apiGet(`/api/social/posts/${postId}`);
+    // A day later, or earlier when the post sits in the page's last cell (a month page spans whole weeks).
+    const dayCell = (days: number) => page.locator(`td.fc-daygrid-day[data-date="${DateTime.fromISO(scheduleDay).plus({ days }).toISODate()}"]`);
+    const shift = (await dayCell(1).count()) > 0 ? 1 : -1;
+    const from = (await event.boundingBox())!;
+    const to = (await dayCell(shift).boundingBox())!;
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(from.x + from.width / 2 + 5, from.y + from.height / 2 + 5, { steps: 5 });
+    await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 20 });
+    await page.mouse.up();
+    const expected = DateTime.fromISO(before.scheduledAt).plus({ days: shift }).toUTC().toISO();
+    await expect.poll(async () => (await apiGet(`/api/social/posts/${postId}`)).body.scheduledAt, { timeout: 10_000 }).toBe(expected);
+  });
+
+  test('Post: publish now from the detail view, and watch both targets reach published as it happens', async () => {
+    await page.locator(`[data-post-id="${postId}"]`).first().click();
+    await page.waitForURL(`${base}/posts/${postId}`);
+    await page.getByRole('button', { name: 'Publish now' }).click();
+    const { body: post } = await apiGet(`/api/social/posts/${postId}`);
+    for (const target of post.targets) {
+      // The page updates itself: no reload between the click and the published state.
+      await expect.poll(() => page.getByTestId(`target-${target.id}`).getAttribute('data-status'), { timeout: 60_000 }).toBe('published');
+    }
+    const { body: published } = await apiGet(`/api/social/posts/${postId}`);
+    expect(published.status).toBe('published');
+    for (const target of published.targets) {
+      const section = page.getByTestId(`target-${target.id}`);
+      await section.getByRole('link', { name: /Temporal/ }).waitFor();
+      expect(await section.getByRole('link', { name: /Temporal/ }).getAttribute('href')).toBe(target.workflowUrl);
+    }
+    instagramMediaId = published.targets.find((t: { platform: string }) => t.platform === 'instagram').platformPostId;
+    await checkScreen('06-post-published');
+  });
+
+  test('Comments: a comment made on Instagram arrives in the inbox and is answered from it', async () => {
+    const delivered = await s.sandbox.control.call('POST', '/webhooks', { platform: 'meta', url: `${base}/api/webhooks/instagram` });
+    expect(delivered.status).toBeLessThan(300);
+    const posted = await s.sandbox.control.call('POST', '/meta/comments', { mediaId: instagramMediaId, comments: [{ text: 'Congrats on the launch!', username: 'fan_1' }] });
+    expect(posted.status).toBe(201);
+    const stored = await waitFor(async () => (await apiGet('/api/social/comments')).body.data[0], 20_000, 'the comment stored').catch(async (err) => {
+      console.log(JSON.stringify((await s.sandbox.control.call('GET', '/webhooks/deliveries')).body).slice(0, 2000));
+      throw err;
+    });
+
+    await openSection('Comments');
+    const item = page.getByTestId(`comment-${stored.id}`);
+    await item.getByText('Congrats on the launch!').waitFor();
+    await checkScreen('07-comments');
+    await item.getByRole('button', { name: 'Reply' }).click();
+    await item.getByLabel(/Reply to/).fill('Thank you! 🙌');
+    await item.getByRole('button', { name: 'Send' }).click();
+    await item.getByText('Reply sent.').waitFor({ timeout: 20_000 });
+    const state = (await s.sandbox.control.call('GET', '/state/meta')) as { body: { comments: { text: string; parentId?: string }[] } };
+    expect(state.body.comments.find((c) => c.parentId === stored.platformCommentId)?.text).toBe('Thank you! 🙌');
+  });
+
+  test('Stats: after syncing insights the numbers the platforms reported are shown', async () => {
+    await openSection('Accounts');
+    for (const id of Object.values(accounts)) {
+      await page.getByTestId(`account-${id}`).getByRole('button', { name: 'Sync insights now' }).click();
+    }
+    // Instagram reports the Reel's metrics (a TikTok post only visible to its creator has no public id to ask about).
+    const { body: post } = await apiGet(`/api/social/posts/${postId}`);
+    const instagramTarget = post.targets.find((t: { platform: string }) => t.platform === 'instagram').id as string;
+    const [metrics] = await waitFor(async () => {
+      const rows = await s.api.database.db.select().from(postAnalytics).where(eq(postAnalytics.targetId, instagramTarget));
+      return rows.length > 0 && rows[0]!.views !== null ? rows : undefined;
+    }, 30_000, 'the Reel\'s metrics');
+
+    const { body: overview } = await apiGet('/api/social/stats/overview');
+    expect(overview.totals.postsPublished).toBe(2);
+    expect(overview.totals.views).toBeGreaterThanOrEqual(metrics!.views!);
+    await openSection('Stats');
+    const all = page.getByTestId('stats-overview').getByRole('region', { name: 'All platforms' });
+    await expect.poll(() => all.textContent(), { timeout: 10_000 }).toContain(new Intl.NumberFormat('en-US').format(overview.totals.views));
+    await page.getByRole('img', { name: /engagement/i }).first().waitFor();
+    await checkScreen('08-stats');
+  });
+
+  test('an account that needs reconnecting says why and offers Reconnect', async () => {
+    await s.api.database.db.update(socialAccounts)
+      .set({ status: 'reauth_required', statusReason: 'the platform rejected the refresh token (invalid_grant): connect the account again' })
+      .where(eq(socialAccounts.id, accounts.tiktok!));
+    await page.goto(`${base}/accounts`);
+    const row = page.getByTestId(`account-${accounts.tiktok}`);
+    await row.getByText(/rejected the refresh token/).waitFor();
+    await row.getByRole('button', { name: 'Reconnect' }).waitFor();
+    await checkScreen('09-accounts-reconnect');
+    // Reconnecting is the connect flow again: through consent, back with the account active.
+    await row.getByRole('button', { name: 'Reconnect' }).click();
+    await consent();
+    await page.waitForURL(`${base}/accounts**`);
+    await page.getByTestId(`account-${accounts.tiktok}`).getByText('Active').waitFor();
+  });
+
+  test('at a phone\'s width every screen still passes axe', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const [path, name] of [['/calendar', 'calendar'], ['/compose', 'compose'], [`/posts/${postId}`, 'post'], ['/comments', 'comments'], ['/stats', 'stats'], ['/accounts', 'accounts']]) {
+      await page.goto(`${base}${path}`);
+      await page.getByRole('heading', { level: 1 }).first().waitFor();
+      await page.waitForLoadState('networkidle');
+      await checkScreen(`10-phone-${name}`);
+    }
   });
 });

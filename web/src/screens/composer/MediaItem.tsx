@@ -1,17 +1,26 @@
-// One media item of the post: preview (local files), upload progress, the API's messages about it, and removal.
+// One media item of the post: preview (the local file, or the stored one), upload progress, the API's messages about it, and removal.
 import { useApi } from '../../components/useApi';
 import type { Media } from '../../api/types';
 import type { DraftMedia } from './draft';
+import { StoredMediaPreview } from '../../components/StoredMediaPreview';
 import { describedBy, IssueMessages } from './IssueMessages';
 import { inputId, slot, type IssueSlots } from './issue-placement';
 
 function Preview({ item }: { item: DraftMedia }) {
+  if (!item.previewUrl && item.ref?.mediaId) return <StoredPreview mediaId={item.ref.mediaId} />;
   if (!item.previewUrl) return <span className="composer-media-none" aria-hidden="true">No preview</span>;
   if (item.contentType?.startsWith('video/')) return <video src={item.previewUrl} muted controls aria-label={`Preview of ${item.name}`} />;
   return <img src={item.previewUrl} alt={`Preview of ${item.name}`} />;
 }
 
-/** For media the post already had: its file name and type (the API serves no preview of stored uploads). */
+/** For media the post already had: the stored file itself. */
+function StoredPreview({ mediaId }: { mediaId: string }) {
+  const { data } = useApi<Media>(`/api/social/media/${mediaId}`);
+  if (!data) return <span className="composer-media-none" aria-hidden="true">Loading preview…</span>;
+  return <StoredMediaPreview mediaId={mediaId} contentType={data.contentType} name={data.originalName ?? 'uploaded file'} />;
+}
+
+/** For media the post already had: its file name and type. */
 function StoredMediaName({ mediaId }: { mediaId: string }) {
   const { data } = useApi<Media>(`/api/social/media/${mediaId}`);
   if (!data) return null;
