@@ -41,7 +41,8 @@ beforeAll(async () => {
     shareMedia: true,
   });
   await s.api.app.listen({ port, host: '127.0.0.1' });
-  user = await createTestUser(s.api.database.db);
+  // A named zone other than the browser's (UTC): the calendar must place posts on New York's wall clock.
+  user = await createTestUser(s.api.database.db, { timezone: 'America/New_York' });
   browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'UTC' });
   page = await context.newPage();
@@ -177,6 +178,8 @@ describe('the dashboard in Chromium', () => {
     const shown = await event.waitFor({ timeout: 5000 }).then(() => true, () => false);
     if (!shown) await page.getByRole('button', { name: 'Next' }).click();
     await event.waitFor();
+    // 10:00 in Paris is 04:00 in New York, the user's zone, whatever the browser's (UTC here).
+    expect(await event.textContent()).toMatch(/^4a/);
     await checkScreen('05-calendar');
 
     const { body: before } = await apiGet(`/api/social/posts/${postId}`);

@@ -13,10 +13,12 @@ import type { Post } from '../../api/types';
 import { toLocalInputValue } from '../post/formatTime';
 import { postStatusColour } from '../post/postStatus';
 import { CalendarEventContent } from './CalendarEventContent';
-import { intlNamedTimeZonePlugin, msUntilLocalMidnight } from './intlNamedTimeZonePlugin';
+import luxonPlugin from '@fullcalendar/luxon3';
+import { msUntilLocalMidnight } from './zoneMidnight';
 import type { VisibleRange } from './usePostsInRange';
 
-const plugins = [dayGridPlugin, timeGridPlugin, listPlugin, interactionPlugin, intlNamedTimeZonePlugin];
+// luxon3: FullCalendar knows only 'local' and 'UTC' by itself; the user's named zone needs it.
+const plugins = [dayGridPlugin, timeGridPlugin, listPlugin, interactionPlugin, luxonPlugin];
 
 /** Posts whose time the schedule route accepts moving: scheduled ones, and drafts that already have a time. */
 const isDraggable = (p: Post) => p.status === 'scheduled' || (p.status === 'draft' && p.scheduledAt !== null);
