@@ -1,7 +1,7 @@
 // LinkedIn login (§2.1-2.5): the authorize window (auto-approves the configured member, denies when configured, or
 // with `consent: 'page'` shows a consent page whose Allow / Deny POST back to the window), code → 60-day access token
 // (credentials in the form body, never Basic; a refresh token only for apps configured with `refreshTokens`, its
-// 365-day horizon fixed at consent), refresh_token → a fresh access token, and the OIDC userinfo.
+// 365-day horizon fixed at consent), refresh_token → a fresh access token, revoke, and the OIDC userinfo.
 import type { FastifyPluginAsync } from 'fastify';
 import { authorizeParams, settleConsent } from '../../core/consent-page.js';
 import { authorize } from './auth.js';
@@ -68,6 +68,15 @@ export function oauthRoutes(store: LinkedinStore, options: ResolvedLinkedinSandb
         return { access_token: t.token, expires_in: secondsLeft(t.expiresAt), refresh_token: r.token, refresh_token_expires_in: secondsLeft(r.expiresAt) };
       }
       return reply.code(400).send(oauthError('unsupported_grant_type', 'grant_type must be authorization_code or refresh_token'));
+    });
+
+    // §2.4 (UNCONFIRMED endpoint): the app gives up a member's access token.
+    app.post('/oauth/v2/revoke', async (request, reply) => {
+      const f = (request.body ?? {}) as Form;
+      if (f.client_id !== options.clientId || f.client_secret !== options.clientSecret) return reply.code(401).send(oauthError('invalid_client', 'Client authentication failed'));
+      const t = f.token ? store.tokens.get(f.token) : undefined;
+      if (t) t.revoked = true;
+      return reply.code(200).send();
     });
 
     app.get('/v2/userinfo', async (request, reply) => {
