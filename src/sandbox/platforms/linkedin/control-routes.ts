@@ -1,8 +1,10 @@
 // Sandbox-only actions on the LinkedIn side: engagement on a post (what socialActions and the share statistics
-// answer), and time passing for tokens (to reach an access token's expiry, or revoke it as a member would).
+// answer), time passing for tokens (to reach an access token's expiry, or revoke it as a member would), and
+// LinkedIn sunsetting API versions (the active range of LinkedIn-Version; restored by the sandbox reset).
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { parseOr400, sendError } from '../../core/errors.js';
+import type { ResolvedLinkedinSandboxOptions } from './options.js';
 import type { LinkedinStore } from './store.js';
 
 const count = z.number().int().min(0).default(0);
@@ -13,9 +15,19 @@ const tokensSchema = z.strictObject({
   /** Revokes every access token (the member removed the app). */
   revoke: z.boolean().optional(),
 });
+const month = z.string().regex(/^\d{6}$/, 'must be YYYYMM');
+const versionsSchema = z.strictObject({ oldestActiveVersion: month.optional(), newestVersion: month.optional() });
 
-export function controlRoutes(store: LinkedinStore): FastifyPluginAsync {
+export function controlRoutes(store: LinkedinStore, options: ResolvedLinkedinSandboxOptions): FastifyPluginAsync {
   return async (app) => {
+    app.put('/versions', async (request, reply) => {
+      const body = parseOr400(versionsSchema, request.body, reply);
+      if (!body) return reply;
+      if (body.oldestActiveVersion) options.oldestActiveVersion = body.oldestActiveVersion;
+      if (body.newestVersion) options.newestVersion = body.newestVersion;
+      return { oldestActiveVersion: options.oldestActiveVersion, newestVersion: options.newestVersion };
+    });
+
     app.post('/tokens', async (request, reply) => {
       const body = parseOr400(tokensSchema, request.body ?? {}, reply);
       if (!body) return reply;

@@ -25,9 +25,13 @@ export function linkedinPlatform(opts: LinkedinSandboxOptions = {}): SandboxPlat
         await app.register(postsRoutes(store, options));
         await app.register(mediaRoutes(store, options, services));
       },
-      controlRoutes: controlRoutes(store),
+      controlRoutes: controlRoutes(store, options),
       snapshot: () => store.snapshot(),
-      reset: () => store.clear(),
+      reset: () => {
+        store.clear();
+        // Versions sunset through the control API come back.
+        Object.assign(options, resolveLinkedinSandboxOptions(opts));
+      },
       signWebhook: () => ({}),
       initialWebhook: { secret: options.clientSecret },
     };

@@ -4,7 +4,7 @@
 // LinkedIn silently cuts the text. Answers the text as readers see it and the first offending position.
 const RESERVED = new Set(['\\', '|', '{', '}', '@', '[', ']', '(', ')', '<', '>', '#', '*', '_', '~']);
 const MENTION = /^@\[[^\]\\]*\]\(urn:li:(?:person|organization):[A-Za-z0-9_-]+\)/;
-const HASHTAG = /^#[\p{L}\p{N}_]+/u;
+const HASHTAG = /^#\p{L}[\p{L}\p{N}_]*/u;
 
 export interface LittleTextReading {
   /** The text as published, escapes removed, up to the first unescaped reserved character if any. */

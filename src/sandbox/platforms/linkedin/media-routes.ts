@@ -21,10 +21,12 @@ async function bytesOf(request: FastifyRequest): Promise<number | undefined> {
   let n = 0;
   try {
     for await (const chunk of body as AsyncIterable<Buffer>) n += chunk.length;
-    return n;
   } catch {
     return undefined;
   }
+  // A connection cut at the end of a small body may end the stream before it fails: wait for that failure.
+  await new Promise((resolve) => setImmediate(resolve));
+  return body.errored ? undefined : n;
 }
 
 export function mediaRoutes(store: LinkedinStore, options: ResolvedLinkedinSandboxOptions, services: PlatformServices): FastifyPluginAsync {
