@@ -1,12 +1,15 @@
 // The LinkedIn provider's pure parts and its calls against the in-process LinkedIn sandbox: commentary escaping
 // (every reserved little-text character, read back by the sandbox's independent little-text reader), the authorize
 // URL and scopes, renewal only for apps with refresh tokens, the profiles of one login (member, page, a page where
-// the member may not post), target rules, and a member-only grant.
+// the member may not post), target rules, a member-only grant, and the provider and sandbox built from configuration
+// (as `npm run dev` runs them).
 import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
 import { DEFAULT_LINKEDIN_VERSION, escapeLittleText, LINKEDIN_SCOPES } from '../../src/platforms/linkedin/index.js';
 import { readLittleText } from '../../src/sandbox/platforms/linkedin/little-text.js';
 import { DEFAULT_LINKEDIN_MEMBER, LINKEDIN_SANDBOX_CLIENT_ID } from '../../src/sandbox/platforms/linkedin/index.js';
 import { loadConfig } from '../../src/config.js';
+import { createProviderRegistry } from '../../src/platforms/registry.js';
+import { sandboxOptionsFromConfig } from '../../src/sandbox/options-from-config.js';
 import { startSandbox, withSandbox, type RunningSandbox } from '../sandbox/helpers.js';
 import { linkedinAt } from '../support/linkedin.js';
 
@@ -39,8 +42,8 @@ test('the authorize URL asks LinkedIn for the member and page scopes, space sepa
   expect(u.pathname).toBe('/linkedin/oauth/v2/authorization');
   expect(Object.fromEntries(u.searchParams)).toEqual({ response_type: 'code', client_id: LINKEDIN_SANDBOX_CLIENT_ID, redirect_uri: REDIRECT, state: 's1', scope: LINKEDIN_SCOPES.join(' ') });
   expect(provider.oauth!.usesPkce).toBe(false);
-  expect(loadConfig({ DATABASE_URL: 'postgres://x@localhost/x' } as NodeJS.ProcessEnv).LINKEDIN_VERSION).toBe(DEFAULT_LINKEDIN_VERSION);
-  expect(() => loadConfig({ DATABASE_URL: 'postgres://x@localhost/x', LINKEDIN_VERSION: '2026-11' } as NodeJS.ProcessEnv)).toThrow(/LINKEDIN_VERSION/);
+  expect(loadConfig({}).LINKEDIN_VERSION).toBe(DEFAULT_LINKEDIN_VERSION);
+  expect(() => loadConfig({ LINKEDIN_VERSION: '2026-11' })).toThrow(/LINKEDIN_VERSION/);
 });
 
 async function login(on: RunningSandbox, refreshTokens: boolean) {
@@ -92,4 +95,22 @@ test('target rules: one video alone, stored files only, a link only without medi
   expect(rules({ options: { visibility: 'FRIENDS' } })).toEqual(['options.visibility:enum']);
   expect(rules({ options: { link: 'https://x.example', visibility: 'CONNECTIONS' } })).toEqual([]);
   expect(provider.limits.textLength!('(a)')).toBe(5);
+});
+
+test('from configuration: registered only with client id and secret, hosts defaulting to the sandbox, which takes the same app and refresh setting', async () => {
+  expect(createProviderRegistry(loadConfig({ LINKEDIN_CLIENT_ID: 'only-id' })).has('linkedin')).toBe(false);
+  const app = { LINKEDIN_CLIENT_ID: 'cfg-client', LINKEDIN_CLIENT_SECRET: 'cfg-secret', LINKEDIN_REFRESH_TOKENS: 'true' };
+  const other = await startSandbox({ ...sandboxOptionsFromConfig(loadConfig(app)), logLevel: 'silent' });
+  const config = loadConfig({ ...app, SANDBOX_BASE_URL: other.baseUrl });
+  try {
+    expect([config.linkedinAuthBaseUrl, config.linkedinApiBaseUrl]).toEqual([`${other.baseUrl}/linkedin/oauth/v2`, `${other.baseUrl}/linkedin`]);
+    const linkedin = createProviderRegistry(config).get('linkedin');
+    expect(linkedin.displayName).toBe('LinkedIn');
+    const consent = await fetch(linkedin.oauth!.authorizeUrl({ state: 's', redirectUri: REDIRECT }), { redirect: 'manual' });
+    const tokens = await linkedin.oauth!.exchangeCode({ code: new URL(consent.headers.get('location')!).searchParams.get('code')!, redirectUri: REDIRECT });
+    expect(tokens.refreshToken).not.toBe(tokens.accessToken);
+    expect((await linkedin.oauth!.fetchProfiles(tokens)).map((p) => p.displayName)).toEqual([DEFAULT_LINKEDIN_MEMBER.name, 'Sandbox Org']);
+  } finally {
+    await other.close();
+  }
 });
