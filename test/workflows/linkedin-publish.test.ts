@@ -6,7 +6,7 @@
 // the target with the operator error after one call; likes and comments synced into post metrics and the stats.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { postAnalytics, posts, postTargets, socialAccounts } from '../../src/db/schema.js';
+import { postAnalytics, posts, postTargets, socialAccounts, targetSecrets } from '../../src/db/schema.js';
 import { publishPostWorkflowId } from '../../src/workflows/messages.js';
 import { DEFAULT_LINKEDIN_MEMBER } from '../../src/sandbox/platforms/linkedin/index.js';
 import { createTestUser, type TestUser } from '../api/support/test-api.js';
@@ -15,6 +15,7 @@ import { waitFor } from '../sandbox/helpers.js';
 import { connectAllThroughApi } from '../support/connect.js';
 import { linkedinAt } from '../support/linkedin.js';
 import { startPlatformStack, type PlatformStack } from '../support/platform-stack.js';
+import { historyText } from '../support/workflow-history.js';
 
 const PERSON = `urn:li:person:${DEFAULT_LINKEDIN_MEMBER.sub}`;
 const ORG = `urn:li:organization:${DEFAULT_LINKEDIN_MEMBER.organizations[0]!.id}`;
@@ -113,7 +114,8 @@ test('a video in three parts: the upload cut during part 3 resumes there, and fi
   const mediaId = await upload(sampleFiles.mp4(size), 'clip.mp4', 'video/mp4');
   // Only part 3 has this length: the connection drops after 1,000 of its bytes.
   await s.sandbox.control.addFault({ match: { method: 'PUT', path: '/linkedin/dms-uploads/videos/*', header: { name: 'content-length', value: '5000' } }, action: { type: 'cut_body', afterBytes: 1000 } });
-  const { post } = await finished(await schedule(member, { content: `video ${marker}`, media: [{ mediaId }] }, { title: 'Demo clip' }));
+  const postId = await schedule(member, { content: `video ${marker}`, media: [{ mediaId }] }, { title: 'Demo clip' });
+  const { post, target } = await finished(postId);
   expect(post.status).toBe('published');
   const mine = (await sandboxPosts()).filter((p) => p.text === `video ${marker}`);
   expect(mine).toHaveLength(1);
@@ -126,6 +128,11 @@ test('a video in three parts: the upload cut during part 3 resumes there, and fi
   expect(puts.filter((p) => p.part === '3').map((p) => p.outcome).sort()).toEqual(['answered', 'reset']);
   const finalizes = await s.sandbox.control.requests('?method=POST&path=/linkedin/rest/videos');
   expect(finalizes.filter((r) => r.body?.finalizeUploadRequest?.video === videoUrn)).toHaveLength(1);
+  // The part upload URLs (capabilities) never entered workflow history, and their sealed copy is gone after the upload.
+  const history = await historyText(s.worker.client, publishPostWorkflowId(postId));
+  expect(history).toContain(videoUrn);
+  expect(history).not.toContain('dms-uploads');
+  expect(await s.api.database.db.select().from(targetSecrets).where(eq(targetSecrets.targetId, target.id))).toEqual([]);
 });
 
 test('a post creation whose answer is lost after LinkedIn created it is reconciled: one post, no resend', async () => {
