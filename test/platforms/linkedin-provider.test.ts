@@ -12,6 +12,8 @@ import { createProviderRegistry } from '../../src/platforms/registry.js';
 import { sandboxOptionsFromConfig } from '../../src/sandbox/options-from-config.js';
 import { startSandbox, withSandbox, type RunningSandbox } from '../sandbox/helpers.js';
 import { linkedinAt } from '../support/linkedin.js';
+import { memoryQuota } from '../support/memory-quota.js';
+import { memorySecrets } from '../support/memory-secrets.js';
 
 const REDIRECT = 'https://herald.example/api/social/connect/linkedin/callback';
 const RESERVED = ['\\', '|', '{', '}', '@', '[', ']', '(', ')', '<', '>', '#', '*', '_', '~'];
@@ -113,4 +115,22 @@ test('from configuration: registered only with client id and secret, hosts defau
   } finally {
     await other.close();
   }
+});
+
+test('a 429 (no Retry-After at LinkedIn) is rate_limited with the configured wait; a revoked token is an auth error', async () => {
+  await withSandbox({ linkedin: { memberDailyLimit: 2 } }, async (other) => {
+    const { tokens } = await login(other, false);
+    const provider = linkedinAt(other.baseUrl, { rateLimitWaitMs: 123_000 });
+    const ctx = {
+      targetId: 't1', postId: 'p1', account: { id: 'a1', platformAccountId: `urn:li:person:${DEFAULT_LINKEDIN_MEMBER.sub}`, accessToken: tokens.accessToken, metadata: {} },
+      text: 'hello', hashtags: [], media: [], options: {}, state: { data: {} }, progress: undefined, heartbeat: () => {},
+      signal: new AbortController().signal, quota: memoryQuota(), secrets: memorySecrets(),
+    };
+    // The login's profile calls are not made here: the two calls of the day go to the posts.
+    await provider.publish.runStep('post', ctx);
+    await provider.publish.runStep('post', { ...ctx, text: 'again' });
+    await expect(provider.publish.runStep('post', { ...ctx, text: 'third' })).rejects.toMatchObject({ kind: 'rate_limited', retryAfterMs: 123_000 });
+    await other.control.call('POST', '/linkedin/tokens', { revoke: true });
+    await expect(provider.publish.reconcile('post', ctx)).rejects.toMatchObject({ kind: 'auth' });
+  });
 });
