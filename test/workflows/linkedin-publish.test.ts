@@ -5,7 +5,7 @@
 // with the ETags in order; a lost post-creation answer is reconciled into one post; a sunset LinkedIn-Version fails
 // the target with the operator error after one call; likes and comments synced into post metrics and the stats.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { postAnalytics, posts, postTargets, socialAccounts, targetSecrets } from '../../src/db/schema.js';
 import { publishPostWorkflowId } from '../../src/workflows/messages.js';
 import { DEFAULT_LINKEDIN_MEMBER } from '../../src/sandbox/platforms/linkedin/index.js';
@@ -69,7 +69,7 @@ async function finished(postId: string) {
 }
 
 test('one login connects the member and the administered page as two accounts under one grant, with a 60-day token', async () => {
-  const rows = await s.api.database.db.select().from(socialAccounts).where(eq(socialAccounts.platform, 'linkedin'));
+  const rows = await s.api.database.db.select().from(socialAccounts).where(and(eq(socialAccounts.platform, 'linkedin'), eq(socialAccounts.userId, user.id)));
   expect(rows.map((r) => [r.platformAccountId, r.displayName, r.status]).sort()).toEqual([
     [ORG, 'Sandbox Org', 'active'], [PERSON, DEFAULT_LINKEDIN_MEMBER.name, 'active'],
   ]);
