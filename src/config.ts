@@ -206,6 +206,17 @@ export const configSchema = z.object({
   THREADS_PUBLISHING_LIMIT: positiveInt.default(250),
   /** Threads replies per 24 h per account (the follow-up parts of a thread count here: 1,000). */
   THREADS_REPLY_LIMIT: positiveInt.default(1000),
+  // LinkedIn (contract §2): available when client id and secret are set.
+  LINKEDIN_CLIENT_ID: z.string().optional(),
+  LINKEDIN_CLIENT_SECRET: z.string().optional(),
+  /** OAuth host and path (https://www.linkedin.com/oauth/v2 in production). */
+  LINKEDIN_AUTH_BASE_URL: z.string().url().optional(),
+  /** API host (https://api.linkedin.com in production); /rest and /v2 paths below it. */
+  LINKEDIN_API_BASE_URL: z.string().url().optional(),
+  /** LinkedIn-Version sent on every /rest call (YYYYMM[.RR]); versions are sunset after about a year (426). */
+  LINKEDIN_VERSION: z.string().regex(/^\d{6}(\.\d{2})?$/, 'must be YYYYMM or YYYYMM.RR').default('202611'),
+  /** The app was approved for programmatic refresh tokens; otherwise re-authorisation is announced before day 60. */
+  LINKEDIN_REFRESH_TOKENS: bool.default(false),
   /** Facebook Pages through the same Meta app (META_APP_ID / META_APP_SECRET); false leaves only Instagram on. */
   FACEBOOK_ENABLED: bool.default(true),
 });
@@ -225,6 +236,8 @@ export interface Config extends RawConfig {
   /** Threads hosts; default to the sandbox's /threads prefix. */
   threadsAuthBaseUrl: string;
   threadsGraphBaseUrl: string;
+  linkedinAuthBaseUrl: string;
+  linkedinApiBaseUrl: string;
   metaGraphVideoBaseUrl: string;
 }
 
@@ -252,6 +265,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metaRuploadBaseUrl: c.META_RUPLOAD_BASE_URL ?? `${sandbox}/meta/rupload`,
     threadsAuthBaseUrl: c.THREADS_AUTH_BASE_URL ?? `${sandbox}/threads`,
     threadsGraphBaseUrl: c.THREADS_GRAPH_BASE_URL ?? `${sandbox}/threads`,
+    linkedinAuthBaseUrl: c.LINKEDIN_AUTH_BASE_URL ?? `${sandbox}/linkedin/oauth/v2`,
+    linkedinApiBaseUrl: c.LINKEDIN_API_BASE_URL ?? `${sandbox}/linkedin`,
     metaGraphVideoBaseUrl: c.META_GRAPH_VIDEO_BASE_URL ?? `${sandbox}/meta/graph-video`,
   };
 }

@@ -6,6 +6,7 @@ import { createTiktokProvider } from './tiktok/index.js';
 import { createInstagramProvider } from './instagram/index.js';
 import { createThreadsProvider } from './threads/index.js';
 import { createFacebookProvider } from './facebook/index.js';
+import { createLinkedinProvider } from './linkedin/index.js';
 
 export class ProviderRegistry {
   private readonly byId = new Map<string, PlatformProvider>();
@@ -93,6 +94,13 @@ export function createProviderRegistry(config: Config): ProviderRegistry {
       publishingLimit: config.THREADS_PUBLISHING_LIMIT,
       replyLimit: config.THREADS_REPLY_LIMIT,
       settleWindow,
+    }));
+  }
+  if (config.LINKEDIN_CLIENT_ID && config.LINKEDIN_CLIENT_SECRET) {
+    providers.push(createLinkedinProvider({
+      clientId: config.LINKEDIN_CLIENT_ID, clientSecret: config.LINKEDIN_CLIENT_SECRET,
+      authBaseUrl: config.linkedinAuthBaseUrl, apiBaseUrl: config.linkedinApiBaseUrl,
+      version: config.LINKEDIN_VERSION, refreshTokens: config.LINKEDIN_REFRESH_TOKENS, settleWindow,
     }));
   }
   return new ProviderRegistry(providers);

@@ -36,5 +36,10 @@ export function sandboxOptionsFromConfig(config: Config): SandboxOptions {
       replyLimit: config.THREADS_REPLY_LIMIT,
       webhook: { url: `${api}/api/webhooks/threads` },
     },
+    linkedin: {
+      ...(config.LINKEDIN_CLIENT_ID ? { clientId: config.LINKEDIN_CLIENT_ID } : {}),
+      ...(config.LINKEDIN_CLIENT_SECRET ? { clientSecret: config.LINKEDIN_CLIENT_SECRET } : {}),
+      refreshTokens: config.LINKEDIN_REFRESH_TOKENS,
+    },
   };
 }

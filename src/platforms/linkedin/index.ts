@@ -1,0 +1,34 @@
+// The LinkedIn provider: Sign In with LinkedIn (OIDC) plus w_member_social for the member and the organization
+// scopes for the pages the member administers (one Herald account each, the author URN as platformAccountId),
+// publishing through the Posts API with Images / Videos API uploads, and likes / comments / share statistics, per
+// the contract in /work/shared/platforms/x-linkedin-youtube-reddit-bluesky.md §2. The sandbox simulates it
+// (src/sandbox/platforms/linkedin).
+import type { PlatformProvider } from '../provider.js';
+import { LinkedinHttp } from './http.js';
+import { escapeLittleText } from './little-text.js';
+import { createLinkedinInsights } from './insights.js';
+import { createLinkedinOAuth } from './oauth.js';
+import { linkedinOptionForm } from './option-form.js';
+import { resolveLinkedinOptions, type LinkedinProviderOptions } from './options.js';
+import { createLinkedinPublish } from './publish.js';
+import { IMAGE_TYPES, MAX_IMAGES, MAX_TEXT, VIDEO_TYPES, validateLinkedinTarget } from './target.js';
+
+export type { LinkedinProviderOptions } from './options.js';
+export { DEFAULT_LINKEDIN_VERSION, LINKEDIN_SCOPES } from './options.js';
+export { escapeLittleText } from './little-text.js';
+
+export function createLinkedinProvider(opts: LinkedinProviderOptions): PlatformProvider {
+  const options = resolveLinkedinOptions(opts);
+  const http = new LinkedinHttp(options);
+  return {
+    id: 'linkedin',
+    displayName: 'LinkedIn',
+    // LinkedIn's limit applies to the commentary as sent, escapes included.
+    limits: { maxTextLength: MAX_TEXT, textLength: (text) => escapeLittleText(text).length, maxHashtags: 30, minMedia: 0, maxMedia: MAX_IMAGES, mediaTypes: [...IMAGE_TYPES, ...VIDEO_TYPES] },
+    validateTarget: validateLinkedinTarget,
+    oauth: createLinkedinOAuth(http, options),
+    publish: createLinkedinPublish(http, options),
+    insights: createLinkedinInsights(http),
+    targetOptions: linkedinOptionForm,
+  };
+}
