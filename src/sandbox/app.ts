@@ -16,6 +16,7 @@ import { testbedPlatform, type TestbedOptions } from './platforms/testbed/index.
 import { tiktokPlatform, type TiktokSandboxOptions } from './platforms/tiktok/index.js';
 import { metaPlatform, type MetaSandboxOptions } from './platforms/meta/index.js';
 import { threadsPlatform, type ThreadsSandboxOptions } from './platforms/threads/index.js';
+import { xPlatform, type XSandboxOptions } from './platforms/x/index.js';
 
 export interface SandboxOptions {
   /** pino level; default `info`. */
@@ -31,6 +32,7 @@ export interface SandboxOptions {
   tiktok?: TiktokSandboxOptions;
   meta?: MetaSandboxOptions;
   threads?: ThreadsSandboxOptions;
+  x?: XSandboxOptions;
   /** Outgoing webhook retries; default 4 attempts, 500 ms backoff doubling, 5 s timeout each. */
   webhookRetry?: Partial<WebhookRetryPolicy>;
 }
@@ -47,6 +49,7 @@ export async function buildSandbox(opts: SandboxOptions = {}): Promise<FastifyIn
   // Future platforms are added to this list.
   const factories: SandboxPlatformFactory[] = [
     testbedPlatform(withConsent(opts.testbed)), tiktokPlatform(withConsent(opts.tiktok)), metaPlatform(withConsent(opts.meta)), threadsPlatform(withConsent(opts.threads)),
+    xPlatform(withConsent(opts.x)),
   ];
   const platforms = new Map<string, SandboxPlatform>();
   for (const factory of factories) {
