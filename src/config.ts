@@ -208,6 +208,16 @@ export const configSchema = z.object({
   THREADS_REPLY_LIMIT: positiveInt.default(1000),
   /** Facebook Pages through the same Meta app (META_APP_ID / META_APP_SECRET); false leaves only Instagram on. */
   FACEBOOK_ENABLED: bool.default(true),
+
+  /** X OAuth 2.0 confidential client (Web App): X is available when id and secret are set. */
+  X_CLIENT_ID: z.string().optional(),
+  X_CLIENT_SECRET: z.string().optional(),
+  /** Host of the X authorize window (https://x.com in production). */
+  X_AUTH_BASE_URL: z.string().url().optional(),
+  /** Host of the X API v2 (https://api.x.com in production). */
+  X_API_BASE_URL: z.string().url().optional(),
+  /** Bytes per appended media segment (X's samples use 1 MiB; at most 5 MB). */
+  X_MEDIA_SEGMENT_BYTES: positiveInt.max(5 * 1024 * 1024).default(1024 * 1024),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -225,6 +235,9 @@ export interface Config extends RawConfig {
   /** Threads hosts; default to the sandbox's /threads prefix. */
   threadsAuthBaseUrl: string;
   threadsGraphBaseUrl: string;
+  /** X hosts; default to the sandbox's /x prefix. */
+  xAuthBaseUrl: string;
+  xApiBaseUrl: string;
   metaGraphVideoBaseUrl: string;
 }
 
@@ -253,5 +266,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     threadsAuthBaseUrl: c.THREADS_AUTH_BASE_URL ?? `${sandbox}/threads`,
     threadsGraphBaseUrl: c.THREADS_GRAPH_BASE_URL ?? `${sandbox}/threads`,
     metaGraphVideoBaseUrl: c.META_GRAPH_VIDEO_BASE_URL ?? `${sandbox}/meta/graph-video`,
+    xAuthBaseUrl: c.X_AUTH_BASE_URL ?? `${sandbox}/x`,
+    xApiBaseUrl: c.X_API_BASE_URL ?? `${sandbox}/x`,
   };
 }

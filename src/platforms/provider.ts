@@ -464,6 +464,8 @@ export interface CommentsProvider {
 export interface PlatformProvider {
   /** Stable id used in URLs, the database and search attributes, e.g. `tiktok`. */
   id: string;
+  /** Other names the platform is known by in URLs (X: `twitter`); the registry resolves them to `id`. */
+  aliases?: string[];
   displayName: string;
   limits: PlatformLimits;
   /** Platform rules beyond `limits` (e.g. an option value the platform does not know). */

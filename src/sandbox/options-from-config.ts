@@ -36,5 +36,9 @@ export function sandboxOptionsFromConfig(config: Config): SandboxOptions {
       replyLimit: config.THREADS_REPLY_LIMIT,
       webhook: { url: `${api}/api/webhooks/threads` },
     },
+    x: {
+      ...(config.X_CLIENT_ID ? { clientId: config.X_CLIENT_ID } : {}),
+      ...(config.X_CLIENT_SECRET ? { clientSecret: config.X_CLIENT_SECRET } : {}),
+    },
   };
 }
