@@ -69,16 +69,19 @@ export function createXPublish(http: XHttp, o: ResolvedXOptions): PublishProvide
     return { ...ctx.state, platformPostId: id, permalink: `https://x.com/${username}/status/${id}` };
   }
 
-  /** The post Herald's create k made, among the user's recent posts: exact text, same parent, not older than Herald's start. */
-  async function findPosted(ctx: PublishContext, k: number): Promise<string | undefined> {
-    const since = Date.parse(String(ctx.state.data.preparedAt)) || 0;
+  /**
+   * Posts with the exact text Herald's create k sent (and, for a part, the same parent) among the user's recent
+   * posts: `ours` is one not older than when Herald began; `older` says an earlier one with that text exists.
+   */
+  async function findPosted(ctx: PublishContext, k: number): Promise<{ ours?: string; older: boolean }> {
+    const since = (Date.parse(String(ctx.state.data.preparedAt)) || 0) - SKEW_MS;
     const parent = parentOf(ctx.state, k);
     const text = textOf(ctx, k);
     const a = await api<{ data?: PostAnswer[] }>(ctx, 'GET', `/2/users/${ctx.account.platformAccountId}/tweets?max_results=100&tweet.fields=created_at,referenced_tweets`, 'recent posts');
-    const found = (a.data ?? []).find((p) => typeof p.id === 'string' && p.text === text
-      && Date.parse(String(p.created_at)) >= since - SKEW_MS
+    const same = (a.data ?? []).filter((p) => typeof p.id === 'string' && p.text === text
       && (parent === undefined || (p.referenced_tweets ?? []).some((r) => r.type === 'replied_to' && r.id === parent)));
-    return found?.id as string | undefined;
+    const ours = same.find((p) => Date.parse(String(p.created_at)) >= since)?.id as string | undefined;
+    return { ...(ours ? { ours } : {}), older: same.some((p) => Date.parse(String(p.created_at)) < since) };
   }
 
   async function create(ctx: PublishContext, k: number): Promise<StepOutcome> {
@@ -96,8 +99,12 @@ export function createXPublish(http: XHttp, o: ResolvedXOptions): PublishProvide
       a = await api(ctx, 'POST', '/2/tweets', k === 0 ? 'POST /2/tweets' : `POST /2/tweets (thread part ${k})`, { json: body, commit: true });
     } catch (err) {
       if (err instanceof PublishError && err.code === 'duplicate_content') {
-        const id = await findPosted(ctx, k);
-        if (id) return { type: 'continue', state: withPost(ctx, k, id) };
+        // X refused the text as already posted: after a lost first try, that first try is the post.
+        const found = await findPosted(ctx, k);
+        if (found.ours) return { type: 'continue', state: withPost(ctx, k, found.ours) };
+        if (found.older) throw new PublishError('permanent', 'duplicate_content', `${err.message} (the account posted this text before Herald began)`);
+        // X knows the post but the timeline does not show it yet: nothing new was made; look (and ask) again.
+        throw new PublishError('transient', 'duplicate_not_visible_yet', `${err.message}; the post is not in the account's recent posts yet`);
       }
       throw err;
     }
@@ -204,8 +211,8 @@ export function createXPublish(http: XHttp, o: ResolvedXOptions): PublishProvide
     async reconcile(step, ctx): Promise<ReconcileOutcome> {
       const k = step === 'post' ? 0 : Number(PART_STEP.exec(step)?.[1] ?? -1);
       if (k < 0) throw new PublishError('permanent', 'unknown_step', `x has no commit step ${step}`);
-      const id = await findPosted(ctx, k);
-      return id ? { type: 'applied', state: withPost(ctx, k, id) } : { type: 'not_applied' };
+      const { ours } = await findPosted(ctx, k);
+      return ours ? { type: 'applied', state: withPost(ctx, k, ours) } : { type: 'not_applied' };
     },
   };
 }

@@ -1,15 +1,24 @@
 // Sandbox-only actions on the X side: time passing for access tokens (to reach expiry), public metrics of a post,
-// and a video whose processing ends in `failed`.
+// a video whose processing ends in `failed`, and how far the user's timeline lags behind new posts.
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { parseOr400, sendError } from '../../core/errors.js';
+import type { ResolvedXSandboxOptions } from './options.js';
 import type { XStore } from './store.js';
 
 const tokensSchema = z.strictObject({ expiresInSeconds: z.number().int().min(0) });
+const timelineSchema = z.strictObject({ lagMs: z.number().int().min(0).max(3_600_000) });
 const metricsSchema = z.partialRecord(z.enum(['retweet_count', 'reply_count', 'like_count', 'quote_count', 'bookmark_count', 'impression_count']), z.number().int().min(0));
 
-export function controlRoutes(store: XStore): FastifyPluginAsync {
+export function controlRoutes(store: XStore, options: ResolvedXSandboxOptions): FastifyPluginAsync {
   return async (app) => {
+    app.put('/timeline-lag', async (request, reply) => {
+      const body = parseOr400(timelineSchema, request.body, reply);
+      if (!body) return reply;
+      options.timelineLagMs = body.lagMs;
+      return { lagMs: options.timelineLagMs };
+    });
+
     app.post('/tokens', async (request, reply) => {
       const body = parseOr400(tokensSchema, request.body, reply);
       if (!body) return reply;

@@ -25,7 +25,7 @@ export function xPlatform(opts: XSandboxOptions = {}): SandboxPlatformFactory {
         await app.register(postsRoutes(store, options));
         await app.register(mediaRoutes(store, options));
       },
-      controlRoutes: controlRoutes(store),
+      controlRoutes: controlRoutes(store, options),
       snapshot: () => store.snapshot(),
       reset: () => store.clear(),
       signWebhook: () => ({}),

@@ -63,6 +63,11 @@ export interface XSandboxOptions {
   videoProcessingMs?: number;
   /** §1.8.4: the check_after_secs the status answers. */
   checkAfterSecs?: number;
+  /**
+   * How long a new post takes to show in GET /2/users/:id/tweets (UNCONFIRMED: X's timelines are eventually
+   * consistent; default 0). Settable at run time through the control API.
+   */
+  timelineLagMs?: number;
 }
 
 export type ResolvedXSandboxOptions = Required<Omit<XSandboxOptions, 'monthlyPostCap' | 'rateLimits'>> & {
@@ -95,5 +100,6 @@ export function resolveXSandboxOptions(o: XSandboxOptions = {}): ResolvedXSandbo
     maxSegmentBytes: o.maxSegmentBytes ?? 5 * 1024 * 1024,
     videoProcessingMs: o.videoProcessingMs ?? 1200,
     checkAfterSecs: o.checkAfterSecs ?? 1,
+    timelineLagMs: o.timelineLagMs ?? 0,
   };
 }

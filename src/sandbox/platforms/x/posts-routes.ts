@@ -110,7 +110,7 @@ export function postsRoutes(store: XStore, options: ResolvedXSandboxOptions): Fa
       const max = q.max_results === undefined ? 10 : Number(q.max_results);
       if (!Number.isInteger(max) || max < 5 || max > 100) return sendInvalidRequest(reply, 'max_results', `The \`max_results\` query parameter value [${q.max_results}] is not between 5 and 100`);
       const mine = [...store.posts.values()]
-        .filter((p) => p.authorId === id && !p.deleted && (q.since_id === undefined || BigInt(p.id) > BigInt(q.since_id)))
+        .filter((p) => p.authorId === id && !p.deleted && p.createdAt <= Date.now() - options.timelineLagMs && (q.since_id === undefined || BigInt(p.id) > BigInt(q.since_id)))
         .sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1));
       const start = q.pagination_token ? Number(q.pagination_token) : 0;
       const page = mine.slice(start, start + max);
