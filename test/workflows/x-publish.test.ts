@@ -127,6 +127,7 @@ test('a 4-part thread whose third part\'s answer is lost resumes without repeati
   for (let i = 1; i < 4; i++) expect(chain[i]![0]!.inReplyToId).toBe(chain[i - 1]![0]!.id);
   // Every part was sent once: the lost answer was reconciled, not sent again.
   for (const t of texts) expect(await createCalls(t)).toHaveLength(1);
+  expect((await createCalls(texts[2]!))[0]).toMatchObject({ outcome: 'reset' });
 });
 
 test('a lost create answer is reconciled into the one post it made', async () => {
@@ -137,7 +138,7 @@ test('a lost create answer is reconciled into the one post it made', async () =>
   const mine = (await sandboxPosts()).filter((p) => p.text === text);
   expect(mine).toHaveLength(1);
   expect(target.platformPostId).toBe(mine[0]!.id);
-  expect(await createCalls(text)).toHaveLength(1);
+  expect(await createCalls(text)).toEqual([expect.objectContaining({ status: 503 })]);
 });
 
 test('X\'s duplicate-content 403 after a lost first try means it went through: the post is taken, not made twice', async () => {
@@ -190,13 +191,15 @@ test('a video append cut mid-segment resumes with the same upload: every segment
   const marker = `xp-cut-${Date.now()}`;
   const size = SEGMENT * 4;
   const video = await upload(sampleFiles.mp4(size), 'cut.mp4', 'video/mp4');
-  const appendPath = '/x/2/media/upload/*/append';
-  // Slow appends down so the cut can be aimed past the first segments.
+  // Fault paths match exactly or by a prefix ending in `*`: this one covers initialize and finalize too.
+  const appendPath = '/x/2/media/upload/*';
+  // Slow the upload down so the cut can be aimed past the first segments.
   await s.sandbox.control.addFault({ id: 'slow-append', match: { method: 'POST', path: appendPath }, action: { type: 'delay', ms: 300 }, times: 0 });
   try {
-    const postId = await schedule({ content: `cut ${marker}`, media: [{ mediaId: video }] });
     const appends = async () => (await s.sandbox.control.requests(`?platform=x&method=POST`)).filter((r) => /\/x\/2\/media\/upload\/\d+\/append$/.test(r.path));
-    await waitFor(async () => (await appends()).filter((r) => r.status === 200).length >= 2 || undefined, 20_000, 'two segments appended');
+    const earlier = (await appends()).filter((r) => r.status === 200).length;
+    const postId = await schedule({ content: `cut ${marker}`, media: [{ mediaId: video }] });
+    await waitFor(async () => (await appends()).filter((r) => r.status === 200).length >= earlier + 2 || undefined, 20_000, 'two segments appended');
     await s.sandbox.control.addFault({ match: { method: 'POST', path: appendPath }, action: { type: 'cut_body', afterBytes: 1000 } });
     const { post } = await finished(postId);
     expect(post.status).toBe('published');

@@ -1,5 +1,6 @@
 // Publishing on X (§1.6, §1.8) as a plan of steps:
-//   prepare          prepare   records when Herald began (what a later duplicate-content answer is compared with)
+//   prepare          prepare   records the account's newest post id: posts after it are Herald's to claim (X's ids
+//                              grow with time, so no clock is compared); a duplicate of an older one is the user's
 //   media.i.upload   transfer  media i through the v2 upload: initialize → append segments → finalize. The
 //                              heartbeat records the media id and the next segment, so a retry after a crash goes
 //                              on from the last appended segment of the same upload.
@@ -19,14 +20,13 @@ import { threadParts } from './target.js';
 
 interface MediaRecord { id: string; processing: boolean }
 interface UploadProgress { index: number; mediaId: string; next: number }
-interface PostAnswer { id?: unknown; text?: unknown; created_at?: unknown; referenced_tweets?: { type?: unknown; id?: unknown }[] }
+interface PostAnswer { id?: unknown; text?: unknown; referenced_tweets?: { type?: unknown; id?: unknown }[] }
+const isId = (v: unknown): v is string => typeof v === 'string' && /^\d{1,19}$/.test(v);
 
 const MEDIA_VALID_MS = 24 * 3600_000;
 const MEDIA_BASIS = 'X media upload: finalized media expire after expires_after_secs (86400, 24 h) unless posted';
 const UPLOAD_STEP = /^media\.(\d+)\.upload$/;
 const PART_STEP = /^part\.(\d+)\.post$/;
-/** Clock skew tolerated between Herald and X when comparing a found post's time with when Herald began. */
-const SKEW_MS = 60_000;
 
 const recordOf = <T>(v: Json | undefined): Record<string, T> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as unknown as Record<string, T>) : {});
 
@@ -71,17 +71,17 @@ export function createXPublish(http: XHttp, o: ResolvedXOptions): PublishProvide
 
   /**
    * Posts with the exact text Herald's create k sent (and, for a part, the same parent) among the user's recent
-   * posts: `ours` is one not older than when Herald began; `older` says an earlier one with that text exists.
+   * posts: `ours` is one newer than the account's newest post when Herald began; `older` says an earlier one exists.
    */
   async function findPosted(ctx: PublishContext, k: number): Promise<{ ours?: string; older: boolean }> {
-    const since = (Date.parse(String(ctx.state.data.preparedAt)) || 0) - SKEW_MS;
+    const since = BigInt(isId(ctx.state.data.sinceId) ? ctx.state.data.sinceId : '0');
     const parent = parentOf(ctx.state, k);
     const text = textOf(ctx, k);
-    const a = await api<{ data?: PostAnswer[] }>(ctx, 'GET', `/2/users/${ctx.account.platformAccountId}/tweets?max_results=100&tweet.fields=created_at,referenced_tweets`, 'recent posts');
-    const same = (a.data ?? []).filter((p) => typeof p.id === 'string' && p.text === text
+    const a = await api<{ data?: PostAnswer[] }>(ctx, 'GET', `/2/users/${ctx.account.platformAccountId}/tweets?max_results=100&tweet.fields=referenced_tweets`, 'recent posts');
+    const same = (a.data ?? []).filter((p): p is PostAnswer & { id: string } => isId(p.id) && p.text === text
       && (parent === undefined || (p.referenced_tweets ?? []).some((r) => r.type === 'replied_to' && r.id === parent)));
-    const ours = same.find((p) => Date.parse(String(p.created_at)) >= since)?.id as string | undefined;
-    return { ...(ours ? { ours } : {}), older: same.some((p) => Date.parse(String(p.created_at)) < since) };
+    const ours = same.find((p) => BigInt(p.id) > since)?.id;
+    return { ...(ours ? { ours } : {}), older: same.some((p) => BigInt(p.id) <= since) };
   }
 
   async function create(ctx: PublishContext, k: number): Promise<StepOutcome> {
@@ -196,8 +196,10 @@ export function createXPublish(http: XHttp, o: ResolvedXOptions): PublishProvide
 
     async runStep(step, ctx) {
       if (step === 'prepare') {
-        if (ctx.state.data.preparedAt) return { type: 'continue', state: ctx.state };
-        return { type: 'continue', state: { ...ctx.state, data: { ...ctx.state.data, preparedAt: new Date().toISOString() } } };
+        if (isId(ctx.state.data.sinceId)) return { type: 'continue', state: ctx.state };
+        const a = await api<{ meta?: { newest_id?: unknown } }>(ctx, 'GET', `/2/users/${ctx.account.platformAccountId}/tweets?max_results=5`, 'newest post');
+        const sinceId = isId(a.meta?.newest_id) ? a.meta.newest_id : '0';
+        return { type: 'continue', state: { ...ctx.state, data: { ...ctx.state.data, sinceId } } };
       }
       if (step === 'media.status') return mediaStatus(ctx);
       if (step === 'post') return create(ctx, 0);
