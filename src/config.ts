@@ -218,6 +218,10 @@ export const configSchema = z.object({
   X_API_BASE_URL: z.string().url().optional(),
   /** Bytes per appended media segment (X's samples use 1 MiB; at most 5 MB). */
   X_MEDIA_SEGMENT_BYTES: positiveInt.max(5 * 1024 * 1024).default(1024 * 1024),
+  /** X posts per 15 minutes per X user (POST /2/tweets: 100), held across workers. */
+  X_POSTS_PER_15_MIN: positiveInt.default(100),
+  /** X posts per 24 h for the whole app (POST /2/tweets: 10,000), held across workers. */
+  X_APP_POSTS_PER_DAY: positiveInt.default(10_000),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

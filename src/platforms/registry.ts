@@ -110,7 +110,7 @@ export function createProviderRegistry(config: Config): ProviderRegistry {
   if (config.X_CLIENT_ID && config.X_CLIENT_SECRET) {
     providers.push(createXProvider({
       clientId: config.X_CLIENT_ID, clientSecret: config.X_CLIENT_SECRET, authBaseUrl: config.xAuthBaseUrl, apiBaseUrl: config.xApiBaseUrl,
-      segmentBytes: config.X_MEDIA_SEGMENT_BYTES, settleWindow,
+      segmentBytes: config.X_MEDIA_SEGMENT_BYTES, postsPerUserWindow: config.X_POSTS_PER_15_MIN, postsPerAppDay: config.X_APP_POSTS_PER_DAY, settleWindow,
     }));
   }
   return new ProviderRegistry(providers);

@@ -213,3 +213,15 @@ test('a video append cut mid-segment resumes with the same upload: every segment
     await s.sandbox.control.call('DELETE', '/faults/slow-append');
   }
 });
+
+test('disconnecting through the twitter alias disconnects the X account and revokes its grant at X', async () => {
+  const other = await createTestUser(s.api.database.db);
+  const otherAccount = await connectThroughApi(s.api, other, 'x');
+  const grantsBefore = (await s.sandbox.control.state('x')).grants.length;
+  const off = await s.api.app.inject({ method: 'POST', url: '/api/social/disconnect/twitter', headers: other.headers, payload: { accountId: otherAccount } });
+  expect(off.statusCode, off.body).toBe(200);
+  expect(off.json()).toMatchObject({ platform: 'x', status: 'disconnected' });
+  const grants = (await s.sandbox.control.state('x')).grants as { revoked: boolean }[];
+  expect(grants).toHaveLength(grantsBefore);
+  expect(grants.filter((g) => g.revoked)).toHaveLength(1);
+});

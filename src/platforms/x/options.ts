@@ -15,6 +15,10 @@ export interface XProviderOptions {
   /** Wait on a 429 that carries no x-rate-limit-reset (Mixpost's fallback: 300 s, §1.0.4). */
   rateLimitWaitMs?: number;
   requestTimeoutMs?: number;
+  /** §1.6 POST /2/tweets: 100 per 15 minutes per user, held across workers before sending. */
+  postsPerUserWindow?: number;
+  /** §1.6 POST /2/tweets: 10,000 per 24 h per app, held across workers before sending. */
+  postsPerAppDay?: number;
   /** X documents no idempotency key and no deadline for POST /2/tweets: a lost create may still land. */
   settleWindow?: SettleWindowOptions;
 }
@@ -34,6 +38,8 @@ export function resolveXOptions(o: XProviderOptions): ResolvedXOptions {
     segmentBytes: o.segmentBytes ?? 1024 * 1024,
     rateLimitWaitMs: o.rateLimitWaitMs ?? 300_000,
     requestTimeoutMs: o.requestTimeoutMs ?? 30_000,
+    postsPerUserWindow: o.postsPerUserWindow ?? 100,
+    postsPerAppDay: o.postsPerAppDay ?? 10_000,
     settleWindow: o.settleWindow ?? DEFAULT_SETTLE_WINDOW,
   };
 }

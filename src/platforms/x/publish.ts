@@ -5,7 +5,9 @@
 //                              heartbeat records the media id and the next segment, so a retry after a crash goes
 //                              on from the last appended segment of the same upload.
 //   media.status     await     polls STATUS for video / GIF until succeeded (check_after_secs); failed → permanent
-//   post             commit    POST /2/tweets with the text and media ids: the post id becomes platformPostId
+//   post             commit    POST /2/tweets with the text and media ids: the post id becomes platformPostId. Each
+//                              create first holds a slot of X's windows (100 / 15 min per user, 10,000 / 24 h per
+//                              app) in Herald's cross-worker quotas; a 429 anyway waits until x-rate-limit-reset
 //   part.k.post      commit    follow-up part k of `options.thread`, replying to the part before; its id is
 //                              recorded in state.data.parts[k], so a retry never posts a part twice
 // Everything before `post` may run ahead of the due time: media ids stay usable 24 h and show nowhere until posted.
@@ -24,6 +26,8 @@ interface PostAnswer { id?: unknown; text?: unknown; referenced_tweets?: { type?
 const isId = (v: unknown): v is string => typeof v === 'string' && /^\d{1,19}$/.test(v);
 
 const MEDIA_VALID_MS = 24 * 3600_000;
+const USER_WINDOW_MS = 15 * 60_000;
+const APP_WINDOW_MS = 24 * 3600_000;
 const MEDIA_BASIS = 'X media upload: finalized media expire after expires_after_secs (86400, 24 h) unless posted';
 const UPLOAD_STEP = /^media\.(\d+)\.upload$/;
 const PART_STEP = /^part\.(\d+)\.post$/;
@@ -84,7 +88,17 @@ export function createXPublish(http: XHttp, o: ResolvedXOptions): PublishProvide
     return { ...(ours ? { ours } : {}), older: same.some((p) => BigInt(p.id) <= since) };
   }
 
+  /** X's create windows, held across workers (per X user and per app) so a burst waits instead of meeting 429s. */
+  async function holdCreateQuota(ctx: PublishContext, k: number): Promise<void> {
+    const holdId = `${ctx.targetId}:${k}`;
+    const user = await ctx.quota.acquire(`x:posts:user:${ctx.account.platformAccountId}`, { limit: o.postsPerUserWindow, windowMs: USER_WINDOW_MS, holdId });
+    if (!user.ok) throw new PublishError('rate_limited', 'user_post_limit', `the X account reached ${o.postsPerUserWindow} posts in 15 minutes`, user.retryAfterMs);
+    const app = await ctx.quota.acquire('x:posts:app', { limit: o.postsPerAppDay, windowMs: APP_WINDOW_MS, holdId });
+    if (!app.ok) throw new PublishError('rate_limited', 'app_post_limit', `Herald's X app reached ${o.postsPerAppDay} posts in 24 hours`, app.retryAfterMs);
+  }
+
   async function create(ctx: PublishContext, k: number): Promise<StepOutcome> {
+    await holdCreateQuota(ctx, k);
     const parent = parentOf(ctx.state, k);
     const mediaIds = k === 0 ? Object.values(mediaOf(ctx.state)).map((m) => m.id) : [];
     const reply = ctx.options.replySettings;
