@@ -346,6 +346,11 @@ export class PublishError extends Error {
     readonly code: string,
     message: string,
     readonly retryAfterMs?: number,
+    /**
+     * A condition of the account the user should see (X's monthly post cap reached): shown in the account's status
+     * reason as a warning (`platform_warning: ...`) until a publish to the account succeeds again. Not a block.
+     */
+    readonly accountWarning?: string,
   ) {
     super(message);
   }

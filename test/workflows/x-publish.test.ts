@@ -214,6 +214,25 @@ test('a video append cut mid-segment resumes with the same upload: every segment
   }
 });
 
+test('X\'s monthly post cap shows as a warning on the account until a publish succeeds again; publishing is not blocked', async () => {
+  const reason = async () => (await s.api.database.db.select().from(socialAccounts).where(eq(socialAccounts.id, accountId)))[0]!;
+  await s.sandbox.control.call('PUT', '/x/monthly-cap', { monthlyPostCap: 0 });
+  try {
+    // This one waits out the window (15 minutes) and is left waiting.
+    await schedule({ content: `xp-capped-${Date.now()}` });
+    const warned = await waitFor(async () => ((await reason()).statusReason?.startsWith('platform_warning:') ? await reason() : undefined), 15_000, 'the cap warning');
+    expect(warned.status).toBe('active');
+    expect(warned.statusReason).toMatch(/post cap/);
+    const listed = await s.api.app.inject({ method: 'GET', url: '/api/social/accounts', headers: user.headers });
+    expect(JSON.stringify(listed.json())).toContain('platform_warning: X reports the plan');
+  } finally {
+    await s.sandbox.control.call('PUT', '/x/monthly-cap', { monthlyPostCap: null });
+  }
+  const { post } = await finished(await schedule({ content: `xp-after-cap-${Date.now()}` }));
+  expect(post.status).toBe('published');
+  expect((await reason()).statusReason).toBeNull();
+});
+
 test('disconnecting through the twitter alias disconnects the X account and revokes its grant at X', async () => {
   const other = await createTestUser(s.api.database.db);
   const otherAccount = await connectThroughApi(s.api, other, 'x');

@@ -74,7 +74,12 @@ export class XHttp {
     if (res.status === 401) throw new PublishError('auth', 'unauthorized', message);
     if (res.status === 429) {
       const capped = p.type?.endsWith('/usage-capped') ?? false;
-      throw new PublishError('rate_limited', capped ? 'usage_capped' : 'rate_limit_exceeded', message, resetWaitMs(res.headers) ?? this.o.rateLimitWaitMs);
+      const wait = resetWaitMs(res.headers) ?? this.o.rateLimitWaitMs;
+      if (capped) {
+        throw new PublishError('rate_limited', 'usage_capped', message, wait,
+          `X reports the plan's post cap reached (${p.detail ?? 'usage capped'}); posts wait and are tried again until it resets`);
+      }
+      throw new PublishError('rate_limited', 'rate_limit_exceeded', message, wait);
     }
     if (res.status >= 500) throw new PublishError(c.commit ? 'ambiguous' : 'transient', `http_${res.status}`, message);
     if (res.status === 403 && DUPLICATE.test(p.detail ?? '')) throw new PublishError('permanent', 'duplicate_content', message);

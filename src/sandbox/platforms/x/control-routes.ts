@@ -1,5 +1,6 @@
 // Sandbox-only actions on the X side: time passing for access tokens (to reach expiry), public metrics of a post,
-// a video whose processing ends in `failed`, and how far the user's timeline lags behind new posts.
+// a video whose processing ends in `failed`, how far the user's timeline lags behind new posts, and the plan's
+// monthly post cap.
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { parseOr400, sendError } from '../../core/errors.js';
@@ -7,11 +8,19 @@ import type { ResolvedXSandboxOptions } from './options.js';
 import type { XStore } from './store.js';
 
 const tokensSchema = z.strictObject({ expiresInSeconds: z.number().int().min(0) });
+const capSchema = z.strictObject({ monthlyPostCap: z.number().int().min(0).nullable() });
 const timelineSchema = z.strictObject({ lagMs: z.number().int().min(0).max(3_600_000) });
 const metricsSchema = z.partialRecord(z.enum(['retweet_count', 'reply_count', 'like_count', 'quote_count', 'bookmark_count', 'impression_count']), z.number().int().min(0));
 
 export function controlRoutes(store: XStore, options: ResolvedXSandboxOptions): FastifyPluginAsync {
   return async (app) => {
+    app.put('/monthly-cap', async (request, reply) => {
+      const body = parseOr400(capSchema, request.body, reply);
+      if (!body) return reply;
+      options.monthlyPostCap = body.monthlyPostCap ?? undefined;
+      return { monthlyPostCap: body.monthlyPostCap };
+    });
+
     app.put('/timeline-lag', async (request, reply) => {
       const body = parseOr400(timelineSchema, request.body, reply);
       if (!body) return reply;
