@@ -6,7 +6,7 @@
 // a video upload cut mid-segment resumed from the segments already accepted.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { posts, postTargets, socialAccounts } from '../../src/db/schema.js';
+import { postAnalytics, posts, postTargets, socialAccounts } from '../../src/db/schema.js';
 import { publishPostWorkflowId } from '../../src/workflows/messages.js';
 import { DEFAULT_X_USER } from '../../src/sandbox/platforms/x/index.js';
 import { createTestUser, type TestUser } from '../api/support/test-api.js';
@@ -231,6 +231,21 @@ test('X\'s monthly post cap shows as a warning on the account until a publish su
   const { post } = await finished(await schedule({ content: `xp-after-cap-${Date.now()}` }));
   expect(post.status).toBe('published');
   expect((await reason()).statusReason).toBeNull();
+});
+
+test('an insights sync stores X\'s public metrics for the post; the stats include X (also as twitter)', async () => {
+  const { target } = await finished(await schedule({ content: `xp-metrics-${Date.now()}` }));
+  await s.sandbox.control.call('PUT', `/x/posts/${target.platformPostId}/metrics`, { like_count: 21, reply_count: 4, retweet_count: 6, quote_count: 2, bookmark_count: 3, impression_count: 1500 });
+  const res = await s.api.app.inject({ method: 'POST', url: `/api/social/accounts/${accountId}/insights/sync`, headers: user.headers });
+  expect(res.statusCode, res.body).toBe(202);
+  const row = await waitFor(async () => (await s.api.database.db.select().from(postAnalytics).where(eq(postAnalytics.targetId, target.id)))[0], 20_000, 'the post metrics');
+  expect(row).toMatchObject({ views: 1500, likes: 21, comments: 4, shares: 6, saves: 3 });
+  const stats = await s.api.app.inject({ method: 'GET', url: '/api/social/stats/twitter', headers: user.headers });
+  expect(stats.statusCode, stats.body).toBe(200);
+  expect(stats.json()).toMatchObject({ platform: 'x', totals: { likes: expect.any(Number) } });
+  expect(stats.json().totals.likes).toBeGreaterThanOrEqual(21);
+  const overview = await s.api.app.inject({ method: 'GET', url: '/api/social/stats/overview', headers: user.headers });
+  expect(overview.json().platforms.map((p: { platform: string }) => p.platform)).toContain('x');
 });
 
 test('disconnecting through the twitter alias disconnects the X account and revokes its grant at X', async () => {
