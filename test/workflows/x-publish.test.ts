@@ -14,6 +14,8 @@ import { multipart, sampleFiles } from '../api/support/multipart.js';
 import { waitFor } from '../sandbox/helpers.js';
 import { accountTokens } from '../support/account-tokens.js';
 import { connectThroughApi } from '../support/connect.js';
+import { historyText } from '../support/workflow-history.js';
+import { accountWorkflowId } from '../../src/workflows/account-messages.js';
 import { startPlatformStack, type PlatformStack } from '../support/platform-stack.js';
 import { xAt } from '../support/x.js';
 
@@ -174,7 +176,8 @@ test('two publishes rejected by an expired token refresh it without spending a r
   const before = await accountTokens(s.api.database.db, s.deps.crypto, accountId);
   await s.sandbox.control.call('POST', '/x/tokens', { expiresInSeconds: 0 });
   const marker = `xp-refresh-${Date.now()}`;
-  const done = await Promise.all([await schedule({ content: `one ${marker}` }), await schedule({ content: `two ${marker}` })].map(finished));
+  const postIds = [await schedule({ content: `one ${marker}` }), await schedule({ content: `two ${marker}` })];
+  const done = await Promise.all(postIds.map(finished));
   for (const { post } of done) expect(post.status).toBe('published');
   const tokenCalls = await s.sandbox.control.requests('?platform=x&method=POST&path=/x/2/oauth2/token');
   const refreshes = tokenCalls.filter((r) => r.body?.grant_type === 'refresh_token');
@@ -185,6 +188,11 @@ test('two publishes rejected by an expired token refresh it without spending a r
   expect(after.refreshToken).not.toBe(before.refreshToken);
   const [account] = await s.api.database.db.select().from(socialAccounts).where(eq(socialAccounts.id, accountId));
   expect(account!.status).toBe('active');
+  // No token reaches workflow history: neither the publishes' nor the account's (which did the refresh).
+  const histories = [...await Promise.all(postIds.map((id) => historyText(s.worker.client, publishPostWorkflowId(id)))), await historyText(s.worker.client, accountWorkflowId(accountId))];
+  for (const h of histories) {
+    for (const secret of [before.accessToken, before.refreshToken!, after.accessToken, after.refreshToken!]) expect(h).not.toContain(secret);
+  }
 });
 
 test('a video append cut mid-segment resumes with the same upload: every segment accepted once, one post', async () => {
