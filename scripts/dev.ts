@@ -39,6 +39,7 @@ import { TIKTOK_SANDBOX_CLIENT_KEY, TIKTOK_SANDBOX_CLIENT_SECRET } from '../src/
 import { META_SANDBOX_APP_ID, META_SANDBOX_APP_SECRET } from '../src/sandbox/platforms/meta/options.js';
 import { THREADS_SANDBOX_APP_ID, THREADS_SANDBOX_APP_SECRET } from '../src/sandbox/platforms/threads/options.js';
 import { LINKEDIN_SANDBOX_CLIENT_ID, LINKEDIN_SANDBOX_CLIENT_SECRET } from '../src/sandbox/platforms/linkedin/options.js';
+import { X_SANDBOX_CLIENT_ID, X_SANDBOX_CLIENT_SECRET } from '../src/sandbox/platforms/x/options.js';
 import { startApi } from '../src/api/server.js';
 import { createUserWithApiKey } from '../src/api/auth/api-keys.js';
 import { loadDevSecrets, saveDevSecrets } from './dev-secrets.js';
@@ -77,6 +78,11 @@ if (!process.env.THREADS_GRAPH_BASE_URL) {
 if (!process.env.LINKEDIN_API_BASE_URL) {
   process.env.LINKEDIN_CLIENT_ID ??= LINKEDIN_SANDBOX_CLIENT_ID;
   process.env.LINKEDIN_CLIENT_SECRET ??= LINKEDIN_SANDBOX_CLIENT_SECRET;
+}
+// X against the sandbox's X client, unless a real X API host is configured.
+if (!process.env.X_API_BASE_URL) {
+  process.env.X_CLIENT_ID ??= X_SANDBOX_CLIENT_ID;
+  process.env.X_CLIENT_SECRET ??= X_SANDBOX_CLIENT_SECRET;
 }
 // The sandbox's OAuth pages ask, as a real platform's do (Allow / Deny), so the dashboard's Connect is what users see.
 process.env.SANDBOX_CONSENT ??= 'page';

@@ -219,6 +219,20 @@ export const configSchema = z.object({
   LINKEDIN_REFRESH_TOKENS: bool.default(false),
   /** Facebook Pages through the same Meta app (META_APP_ID / META_APP_SECRET); false leaves only Instagram on. */
   FACEBOOK_ENABLED: bool.default(true),
+
+  /** X OAuth 2.0 confidential client (Web App): X is available when id and secret are set. */
+  X_CLIENT_ID: z.string().optional(),
+  X_CLIENT_SECRET: z.string().optional(),
+  /** Host of the X authorize window (https://x.com in production). */
+  X_AUTH_BASE_URL: z.string().url().optional(),
+  /** Host of the X API v2 (https://api.x.com in production). */
+  X_API_BASE_URL: z.string().url().optional(),
+  /** Bytes per appended media segment (X's samples use 1 MiB; at most 5 MB). */
+  X_MEDIA_SEGMENT_BYTES: positiveInt.max(5 * 1024 * 1024).default(1024 * 1024),
+  /** X posts per 15 minutes per X user (POST /2/tweets: 100), held across workers. */
+  X_POSTS_PER_15_MIN: positiveInt.default(100),
+  /** X posts per 24 h for the whole app (POST /2/tweets: 10,000), held across workers. */
+  X_APP_POSTS_PER_DAY: positiveInt.default(10_000),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -238,6 +252,9 @@ export interface Config extends RawConfig {
   threadsGraphBaseUrl: string;
   linkedinAuthBaseUrl: string;
   linkedinApiBaseUrl: string;
+  /** X hosts; default to the sandbox's /x prefix. */
+  xAuthBaseUrl: string;
+  xApiBaseUrl: string;
   metaGraphVideoBaseUrl: string;
 }
 
@@ -268,5 +285,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     linkedinAuthBaseUrl: c.LINKEDIN_AUTH_BASE_URL ?? `${sandbox}/linkedin/oauth/v2`,
     linkedinApiBaseUrl: c.LINKEDIN_API_BASE_URL ?? `${sandbox}/linkedin`,
     metaGraphVideoBaseUrl: c.META_GRAPH_VIDEO_BASE_URL ?? `${sandbox}/meta/graph-video`,
+    xAuthBaseUrl: c.X_AUTH_BASE_URL ?? `${sandbox}/x`,
+    xApiBaseUrl: c.X_API_BASE_URL ?? `${sandbox}/x`,
   };
 }

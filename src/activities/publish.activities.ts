@@ -6,7 +6,7 @@ import { media as mediaTable, posts, postTargets, socialAccounts, type TargetAtt
 import { openAccountTokens } from '../crypto/secret-fields.js';
 import { composeTargetText } from '../platforms/post-text.js';
 import { guessContentTypeFromUrl } from '../storage/media-types.js';
-import { mayPublish, publishingBlockedBy } from '../platforms/account-warnings.js';
+import { mayPublish, PLATFORM_WARNING, publishingBlockedBy } from '../platforms/account-warnings.js';
 import {
   PublishError, type Json, type MediaSource, type PublishContext, type PublishState, type PublishStepSpec,
   type ReconcileOutcome, type StepOutcome,
@@ -78,6 +78,22 @@ export function createPublishActivities(deps: ActivityDeps) {
   const { database: { db }, platforms, crypto, mediaStore, mediaUrls, staging = DEFAULT_STAGING } = deps;
   const quota = createQuotaStore(db);
   const secretsOf = createTargetSecrets(db, crypto);
+
+  /**
+   * Shows (or, with undefined, clears) a platform's warning in an active account's status reason; never touches
+   * another reason (a blocking condition, or the lifecycle's).
+   */
+  async function setPlatformWarning(accountId: string, warning: string | undefined): Promise<void> {
+    const ours = sql`coalesce(${socialAccounts.statusReason} like ${`${PLATFORM_WARNING}:%`}, true)`;
+    if (warning === undefined) {
+      await db.update(socialAccounts).set({ statusReason: null })
+        .where(and(eq(socialAccounts.id, accountId), eq(socialAccounts.status, 'active'), sql`${socialAccounts.statusReason} like ${`${PLATFORM_WARNING}:%`}`));
+      return;
+    }
+    await db.update(socialAccounts).set({ statusReason: `${PLATFORM_WARNING}: ${warning}` })
+      .where(and(eq(socialAccounts.id, accountId), eq(socialAccounts.status, 'active'), ours));
+  }
+
   async function loadTarget(targetId: string) {
     const [row] = await db.select({ target: postTargets, post: posts, account: socialAccounts })
       .from(postTargets)
@@ -295,6 +311,8 @@ export function createPublishActivities(deps: ActivityDeps) {
         if (isCommit) {
           // The ids and the outcome in one write.
           await persistIds(targetId, outcome.state, { at: new Date().toISOString(), step: step.name, outcome: 'ok', ...(outcome.state.publishId ? { message: `publish id ${outcome.state.publishId}` } : {}) });
+          // Best effort, after the outcome is on record: a publish that went through ends a platform's warning.
+          await setPlatformWarning(built.ctx.account.id, undefined).catch(() => undefined);
         } else {
           await persistIds(targetId, outcome.state);
         }
@@ -309,6 +327,7 @@ export function createPublishActivities(deps: ActivityDeps) {
             at: new Date().toISOString(), step: step.name, outcome: failure.kind === 'ambiguous' ? 'ambiguous' : 'error', code: failure.code, message: failure.message,
           }).catch(() => undefined);
         }
+        if (failure.accountWarning && built) await setPlatformWarning(built.ctx.account.id, failure.accountWarning).catch(() => undefined);
         // Which token the platform rejected: the account workflow refreshes only if it still holds that one.
         const rejected: Record<string, string> = failure.kind === 'auth' && built?.tokenExpiresAt ? { staleExpiresAt: built.tokenExpiresAt } : {};
         throw toApplicationFailure(failure, rejected);

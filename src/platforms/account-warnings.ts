@@ -7,6 +7,12 @@ export const MISSING_SCOPES = 'missing_scopes';
 /** The login can see the account but may not post to it (see ConnectedProfile.notPostableReason). */
 export const NOT_POSTABLE = 'not_postable';
 
+/**
+ * A platform told Herald something about the account the user should know (PublishError.accountWarning, e.g. X's
+ * monthly post cap reached). Publishing goes on; the warning is cleared by the next publish that succeeds.
+ */
+export const PLATFORM_WARNING = 'platform_warning';
+
 /** The blocking condition in an account's status reason, if any. */
 export function publishingBlockedBy(statusReason: string | null): string | undefined {
   return [MISSING_SCOPES, NOT_POSTABLE].find((condition) => statusReason?.startsWith(`${condition}:`));

@@ -346,6 +346,11 @@ export class PublishError extends Error {
     readonly code: string,
     message: string,
     readonly retryAfterMs?: number,
+    /**
+     * A condition of the account the user should see (X's monthly post cap reached): shown in the account's status
+     * reason as a warning (`platform_warning: ...`) until a publish to the account succeeds again. Not a block.
+     */
+    readonly accountWarning?: string,
   ) {
     super(message);
   }
@@ -464,6 +469,8 @@ export interface CommentsProvider {
 export interface PlatformProvider {
   /** Stable id used in URLs, the database and search attributes, e.g. `tiktok`. */
   id: string;
+  /** Other names the platform is known by in URLs (X: `twitter`); the registry resolves them to `id`. */
+  aliases?: string[];
   displayName: string;
   limits: PlatformLimits;
   /** Platform rules beyond `limits` (e.g. an option value the platform does not know). */

@@ -7,25 +7,37 @@ import { createInstagramProvider } from './instagram/index.js';
 import { createThreadsProvider } from './threads/index.js';
 import { createFacebookProvider } from './facebook/index.js';
 import { createLinkedinProvider } from './linkedin/index.js';
+import { createXProvider } from './x/index.js';
 
 export class ProviderRegistry {
   private readonly byId = new Map<string, PlatformProvider>();
+  /** Every id and alias, to the provider's id. */
+  private readonly names = new Map<string, string>();
 
   constructor(providers: PlatformProvider[]) {
     for (const p of providers) {
-      if (this.byId.has(p.id)) throw new Error(`provider ${p.id} registered twice`);
+      for (const name of [p.id, ...(p.aliases ?? [])]) {
+        if (this.names.has(name)) throw new Error(`provider ${p.id}: the name ${name} is registered twice`);
+        this.names.set(name, p.id);
+      }
       this.byId.set(p.id, p);
     }
   }
 
-  get(id: string): PlatformProvider {
-    const p = this.byId.get(id);
-    if (!p) throw new Error(`no provider registered for platform "${id}"`);
+  /** The provider by its id or one of its aliases. */
+  get(idOrAlias: string): PlatformProvider {
+    const p = this.byId.get(this.names.get(idOrAlias) ?? '');
+    if (!p) throw new Error(`no provider registered for platform "${idOrAlias}"`);
     return p;
   }
 
-  has(id: string): boolean {
-    return this.byId.has(id);
+  has(idOrAlias: string): boolean {
+    return this.names.has(idOrAlias);
+  }
+
+  /** The provider id an id or alias names (what is stored and compared); an unknown name is answered as is. */
+  canonicalId(idOrAlias: string): string {
+    return this.names.get(idOrAlias) ?? idOrAlias;
   }
 
   list(): PlatformProvider[] {
@@ -101,6 +113,12 @@ export function createProviderRegistry(config: Config): ProviderRegistry {
       clientId: config.LINKEDIN_CLIENT_ID, clientSecret: config.LINKEDIN_CLIENT_SECRET,
       authBaseUrl: config.linkedinAuthBaseUrl, apiBaseUrl: config.linkedinApiBaseUrl,
       version: config.LINKEDIN_VERSION, refreshTokens: config.LINKEDIN_REFRESH_TOKENS, settleWindow,
+    }));
+  }
+  if (config.X_CLIENT_ID && config.X_CLIENT_SECRET) {
+    providers.push(createXProvider({
+      clientId: config.X_CLIENT_ID, clientSecret: config.X_CLIENT_SECRET, authBaseUrl: config.xAuthBaseUrl, apiBaseUrl: config.xApiBaseUrl,
+      segmentBytes: config.X_MEDIA_SEGMENT_BYTES, postsPerUserWindow: config.X_POSTS_PER_15_MIN, postsPerAppDay: config.X_APP_POSTS_PER_DAY, settleWindow,
     }));
   }
   return new ProviderRegistry(providers);

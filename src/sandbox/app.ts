@@ -17,6 +17,7 @@ import { tiktokPlatform, type TiktokSandboxOptions } from './platforms/tiktok/in
 import { metaPlatform, type MetaSandboxOptions } from './platforms/meta/index.js';
 import { threadsPlatform, type ThreadsSandboxOptions } from './platforms/threads/index.js';
 import { linkedinPlatform, type LinkedinSandboxOptions } from './platforms/linkedin/index.js';
+import { xPlatform, type XSandboxOptions } from './platforms/x/index.js';
 
 export interface SandboxOptions {
   /** pino level; default `info`. */
@@ -33,6 +34,7 @@ export interface SandboxOptions {
   meta?: MetaSandboxOptions;
   threads?: ThreadsSandboxOptions;
   linkedin?: LinkedinSandboxOptions;
+  x?: XSandboxOptions;
   /** Outgoing webhook retries; default 4 attempts, 500 ms backoff doubling, 5 s timeout each. */
   webhookRetry?: Partial<WebhookRetryPolicy>;
 }
@@ -50,6 +52,7 @@ export async function buildSandbox(opts: SandboxOptions = {}): Promise<FastifyIn
   const factories: SandboxPlatformFactory[] = [
     testbedPlatform(withConsent(opts.testbed)), tiktokPlatform(withConsent(opts.tiktok)), metaPlatform(withConsent(opts.meta)), threadsPlatform(withConsent(opts.threads)),
     linkedinPlatform(withConsent(opts.linkedin)),
+    xPlatform(withConsent(opts.x)),
   ];
   const platforms = new Map<string, SandboxPlatform>();
   for (const factory of factories) {

@@ -41,5 +41,9 @@ export function sandboxOptionsFromConfig(config: Config): SandboxOptions {
       ...(config.LINKEDIN_CLIENT_SECRET ? { clientSecret: config.LINKEDIN_CLIENT_SECRET } : {}),
       refreshTokens: config.LINKEDIN_REFRESH_TOKENS,
     },
+    x: {
+      ...(config.X_CLIENT_ID ? { clientId: config.X_CLIENT_ID } : {}),
+      ...(config.X_CLIENT_SECRET ? { clientSecret: config.X_CLIENT_SECRET } : {}),
+    },
   };
 }

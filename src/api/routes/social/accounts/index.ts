@@ -87,7 +87,8 @@ const accountRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: accountSchema.describe('The account, now disconnected'), ...errorResponses(400, 401, 404, 429, 503) },
     },
   }, async (request) => {
-    const { platform } = request.params;
+    // An alias (`twitter`) names the same accounts as the platform's id (`x`).
+    const platform = app.providers.canonicalId(request.params.platform);
     const { accountId, scope } = request.body;
     const account = await findOwnedAccount(db, request.user.id, accountId);
     if (!account || account.platform !== platform) throw notFound(`${platform} account ${accountId}`);

@@ -88,7 +88,8 @@ const connectRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
   }, async (request, reply) => {
-    const { platform } = request.params;
+    // An alias (`twitter`) connects the platform's id (`x`): accounts and callbacks use the id.
+    const platform = app.providers.canonicalId(request.params.platform);
     const { browserBinding, ...started } = await service.begin(request.user, platform);
     reply.setCookie(bindingCookieName(browserBinding.stateHash), browserBinding.secret, {
       ...bindingCookieOptions(browserBinding.maxAgeSeconds), ...cookieScope(platform),
@@ -116,7 +117,8 @@ const connectRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
   }, async (request, reply) => {
-    const { platform } = request.params;
+    // An alias (`twitter`) connects the platform's id (`x`): accounts and callbacks use the id.
+    const platform = app.providers.canonicalId(request.params.platform);
     const json = prefersJson(request.headers.accept);
     const cookieName = request.query.state ? bindingCookieName(hashOAuthState(request.query.state)) : undefined;
     const binding = cookieName ? request.cookies[cookieName] || undefined : undefined;

@@ -128,7 +128,8 @@ const statsRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (request) => {
     const range = resolveRange(request.query);
-    const { platform } = request.params;
+    // An alias (`twitter`) names the platform's id (`x`), as on the connect routes.
+    const platform = app.providers.canonicalId(request.params.platform);
     const rows = await accountTotals(db, request.user.id, range, platform);
     if (rows.length === 0) throw notFound(`${platform} accounts`);
     const totals = empty();
