@@ -9,6 +9,7 @@ import { errorResponses } from '../../../schemas/common.js';
 const platformSchema = z.object({
   id: z.string().describe('Provider id, used in every other route (e.g. `tiktok`)'),
   displayName: z.string(),
+  aliases: z.array(z.string()).describe('Other names the routes accept for this platform (e.g. `twitter` for `x`); responses use `id`'),
   connect: z.enum(['oauth', 'none']).describe('`oauth`: GET /api/social/connect/:platform starts the authorization; `none`: accounts are provisioned by the operator'),
   capabilities: z.object({
     insights: z.boolean().describe('Metrics are synced into the stats'),
@@ -28,6 +29,7 @@ const platformSchema = z.object({
 export const presentPlatform = (p: PlatformProvider): z.infer<typeof platformSchema> => ({
   id: p.id,
   displayName: p.displayName,
+  aliases: [...(p.aliases ?? [])],
   connect: p.oauth ? 'oauth' : 'none',
   capabilities: { insights: p.insights !== undefined, comments: p.comments !== undefined, webhooks: p.webhooks !== undefined },
   limits: {
