@@ -46,6 +46,7 @@ import insightsRoutes from './routes/social/insights/index.js';
 import webhookRoutes from './routes/webhooks/index.js';
 import publicMediaRoutes from './routes/public-media/index.js';
 import dashboardRoutes from './routes/dashboard/index.js';
+import mcpRoutes from './routes/mcp/index.js';
 
 export interface AppDeps {
   config: Config;
@@ -107,6 +108,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(webhookRoutes);
   await app.register(publicMediaRoutes);
   await app.register(dashboardRoutes);
+  // MCP server for AI agents: its tools call the routes above in-process.
+  await app.register(mcpRoutes);
 
   return app;
 }
