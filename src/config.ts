@@ -102,6 +102,8 @@ export const configSchema = z.object({
   MEDIA_URL_SECRET: z.string().min(32, 'at least 32 characters').optional(),
   /** How long a signed media URL works (Instagram containers live 24 h). */
   MEDIA_URL_TTL_SECONDS: positiveInt.default(86_400),
+  /** MCP tool upload_media_from_url: the one place Herald fetches a user-given URL (SSRF-guarded), so off unless enabled. */
+  MCP_URL_UPLOADS_ENABLED: bool.default(false),
 
   SANDBOX_HOST: z.string().default('127.0.0.1'),
   SANDBOX_PORT: port.default(4010),

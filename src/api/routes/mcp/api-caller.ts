@@ -4,6 +4,7 @@
 // detail's field and rule, so an agent can correct its call.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { ApiError } from '../../errors.js';
 
 /** The request headers that authenticate the caller (the Bearer API key, or the session cookie with its CSRF token). */
 const FORWARDED_HEADERS = ['authorization', 'cookie', 'x-csrf-token'] as const;
@@ -39,6 +40,11 @@ export function apiCallerFor(app: FastifyInstance, request: FastifyRequest): Api
     }
     return { isError: true, content: [{ type: 'text', text: errorText(res.statusCode, res.body) }] };
   };
+}
+
+/** A tool result for an error raised in-process (not through a route): the same text as a route's error answer. */
+export function toolResultOfError(err: ApiError): CallToolResult {
+  return { isError: true, content: [{ type: 'text', text: errorText(err.statusCode, JSON.stringify({ error: { code: err.code, message: err.message, details: err.details } })) }] };
 }
 
 /** `<code>: <message>` then one line per detail (`- <field> [<rule>]: <message>`), then the API's error body as JSON. */

@@ -5,12 +5,16 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { ApiError } from '../../errors.js';
-import { apiCallerFor } from './api-caller.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { apiCallerFor, toolResultOfError } from './api-caller.js';
+import { storeMediaFromUrl } from './media-from-url.js';
 import { buildMcpServer } from './mcp-tools.js';
 
 const mcpRoutes: FastifyPluginAsync = async (app) => {
   app.post('/mcp', { schema: { hide: true } }, async (request, reply) => {
-    const server = buildMcpServer(apiCallerFor(app, request));
+    const server = buildMcpServer(apiCallerFor(app, request), {
+      ...(app.config.MCP_URL_UPLOADS_ENABLED ? { uploadFromUrl: (url: string) => uploadFromUrl(request.user.id, url) } : {}),
+    });
     // Stateless: no session id; plain JSON answers rather than an SSE stream (every tool answers once).
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     reply.hijack();
@@ -18,6 +22,15 @@ const mcpRoutes: FastifyPluginAsync = async (app) => {
     await server.connect(transport);
     await transport.handleRequest(request.raw, reply.raw, request.body);
   });
+
+  async function uploadFromUrl(userId: string, url: string): Promise<CallToolResult> {
+    try {
+      return { content: [{ type: 'text', text: JSON.stringify(await storeMediaFromUrl(app, userId, url)) }] };
+    } catch (err) {
+      if (err instanceof ApiError && err.statusCode < 500) return toolResultOfError(err);
+      throw err;
+    }
+  }
 
   // Stateless: there is no session stream to open (GET) nor session to end (DELETE).
   const notAllowed = async () => {

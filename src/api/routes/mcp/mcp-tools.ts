@@ -4,6 +4,7 @@
 // are therefore deliberately loose on values (an id is a string here, a uuid at the route).
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ApiCaller } from './api-caller.js';
 
 const id = (what: string) => z.string().describe(`The ${what}'s id (a UUID)`);
@@ -33,7 +34,7 @@ const routeBody = z.record(z.string(), z.unknown());
 
 export interface McpToolsOptions {
   /** Registers upload_media_from_url (MCP_URL_UPLOADS_ENABLED). */
-  uploadFromUrl?: (url: string) => Promise<import('@modelcontextprotocol/sdk/types.js').CallToolResult>;
+  uploadFromUrl?: (url: string) => Promise<CallToolResult>;
 }
 
 export function buildMcpServer(callApi: ApiCaller, options: McpToolsOptions = {}): McpServer {

@@ -22,7 +22,7 @@ const mediaSchema = z.object({
   createdAt: z.iso.datetime(),
 });
 
-const present = (m: Media): z.infer<typeof mediaSchema> => ({
+export const presentMedia = (m: Media): z.infer<typeof mediaSchema> => ({
   id: m.id, contentType: m.contentType, sizeBytes: m.sizeBytes, sha256: m.sha256, originalName: m.originalName, createdAt: m.createdAt.toISOString(),
 });
 
@@ -87,7 +87,7 @@ const mediaRoutes: FastifyPluginAsyncZod = async (app) => {
         userId: request.user.id, storageKey: saved.storageKey, originalName,
         contentType, sizeBytes: saved.sizeBytes, sha256: saved.sha256,
       });
-      return reply.code(201).send(present(row));
+      return reply.code(201).send(presentMedia(row));
     } catch (err) {
       await app.mediaStore.remove(saved.storageKey);
       throw err;
@@ -144,7 +144,7 @@ const mediaRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (request) => {
     const row = await findMedia(db, request.user.id, request.params.id);
     if (!row) throw notFound('media');
-    return present(row);
+    return presentMedia(row);
   });
 
   app.get('/api/social/media/:id/content', {
