@@ -23,6 +23,7 @@ const errorDescriptions = {
   401: 'Missing or invalid credentials',
   403: 'Refused: e.g. an expired or tampered signed URL',
   404: 'Not found (or owned by another user)',
+  405: 'Method not allowed',
   409: 'Conflicts with the current state of the resource',
   413: 'Payload too large',
   415: 'Unsupported content type',

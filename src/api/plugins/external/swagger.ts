@@ -33,6 +33,7 @@ export default fp(async (app) => {
         { name: 'admin', description: 'User and API key management (admin token)' },
         { name: 'operations', description: 'Health, readiness and metrics' },
         { name: 'webhooks', description: 'Signed deliveries from the platforms (no API key)' },
+        { name: 'mcp', description: 'Model Context Protocol server for AI agents (tools over the routes above)' },
       ],
     },
     transform: jsonSchemaTransform,

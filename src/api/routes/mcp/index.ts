@@ -2,16 +2,38 @@
 // request, so nothing is kept between calls and any API instance can answer). Authenticated like every private route
 // (the auth plugin's Bearer API key); each tool calls the API's own route with the caller's credentials, so it sees
 // only that user's data.
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { ApiError } from '../../errors.js';
+import { errorResponses } from '../../schemas/common.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { apiCallerFor, toolResultOfError } from './api-caller.js';
 import { storeMediaFromUrl } from './media-from-url.js';
 import { buildMcpServer } from './mcp-tools.js';
 
-const mcpRoutes: FastifyPluginAsync = async (app) => {
-  app.post('/mcp', { schema: { hide: true } }, async (request, reply) => {
+const tags = ['mcp'];
+
+/** One JSON-RPC 2.0 message; the MCP SDK checks the rest (an unknown method or bad params is a JSON-RPC error). */
+const jsonRpcMessage = z.looseObject({
+  jsonrpc: z.literal('2.0'),
+  id: z.union([z.string().max(256), z.number().int()]).optional().describe('Absent on notifications'),
+  method: z.string().min(1).max(256).optional().describe('e.g. initialize, tools/list, tools/call'),
+  params: z.record(z.string(), z.unknown()).optional(),
+}).describe('A JSON-RPC 2.0 message of the Model Context Protocol (send Accept: application/json, text/event-stream)');
+
+const mcpRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.post('/mcp', {
+    schema: {
+      tags, summary: 'MCP (Streamable HTTP, stateless): one JSON-RPC message per request; tools act as the caller',
+      body: jsonRpcMessage,
+      response: {
+        200: z.record(z.string(), z.unknown()).describe('The JSON-RPC response (a tool refusal is a result with isError: true)'),
+        202: z.null().describe('A notification, accepted'),
+        ...errorResponses(400, 401, 429),
+      },
+    },
+  }, async (request, reply) => {
     const server = buildMcpServer(apiCallerFor(app, request), {
       ...(app.config.MCP_URL_UPLOADS_ENABLED ? { uploadFromUrl: (url: string) => uploadFromUrl(request.user.id, url) } : {}),
     });
@@ -36,8 +58,11 @@ const mcpRoutes: FastifyPluginAsync = async (app) => {
   const notAllowed = async () => {
     throw new ApiError(405, 'method_not_allowed', 'this MCP server is stateless: send JSON-RPC requests with POST /mcp');
   };
-  app.get('/mcp', { schema: { hide: true } }, notAllowed);
-  app.delete('/mcp', { schema: { hide: true } }, notAllowed);
+  const notAllowedSchema = (summary: string) => ({
+    tags, summary, response: { 204: z.null().describe('Never: the server keeps no session'), ...errorResponses(401, 405, 429) },
+  });
+  app.get('/mcp', { schema: notAllowedSchema('MCP server-to-client stream: not offered (stateless server), 405') }, notAllowed);
+  app.delete('/mcp', { schema: notAllowedSchema('MCP session end: no sessions (stateless server), 405') }, notAllowed);
 };
 
 export default mcpRoutes;
