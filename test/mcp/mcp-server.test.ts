@@ -110,6 +110,31 @@ describe('MCP server', () => {
     expect(onThreads.map((p) => p.text)).toEqual([`Threads launch (${marker})`]);
   }, 90_000);
 
+  test('a draft is rescheduled, cancelled; another is published now; stats overview answers for a range', async () => {
+    const client = await agent(user.headers);
+    const draft = ok<{ id: string; status: string }>(await call(client, 'create_post', { content: 'later', targets: [{ accountId: accounts.x }] }));
+    expect(draft.status).toBe('draft');
+    const at = new Date(Date.now() + 3_600_000).toISOString();
+    const scheduled = ok<{ status: string; scheduledAt: string }>(await call(client, 'reschedule_post', { postId: draft.id, scheduledAt: at }));
+    expect(scheduled).toMatchObject({ status: 'scheduled', scheduledAt: at });
+    const inThePast = await call(client, 'reschedule_post', { postId: draft.id, scheduledAt: '2001-01-01T00:00:00Z' });
+    expect(inThePast.isError).toBe(true);
+    expect(textOf(inThePast)).toMatch(/- scheduledAt \[\w+\]/);
+    expect(ok<{ status: string }>(await call(client, 'cancel_post', { postId: draft.id })).status).toBe('cancelled');
+
+    const marker = `mcp-now-${Date.now()}`;
+    const now = ok<{ id: string }>(await call(client, 'create_post', { content: `Now (${marker})`, targets: [{ accountId: accounts.x }] }));
+    ok(await call(client, 'publish_post_now', { postId: now.id }));
+    await waitFor(async () => ok<{ status: string }>(await call(client, 'get_post', { postId: now.id })).status === 'published', 60_000, 'published now');
+    expect(((await s.sandbox.control.state('x')).posts as { text: string }[]).filter((p) => p.text.includes(marker))).toHaveLength(1);
+
+    const overview = ok<{ from: string; to: string; totals: unknown }>(await call(client, 'stats_overview', { from: '2026-01-01', to: '2026-01-31' }));
+    expect(overview).toMatchObject({ from: '2026-01-01', to: '2026-01-31', totals: expect.any(Object) });
+    const badRange = await call(client, 'stats_overview', { from: 'yesterday' });
+    expect(badRange.isError).toBe(true);
+    expect(textOf(badRange)).toContain('- from [');
+  }, 90_000);
+
   test('a refused input is a tool error with the HTTP API\'s code, fields and rules', async () => {
     const client = await agent(user.headers);
     const body = {
@@ -172,5 +197,19 @@ describe('MCP server', () => {
     });
     expect(raw.status).toBe(401);
     expect(((await raw.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
+  });
+
+  test('a body that is not a JSON-RPC message is a 400 naming the field; GET and DELETE answer 405 (stateless)', async () => {
+    const headers = { ...user.headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+    const bad = await fetch(mcpUrl, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '1.0', method: 'tools/list', id: 1 }) });
+    expect(bad.status).toBe(400);
+    const body = (await bad.json()) as { error: { code: string; details: { field: string; rule: string }[] } };
+    expect(body.error.code).toBe('validation_failed');
+    expect(body.error.details.map((d) => d.field)).toEqual(['jsonrpc']);
+    for (const method of ['GET', 'DELETE']) {
+      const res = await fetch(mcpUrl, { method, headers: { ...user.headers, accept: 'text/event-stream' } });
+      expect(res.status, method).toBe(405);
+      expect(((await res.json()) as { error: { code: string } }).error.code, method).toBe('method_not_allowed');
+    }
   });
 });
