@@ -41,8 +41,17 @@ const mcpRoutes: FastifyPluginAsyncZod = async (app) => {
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     reply.hijack();
     reply.raw.on('close', () => { void transport.close(); void server.close(); });
-    await server.connect(transport);
-    await transport.handleRequest(request.raw, reply.raw, request.body);
+    try {
+      await server.connect(transport);
+      await transport.handleRequest(request.raw, reply.raw, request.body);
+    } catch (err) {
+      // Hijacked: the error handler cannot answer any more, so answer here in the API's error shape.
+      request.log.error({ err }, 'MCP request failed');
+      if (!reply.raw.headersSent) {
+        reply.raw.writeHead(500, { 'content-type': 'application/json; charset=utf-8' })
+          .end(JSON.stringify({ error: { code: 'internal_error', message: 'the MCP request failed', details: [] } }));
+      }
+    }
   });
 
   async function uploadFromUrl(userId: string, url: string): Promise<CallToolResult> {
