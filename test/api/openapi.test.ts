@@ -40,6 +40,7 @@ const expectedRoutes = [
   'POST /api/social/accounts/:id/insights/sync',
   'GET /api/social/platforms', 'POST /api/social/posts/validate', 'GET /api/social/accounts/:id/target-options',
   'GET /api/social/comments', 'GET /api/social/media/:id/content',
+  'POST /api/social/suggest/times',
 ];
 
 /**

@@ -1,6 +1,6 @@
 // POST /api/social/suggest/times on real Postgres: published targets with known engagement seeded per user, at local
 // weekdays and hours of the past weeks, and the slots, grid, prior and next free slot that come out.
-import { DateTime } from 'luxon';
+import { DateTime, type WeekdayNumbers } from 'luxon';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { POSTING_TIME_PRIORS } from '../../src/api/routes/social/suggest/posting-time-priors.js';
 import { postAnalytics, postTargets, posts, type SocialAccount } from '../../src/db/schema.js';
@@ -9,7 +9,7 @@ import { createTestAccount, createTestApi, createTestUser, rulesOf, type TestApi
 let t: TestApi;
 
 /** The instant of `weekday` (1 = Monday) at `hour`:00 in `zone`, `weeksAgo` weeks before this week. */
-const pastSlot = (zone: string, weeksAgo: number, weekday: number, hour: number) =>
+const pastSlot = (zone: string, weeksAgo: number, weekday: WeekdayNumbers, hour: number) =>
   DateTime.now().setZone(zone).startOf('week').minus({ weeks: weeksAgo }).set({ weekday, hour }).toJSDate();
 
 /** A published target of `account` at `at` whose engagement rate is `rate` percent (`rate` likes on 100 views). */
@@ -23,7 +23,7 @@ async function seedPublished(user: TestUser, account: SocialAccount, at: Date, r
 }
 
 /** `count` posts in the slot, one per week going back from last week. */
-async function seedSlot(user: TestUser, account: SocialAccount, zone: string, weekday: number, hour: number, count: number, rate: number) {
+async function seedSlot(user: TestUser, account: SocialAccount, zone: string, weekday: WeekdayNumbers, hour: number, count: number, rate: number) {
   for (let w = 1; w <= count; w++) await seedPublished(user, account, pastSlot(zone, w, weekday, hour), rate);
 }
 
