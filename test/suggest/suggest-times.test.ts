@@ -165,25 +165,31 @@ test('next free slot: the soonest future best slot, skipping one the account alr
   const otherAccount = await createTestAccount(db, { userId: user.id, platform: 'otherbook' });
   await seedSlot(user, account, 'Europe/Paris', 4, 17, 10, 9);
   await seedSlot(user, account, 'Europe/Paris', 2, 8, 10, 1);
-  const ask = () => groupOf(user, { accountIds: [account.id], limit: 1 });
 
-  const first = await ask();
-  expect(first.slots.map((s) => [s.weekday, s.hour])).toEqual([[4, 17]]);
-  const free = DateTime.fromISO(first.nextFreeSlot!, { zone: 'Europe/Paris' });
-  expect(free.toMillis()).toBeGreaterThan(Date.now());
-  expect(free.toMillis() - Date.now()).toBeLessThanOrEqual(7 * 86_400_000);
-  expect([free.weekday, free.hour, free.minute]).toEqual([4, 17, 0]);
+  // From now: a Thursday 17:00 in Paris, in the future, within a week.
+  const fromNow = await groupOf(user, { accountIds: [account.id], limit: 1 });
+  expect(fromNow.slots.map((s) => [s.weekday, s.hour])).toEqual([[4, 17]]);
+  const soonest = DateTime.fromISO(fromNow.nextFreeSlot!, { zone: 'Europe/Paris' });
+  expect([soonest.weekday, soonest.hour, soonest.minute]).toEqual([4, 17, 0]);
+  expect(soonest.toMillis()).toBeGreaterThan(Date.now());
+  expect(soonest.toMillis() - Date.now()).toBeLessThanOrEqual(7 * 86_400_000);
+
+  // From next Monday 00:00: that week's Thursday 17:00.
+  const nextMonday = DateTime.now().setZone('Europe/Paris').startOf('week').plus({ weeks: 1 });
+  const thursday = nextMonday.set({ weekday: 4, hour: 17 });
+  const ask = (extra: Record<string, unknown> = {}) =>
+    groupOf(user, { accountIds: [account.id], limit: 1, after: nextMonday.toISO(), ...extra });
+  expect((await ask()).nextFreeSlot).toBe(thursday.toUTC().toISO());
 
   // Another account's post at that time does not occupy it.
-  await scheduleAt(user, otherAccount, free.toJSDate());
-  expect((await ask()).nextFreeSlot).toBe(first.nextFreeSlot);
+  await scheduleAt(user, otherAccount, thursday.toJSDate());
+  expect((await ask()).nextFreeSlot).toBe(thursday.toUTC().toISO());
 
   // The account's own post 30 minutes later (inside the 60-minute gap) does: the same slot a week on.
-  await scheduleAt(user, account, free.plus({ minutes: 30 }).toJSDate());
-  const second = await ask();
-  expect(DateTime.fromISO(second.nextFreeSlot!, { zone: 'Europe/Paris' }).toISO()).toBe(free.plus({ weeks: 1 }).toISO());
-  // A smaller gap lets it through again.
-  expect((await groupOf(user, { accountIds: [account.id], limit: 1, gapMinutes: 30 })).nextFreeSlot).toBe(first.nextFreeSlot);
+  await scheduleAt(user, account, thursday.plus({ minutes: 30 }).toJSDate());
+  expect((await ask()).nextFreeSlot).toBe(thursday.plus({ weeks: 1 }).toUTC().toISO());
+  // A 30-minute gap lets it through again.
+  expect((await ask({ gapMinutes: 30 })).nextFreeSlot).toBe(thursday.toUTC().toISO());
 });
 
 test('bad input is a 400 naming the field and rule', async () => {

@@ -58,7 +58,8 @@ export function bestSlots(cells: readonly SlotCell[], limit: number): SlotCell[]
 export interface FreeSlotQuery {
   slots: readonly WeekHour[];
   timezone: string;
-  now: Date;
+  /** Only whole hours after this instant. */
+  after: Date;
   /** Times the account already has a post scheduled at. */
   occupied: readonly Date[];
   gapMinutes: number;
@@ -66,16 +67,16 @@ export interface FreeSlotQuery {
 }
 
 /**
- * The soonest whole local hour after `now` that falls in one of `slots` and has no occupied time less than
+ * The soonest whole local hour after `after` that falls in one of `slots` and has no occupied time less than
  * `gapMinutes` away (either side); null when none does within `horizonDays`.
  */
 export function nextFreeSlot(q: FreeSlotQuery): Date | null {
   if (q.slots.length === 0) return null;
   const wanted = new Set(q.slots.map((s) => slotIndex(s.weekday, s.hour)));
   const gapMs = q.gapMinutes * 60_000;
-  const end = q.now.getTime() + q.horizonDays * 86_400_000;
+  const end = q.after.getTime() + q.horizonDays * 86_400_000;
   // Hours are added as elapsed time, so every candidate is a real instant even across a DST change.
-  for (let at = DateTime.fromJSDate(q.now, { zone: q.timezone }).startOf('hour').plus({ hours: 1 }); at.toMillis() <= end; at = at.plus({ hours: 1 })) {
+  for (let at = DateTime.fromJSDate(q.after, { zone: q.timezone }).startOf('hour').plus({ hours: 1 }); at.toMillis() <= end; at = at.plus({ hours: 1 })) {
     if (!wanted.has(slotIndex(at.weekday, at.hour))) continue;
     const ms = at.toMillis();
     if (q.occupied.every((o) => Math.abs(o.getTime() - ms) >= gapMs)) return at.toJSDate();

@@ -38,11 +38,13 @@ const suggestRoutes: FastifyPluginAsyncZod = async (app) => {
     if (unknown.length > 0) throw validationFailed(unknown);
 
     const now = new Date();
+    // A queue may ask for the first free slot after its last item; never a slot in the past.
+    const after = new Date(Math.max(now.getTime(), body.after ? Date.parse(body.after) : 0));
     const ids = accounts.map((a) => a.id);
     const [rated, scheduled] = await Promise.all([
       ratedTargets(db, request.user.id, ids, new Date(now.getTime() - body.weeks * WEEK_MS), timezone),
       body.groupBy === 'account'
-        ? scheduledTimes(db, request.user.id, ids, new Date(now.getTime() - gapMinutes * 60_000), new Date(now.getTime() + (FREE_SLOT_HORIZON_DAYS * 1440 + gapMinutes) * 60_000))
+        ? scheduledTimes(db, request.user.id, ids, new Date(after.getTime() - gapMinutes * 60_000), new Date(after.getTime() + (FREE_SLOT_HORIZON_DAYS * 1440 + gapMinutes) * 60_000))
         : Promise.resolve([]),
     ]);
 
@@ -63,7 +65,7 @@ const suggestRoutes: FastifyPluginAsyncZod = async (app) => {
           ? bestSlots(cells, body.limit)
           : priorSlotsFor(platform).slice(0, body.limit).map((s) => cells[(s.weekday - 1) * 24 + s.hour]!);
         const free = account && nextFreeSlot({
-          slots, timezone, now, gapMinutes, horizonDays: FREE_SLOT_HORIZON_DAYS,
+          slots, timezone, after, gapMinutes, horizonDays: FREE_SLOT_HORIZON_DAYS,
           occupied: scheduled.filter((s) => s.accountId === account.id).map((s) => s.at),
         });
         const source = fromHistory ? 'history' as const : 'prior' as const;

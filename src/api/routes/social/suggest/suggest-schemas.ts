@@ -1,5 +1,6 @@
 // Body and response of POST /api/social/suggest/times.
 import { z } from 'zod';
+import { isoDateTime } from '../../../schemas/common.js';
 import { ianaTimeZone } from '../../../validation/timezone.js';
 
 export const suggestTimesBody = z.strictObject({
@@ -13,6 +14,7 @@ export const suggestTimesBody = z.strictObject({
     .describe('`account`: one answer per account, with its next free slot; `platform`: accounts of a platform pooled'),
   gapMinutes: z.number().int().min(1).max(10_080).optional()
     .describe('Next free slot: minimum distance to the account\'s other scheduled posts (default BEST_TIMES_FREE_SLOT_GAP_MINUTES)'),
+  after: isoDateTime.optional().describe('Next free slot: the soonest one after this instant (default: now; earlier than now counts as now)'),
 });
 
 const weekHour = {
@@ -38,7 +40,7 @@ const groupSchema = z.object({
   slots: z.array(slotSchema).describe('Best slots first (at least one, also without history)'),
   grid: z.array(z.object({ ...weekHour, engagementRate: rate, posts, confidence })).describe('All 168 cells, Monday 00:00 first: a heatmap'),
   nextFreeSlot: z.string().nullable()
-    .describe('Account groups: the soonest future whole hour in one of `slots` with no post of the account scheduled within `gapMinutes` (next 28 days); null otherwise'),
+    .describe('Account groups: the soonest whole hour after `after` (default now) in one of `slots` with no post of the account scheduled within `gapMinutes` (28 days on); null otherwise'),
 });
 
 export const suggestTimesResponse = z.object({
