@@ -2,7 +2,7 @@
 // weekdays and hours of the past weeks, and the slots, grid, prior and next free slot that come out.
 import { DateTime, type WeekdayNumbers } from 'luxon';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { POSTING_TIME_PRIORS } from '../../src/api/routes/social/suggest/posting-time-priors.js';
+import { POSTING_TIME_PRIORS, priorSlotsFor } from '../../src/api/routes/social/suggest/posting-time-priors.js';
 import { postAnalytics, postTargets, posts, type SocialAccount } from '../../src/db/schema.js';
 import { createTestAccount, createTestApi, createTestUser, rulesOf, type TestApi, type TestUser } from '../api/support/test-api.js';
 
@@ -125,6 +125,20 @@ describe('too little history: the platform\'s prior, marked', () => {
     expect(group.slots.map((s) => ({ weekday: s.weekday, hour: s.hour }))).toEqual(POSTING_TIME_PRIORS.instagram!.slice(0, 3));
     expect(group.slots.every((s) => s.source === 'prior' && s.posts === 0 && s.engagementRate === null)).toBe(true);
     expect(group.grid).toHaveLength(168);
+  });
+
+  test('a platform the user has no account on yet answers its prior; an unknown platform is a 400 naming it', async () => {
+    const user = await createTestUser(t.database.db);
+    const res = await suggest(user, { platforms: ['fakebook'] });
+    expect(res.statusCode, res.body).toBe(200);
+    const [group, ...rest] = res.json().groups as Group[];
+    expect(rest).toEqual([]);
+    expect(group).toMatchObject({ accountId: null, platform: 'fakebook', source: 'prior', postsAnalysed: 0, nextFreeSlot: null });
+    expect(group!.slots.map((s) => ({ weekday: s.weekday, hour: s.hour }))).toEqual(priorSlotsFor('fakebook').slice(0, 3));
+
+    const bad = await suggest(user, { platforms: ['fakebook', 'nowhere'] });
+    expect(bad.statusCode).toBe(400);
+    expect(rulesOf(bad)).toEqual(['platforms.1:unknown_platform']);
   });
 
   test('a few posts (below BEST_TIMES_MIN_POSTS) still answer the prior, with what data there is in the grid', async () => {

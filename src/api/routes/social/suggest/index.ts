@@ -35,6 +35,13 @@ const suggestRoutes: FastifyPluginAsyncZod = async (app) => {
     const unknown = (body.accountIds ?? []).flatMap((id, i) => (found.has(id) ? [] : [{
       field: `accountIds.${i}`, rule: 'unknown_account', message: `account ${id} is not one of yours`,
     }]));
+    // A platform is known when this server publishes to it or the user has an account there.
+    const withAccounts = new Set(accounts.map((a) => a.platform));
+    (platforms ?? []).forEach((p, i) => {
+      if (!withAccounts.has(p) && !app.providers.has(p)) {
+        unknown.push({ field: `platforms.${i}`, rule: 'unknown_platform', message: `"${body.platforms![i]}" is not a platform this server publishes to` });
+      }
+    });
     if (unknown.length > 0) throw validationFailed(unknown);
 
     const now = new Date();
@@ -52,6 +59,10 @@ const suggestRoutes: FastifyPluginAsyncZod = async (app) => {
     for (const a of accounts) {
       const key = body.groupBy === 'account' ? a.id : a.platform;
       if (!groups.has(key)) groups.set(key, { account: body.groupBy === 'account' ? a : null, platform: a.platform, targets: [] });
+    }
+    // A requested platform without an account yet still gets its prior (per platform, no next free slot).
+    for (const p of platforms ?? []) {
+      if (!withAccounts.has(p)) groups.set(p, { account: null, platform: p, targets: [] });
     }
     const platformOf = new Map(accounts.map((a) => [a.id, a.platform]));
     for (const r of rated) groups.get(body.groupBy === 'account' ? r.accountId : platformOf.get(r.accountId)!)!.targets.push(r);
