@@ -147,6 +147,9 @@ describe('too little history: the platform\'s prior, marked', () => {
     // Two accounts pooled per platform: one post each, still below the threshold.
     const first = await createTestAccount(db, { userId: user.id, platform: 'tiktok' });
     const second = await createTestAccount(db, { userId: user.id, platform: 'tiktok' });
+    // A disconnected account of the platform is left out (its post would count otherwise).
+    const gone = await createTestAccount(db, { userId: user.id, platform: 'tiktok', status: 'disconnected' });
+    await seedSlot(user, gone, 'UTC', 1, 3, 1, 30);
     await seedSlot(user, first, 'UTC', 1, 3, 1, 50);
     await seedSlot(user, second, 'UTC', 1, 3, 1, 40);
     const res = await suggest(user, { platforms: ['tiktok'], groupBy: 'platform', timezone: 'UTC' });

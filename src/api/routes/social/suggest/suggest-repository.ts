@@ -6,11 +6,11 @@ import { postAnalytics, postTargets, posts, socialAccounts } from '../../../../d
 
 export interface SuggestAccount { id: string; platform: string; displayName: string | null }
 
-/** The user's accounts named by id or platform; with neither, all their active accounts. */
+/** The user's accounts named by id (any status) or the active ones of the named platforms; with neither, all active ones. */
 export async function findAccounts(db: Db, userId: string, filter: { accountIds?: string[]; platforms?: string[] }): Promise<SuggestAccount[]> {
   const named: SQL[] = [];
   if (filter.accountIds?.length) named.push(inArray(socialAccounts.id, filter.accountIds));
-  if (filter.platforms?.length) named.push(inArray(socialAccounts.platform, filter.platforms));
+  if (filter.platforms?.length) named.push(and(inArray(socialAccounts.platform, filter.platforms), eq(socialAccounts.status, 'active'))!);
   return db.select({ id: socialAccounts.id, platform: socialAccounts.platform, displayName: socialAccounts.displayName })
     .from(socialAccounts)
     .where(and(eq(socialAccounts.userId, userId), named.length > 0 ? or(...named) : eq(socialAccounts.status, 'active')))

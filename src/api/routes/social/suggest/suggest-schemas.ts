@@ -5,7 +5,7 @@ import { ianaTimeZone } from '../../../validation/timezone.js';
 
 export const suggestTimesBody = z.strictObject({
   accountIds: z.array(z.uuid()).min(1).max(50).optional()
-    .describe('Accounts to answer for (with `platforms`: accounts matching either). Neither: all active accounts'),
+    .describe('Accounts to answer for (with `platforms`: also those platforms\' active accounts). Neither: all active accounts'),
   platforms: z.array(z.string().min(1).max(64)).min(1).max(20).optional().describe('Platform ids or aliases, e.g. `instagram`'),
   timezone: ianaTimeZone.optional().describe('Zone of the weekdays and hours (default: the user\'s)'),
   weeks: z.number().int().min(1).max(104).default(12).describe('Weeks of published history to read (1..104)'),
