@@ -143,6 +143,12 @@ export const configSchema = z.object({
   WORKER_MAX_CONCURRENT_TRANSFERS: positiveInt.default(8),
   /** How often each account's insightsSync schedule runs. */
   INSIGHTS_SYNC_INTERVAL_MINUTES: positiveInt.default(60),
+  /** Best times: below this many rated published targets in the window, a group's slots come from the prior table. */
+  BEST_TIMES_MIN_POSTS: positiveInt.default(10),
+  /** Best times: k, the weight (in pseudo-posts at the group's mean) that shrinks each slot's rate toward the mean. */
+  BEST_TIMES_PRIOR_WEIGHT: positiveInt.default(3),
+  /** Next free slot: no post of the account may be scheduled less than this many minutes from the suggested time. */
+  BEST_TIMES_FREE_SLOT_GAP_MINUTES: positiveInt.default(60),
   /** How often the post reconciler's Temporal Schedule (`reconcile-posts`) runs. */
   RECONCILER_INTERVAL_MINUTES: positiveInt.default(5),
   /** A target in a running status (pending … processing) untouched this long, without a running workflow, is stuck. */

@@ -43,6 +43,7 @@ import mediaRoutes from './routes/social/media/index.js';
 import postRoutes from './routes/social/posts/index.js';
 import statsRoutes from './routes/social/stats/index.js';
 import insightsRoutes from './routes/social/insights/index.js';
+import suggestRoutes from './routes/social/suggest/index.js';
 import webhookRoutes from './routes/webhooks/index.js';
 import publicMediaRoutes from './routes/public-media/index.js';
 import dashboardRoutes from './routes/dashboard/index.js';
@@ -105,6 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(commentRoutes);
   await app.register(statsRoutes);
   await app.register(insightsRoutes);
+  await app.register(suggestRoutes);
   await app.register(webhookRoutes);
   await app.register(publicMediaRoutes);
   await app.register(dashboardRoutes);

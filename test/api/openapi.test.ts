@@ -41,6 +41,7 @@ const expectedRoutes = [
   'GET /api/social/platforms', 'POST /api/social/posts/validate', 'GET /api/social/accounts/:id/target-options',
   'GET /api/social/comments', 'GET /api/social/media/:id/content',
   'POST /mcp', 'GET /mcp', 'DELETE /mcp',
+  'POST /api/social/suggest/times',
 ];
 
 /**
