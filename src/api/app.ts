@@ -46,6 +46,7 @@ import insightsRoutes from './routes/social/insights/index.js';
 import webhookRoutes from './routes/webhooks/index.js';
 import publicMediaRoutes from './routes/public-media/index.js';
 import dashboardRoutes from './routes/dashboard/index.js';
+import generateRoutes from './routes/social/generate/index.js';
 
 export interface AppDeps {
   config: Config;
@@ -104,6 +105,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(commentRoutes);
   await app.register(statsRoutes);
   await app.register(insightsRoutes);
+  await app.register(generateRoutes);
   await app.register(webhookRoutes);
   await app.register(publicMediaRoutes);
   await app.register(dashboardRoutes);
