@@ -10,7 +10,7 @@ import { findOwnedAccounts } from '../accounts/account-repository.js';
 import { writeCaptions } from './caption-writer.js';
 import { captionRequestSchema, captionResponseSchema } from './generate-schemas.js';
 
-const tags = ['writing help'];
+const tags = ['writing'];
 
 /** The model, or 503 when none is configured. */
 export function requireModel(model: ModelClient | undefined): ModelClient {
@@ -35,7 +35,7 @@ const generateRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags, summary: 'Captions for each target platform, within its length and hashtag limits',
       body: captionRequestSchema,
-      response: { 200: captionResponseSchema, ...errorResponses(400, 401, 429, 502, 503) },
+      response: { 200: captionResponseSchema.describe('Captions per platform, each within its limits'), ...errorResponses(400, 401, 429, 502, 503) },
     },
   }, async (request) => {
     const body = request.body;
