@@ -75,7 +75,8 @@ function arrayLength(key: string, schema: JsonSchema, facts: PromptFacts): numbe
 
 export function buildAnswer(schema: JsonSchema, facts: PromptFacts, key = '', index = 0): unknown {
   if (schema.const !== undefined) return schema.const;
-  if (schema.enum) return schema.enum[0];
+  // Enumerations alternate along an array (e.g. broad / specific hashtags).
+  if (schema.enum) return schema.enum[index % schema.enum.length];
   if (schema.anyOf) return buildAnswer(schema.anyOf.find((s) => s.type !== 'null') ?? schema.anyOf[0]!, facts, key, index);
   const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
   switch (type) {

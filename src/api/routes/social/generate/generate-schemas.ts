@@ -31,3 +31,26 @@ export const captionResponseSchema = z.object({
 export const modelCaptionsSchema = z.object({
   captions: z.array(z.object({ text: z.string().min(1), hashtags: z.array(z.string()) })).min(1),
 });
+
+export const hashtagRequestSchema = z.object({
+  content: z.string().trim().min(1).max(5000).describe('The post\'s text; the only text of yours the model sees'),
+  platform: z.string().min(1).max(40).describe('Platform id or alias'),
+  count: z.number().int().min(1).max(30).optional().describe('How many; at most the platform\'s hashtag limit (default: that limit, at most 5)'),
+});
+
+export const hashtagResponseSchema = z.object({
+  platform: z.string(),
+  maxHashtags: z.number().int(),
+  hashtags: z.array(z.object({
+    tag: z.string().describe('Without `#`'),
+    source: z.enum(['history', 'model']).describe('`history`: one of your own hashtags whose posts engaged above your average here'),
+    kind: z.enum(['broad', 'specific']).nullable().describe('Model suggestions: a broad, popular tag or one specific to the content'),
+    engagementRate: z.number().nullable().describe('History: mean engagement rate (%) of your targets that carried it'),
+  })),
+  model: z.string(),
+});
+
+/** What the model is asked to answer for hashtags. */
+export const modelHashtagsSchema = z.object({
+  hashtags: z.array(z.object({ tag: z.string().min(1), kind: z.enum(['broad', 'specific']) })).min(1),
+});
