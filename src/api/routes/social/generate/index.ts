@@ -2,8 +2,8 @@
 // and POST /api/social/generate/hashtags (the user's own well-performing hashtags first, then the model's).
 // Needs a language model (AI_BASE_URL): 503 ai_not_configured without one, 502 ai_failed when it cannot answer.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { createModelClient, ModelCallError, type ModelClient } from '../../../../ai/model-client.js';
-import { aiFailed, aiNotConfigured } from '../../../../ai/model-errors.js';
+import { createModelClient } from '../../../../ai/model-client.js';
+import { requireModel, withModel } from '../../../../ai/model-errors.js';
 import type { PlatformProvider } from '../../../../platforms/provider.js';
 import { invalid, validationFailed } from '../../../errors.js';
 import { errorResponses } from '../../../schemas/common.js';
@@ -16,22 +16,6 @@ import {
 import { wellPerformingHashtags } from './hashtag-history.js';
 
 const tags = ['writing'];
-
-/** The model, or 503 when none is configured. */
-export function requireModel(model: ModelClient | undefined): ModelClient {
-  if (!model) throw aiNotConfigured();
-  return model;
-}
-
-/** Model failures become 502 ai_failed; everything else passes through. */
-export async function withModel<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    if (err instanceof ModelCallError) throw aiFailed(err.message);
-    throw err;
-  }
-}
 
 const generateRoutes: FastifyPluginAsyncZod = async (app) => {
   const model = createModelClient(app.config, app.metrics.ai);
