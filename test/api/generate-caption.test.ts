@@ -185,5 +185,29 @@ describe('without AI_BASE_URL', () => {
     const res = await t.app.inject({ method: 'POST', url: '/api/social/generate/caption', headers: user.headers, payload: { topic: 'hello', platforms: ['fakebook'] } });
     expect(res.statusCode).toBe(503);
     expect(res.json().error).toMatchObject({ code: 'ai_not_configured', message: expect.stringContaining('AI_BASE_URL') });
+    const hashtags = await t.app.inject({ method: 'POST', url: '/api/social/generate/hashtags', headers: user.headers, payload: { content: 'hello', platform: 'fakebook' } });
+    expect(hashtags.statusCode).toBe(503);
+    expect(hashtags.json().error.code).toBe('ai_not_configured');
+  });
+});
+
+describe('AI_TIMEOUT_SECONDS', () => {
+  let sandbox: RunningSandbox;
+  let t: TestApi;
+  beforeAll(async () => {
+    sandbox = await startSandbox();
+    t = await createTestApi({ providers: [xAt(sandbox.baseUrl)], env: { AI_BASE_URL: `${sandbox.baseUrl}/llm/v1`, AI_TIMEOUT_SECONDS: '1' } });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await sandbox?.close();
+  });
+
+  test('a model slower than the timeout is a 502, not a hanging request', async () => {
+    await sandbox.control.addFault({ match: { method: 'POST', path: '/llm/v1/chat/completions' }, action: { type: 'delay', ms: 3000 } });
+    const user = await createTestUser(t.database.db);
+    const res = await t.app.inject({ method: 'POST', url: '/api/social/generate/caption', headers: user.headers, payload: { topic: 'slow', platforms: ['x'] } });
+    expect(res.statusCode).toBe(502);
+    expect(res.json().error.code).toBe('ai_failed');
   });
 });
