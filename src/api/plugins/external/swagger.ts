@@ -28,7 +28,7 @@ export default fp(async (app) => {
         { name: 'accounts', description: 'Connected social accounts' },
         { name: 'platforms', description: 'The platforms this server publishes to, with the rules posts must follow there' },
         { name: 'stats', description: 'Statistics of published posts and accounts (read-only)' },
-        { name: 'writing', description: 'Writing help from a language model (AI_BASE_URL): captions within each platform\'s limits' },
+        { name: 'writing', description: 'Writing help: captions and hashtags from a language model (AI_BASE_URL), and content analysis per platform' },
         { name: 'users', description: 'The calling user' },
         { name: 'session', description: 'Browser sign-in: an API key exchanged for an HttpOnly session cookie' },
         { name: 'admin', description: 'User and API key management (admin token)' },
