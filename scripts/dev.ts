@@ -84,6 +84,8 @@ if (!process.env.X_API_BASE_URL) {
   process.env.X_CLIENT_ID ??= X_SANDBOX_CLIENT_ID;
   process.env.X_CLIENT_SECRET ??= X_SANDBOX_CLIENT_SECRET;
 }
+// Writing help works offline: the sandbox's deterministic language-model simulator unless a real endpoint is set.
+process.env.AI_BASE_URL ||= `${(process.env.SANDBOX_BASE_URL || 'http://127.0.0.1:4010').replace(/\/$/, '')}/llm/v1`;
 // The sandbox's OAuth pages ask, as a real platform's do (Allow / Deny), so the dashboard's Connect is what users see.
 process.env.SANDBOX_CONSENT ??= 'page';
 process.env.LOG_LEVEL ??= 'warn';

@@ -241,6 +241,14 @@ export const configSchema = z.object({
   X_POSTS_PER_15_MIN: positiveInt.default(100),
   /** X posts per 24 h for the whole app (POST /2/tweets: 10,000), held across workers. */
   X_APP_POSTS_PER_DAY: positiveInt.default(10_000),
+
+  // Writing help (src/ai): an OpenAI-compatible chat-completions endpoint. Unset: those routes answer 503.
+  /** e.g. https://api.openai.com/v1 or Ollama's http://localhost:11434/v1; `npm run dev` uses the sandbox's /llm/v1. */
+  AI_BASE_URL: z.string().url().optional(),
+  /** Bearer key of the endpoint (a secret: redacted from logs, never in a response). */
+  AI_API_KEY: z.string().optional(),
+  AI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  AI_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

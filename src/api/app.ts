@@ -48,6 +48,8 @@ import webhookRoutes from './routes/webhooks/index.js';
 import publicMediaRoutes from './routes/public-media/index.js';
 import dashboardRoutes from './routes/dashboard/index.js';
 import mcpRoutes from './routes/mcp/index.js';
+import generateRoutes from './routes/social/generate/index.js';
+import analyzeRoutes from './routes/social/analyze/index.js';
 
 export interface AppDeps {
   config: Config;
@@ -107,6 +109,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(statsRoutes);
   await app.register(insightsRoutes);
   await app.register(suggestRoutes);
+  await app.register(generateRoutes);
+  await app.register(analyzeRoutes);
   await app.register(webhookRoutes);
   await app.register(publicMediaRoutes);
   await app.register(dashboardRoutes);

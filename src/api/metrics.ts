@@ -10,6 +10,16 @@ export interface ApiMetrics {
   httpRequestDuration: Histogram<'method' | 'route' | 'status_code'>;
   /** For webhook routes: one increment per delivery, `outcome` e.g. accepted / duplicate / rejected. */
   webhooksReceived: Counter<'provider' | 'outcome'>;
+  /** Language-model calls of the writing-help routes (src/ai/model-client.ts). */
+  ai: ModelMetrics;
+}
+
+export interface ModelMetrics {
+  /** One per HTTP request to the model; `outcome`: ok / invalid (answer failed the schema) / failed (error or timeout). */
+  requests: Counter<'purpose' | 'outcome'>;
+  latency: Histogram<'purpose'>;
+  /** Tokens the endpoint reported in `usage`, `kind` prompt / completion. */
+  tokens: Counter<'kind'>;
 }
 
 export function createApiMetrics(db: Db): ApiMetrics {
@@ -60,5 +70,20 @@ export function createApiMetrics(db: Db): ApiMetrics {
     },
   });
 
-  return { registry, httpRequestDuration, webhooksReceived };
+  const ai: ModelMetrics = {
+    requests: new Counter({
+      name: 'herald_ai_requests_total', help: 'Language-model requests by purpose and outcome (ok, invalid, failed)',
+      labelNames: ['purpose', 'outcome'] as const, registers: [registry],
+    }),
+    latency: new Histogram({
+      name: 'herald_ai_request_duration_seconds', help: 'Language-model request duration in seconds',
+      labelNames: ['purpose'] as const, buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers: [registry],
+    }),
+    tokens: new Counter({
+      name: 'herald_ai_tokens_total', help: 'Tokens used by language-model requests, as reported by the endpoint',
+      labelNames: ['kind'] as const, registers: [registry],
+    }),
+  };
+
+  return { registry, httpRequestDuration, webhooksReceived, ai };
 }

@@ -21,6 +21,10 @@ export interface PlatformLimits {
   maxMedia: number;
   /** MIME types accepted as media; `image/*` style wildcards allowed. */
   mediaTypes: string[];
+  /** Characters a feed shows before it cuts the text ("… more"); approximate, where the platform's behaviour is known. */
+  feedPreviewLength?: number;
+  /** Links in the text are shown as plain text, not clickable (Instagram captions). */
+  linksNotClickable?: boolean;
 }
 
 export interface ValidationIssue {

@@ -18,6 +18,7 @@ import { metaPlatform, type MetaSandboxOptions } from './platforms/meta/index.js
 import { threadsPlatform, type ThreadsSandboxOptions } from './platforms/threads/index.js';
 import { linkedinPlatform, type LinkedinSandboxOptions } from './platforms/linkedin/index.js';
 import { xPlatform, type XSandboxOptions } from './platforms/x/index.js';
+import { llmPlatform } from './platforms/llm/index.js';
 
 export interface SandboxOptions {
   /** pino level; default `info`. */
@@ -53,6 +54,7 @@ export async function buildSandbox(opts: SandboxOptions = {}): Promise<FastifyIn
     testbedPlatform(withConsent(opts.testbed)), tiktokPlatform(withConsent(opts.tiktok)), metaPlatform(withConsent(opts.meta)), threadsPlatform(withConsent(opts.threads)),
     linkedinPlatform(withConsent(opts.linkedin)),
     xPlatform(withConsent(opts.x)),
+    llmPlatform(),
   ];
   const platforms = new Map<string, SandboxPlatform>();
   for (const factory of factories) {

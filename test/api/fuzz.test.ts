@@ -14,6 +14,7 @@ import { multipart, sampleFiles } from './support/multipart.js';
 import { fakeProvider } from './support/fake-provider.js';
 import { testDeps } from '../support/fixtures.js';
 import { startTestWorker, type TestWorker } from '../support/test-worker.js';
+import { startSandbox, type RunningSandbox } from '../sandbox/helpers.js';
 
 const run = promisify(execFile);
 
@@ -21,6 +22,8 @@ const provider = fakeProvider();
 const deps = testDeps(inject('databaseUrl'), [provider]);
 let t: TestApi;
 let tw: TestWorker;
+// The writing-help routes reach their handlers through the sandbox's language-model simulator.
+let sandbox: RunningSandbox;
 let user: TestUser;
 let url: string;
 let st: string;
@@ -51,9 +54,13 @@ async function parametersConfig(): Promise<string> {
 beforeAll(async () => {
   // Installs the pinned version when missing; fails the suite loudly when it cannot.
   st = (await run('scripts/ensure-schemathesis.sh', [], { timeout: 300_000 })).stdout.trim();
+  sandbox = await startSandbox();
   t = await createTestApi({
     providers: [provider],
-    env: { API_RATE_LIMIT_PER_MINUTE: '100000', MEDIA_URL_SECRET: 'media-url-secret-for-fuzzing-0123456789' },
+    env: {
+      API_RATE_LIMIT_PER_MINUTE: '100000', MEDIA_URL_SECRET: 'media-url-secret-for-fuzzing-0123456789',
+      AI_BASE_URL: `${sandbox.baseUrl}/llm/v1`,
+    },
   });
   // Edits, reschedules and cancels of scheduled posts are answered by their workflows.
   tw = await startTestWorker(deps, { taskQueue: t.taskQueue });
@@ -66,6 +73,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await tw?.close();
   await t?.close();
+  await sandbox?.close();
   await deps.database.close();
   if (reports) await rm(reports, { recursive: true, force: true });
 });

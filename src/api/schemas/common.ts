@@ -28,6 +28,7 @@ const errorDescriptions = {
   413: 'Payload too large',
   415: 'Unsupported content type',
   429: 'Rate limit exceeded',
+  502: 'An upstream service (the language model) answered unusably or not at all',
   503: 'A dependency (Postgres, Temporal) is unavailable',
 } as const;
 

@@ -29,6 +29,10 @@ export function createInstagramProvider(opts: InstagramProviderOptions): Platfor
       minMedia: 1,
       maxMedia: 10,
       mediaTypes: [...IMAGE_TYPES, ...VIDEO_TYPES],
+      // Feeds show about the first 125 characters of a caption, then "… more" (widely reported, not an API limit);
+      // links in captions are shown as plain text.
+      feedPreviewLength: 125,
+      linksNotClickable: true,
     },
     validateTarget: validateInstagramTarget,
     oauth: createInstagramOAuth(graph, options),

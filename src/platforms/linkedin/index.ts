@@ -24,7 +24,9 @@ export function createLinkedinProvider(opts: LinkedinProviderOptions): PlatformP
     id: 'linkedin',
     displayName: 'LinkedIn',
     // LinkedIn's limit applies to the commentary as sent, escapes included.
-    limits: { maxTextLength: MAX_TEXT, textLength: (text) => escapeLittleText(text).length, maxHashtags: 30, minMedia: 0, maxMedia: MAX_IMAGES, mediaTypes: [...IMAGE_TYPES, ...VIDEO_TYPES] },
+    limits: { maxTextLength: MAX_TEXT, textLength: (text) => escapeLittleText(text).length, maxHashtags: 30, minMedia: 0, maxMedia: MAX_IMAGES, mediaTypes: [...IMAGE_TYPES, ...VIDEO_TYPES],
+      // The feed shows about 210 characters before "…see more" (widely reported, not an API limit).
+      feedPreviewLength: 210 },
     validateTarget: validateLinkedinTarget,
     oauth: createLinkedinOAuth(http, options),
     publish: createLinkedinPublish(http, options),

@@ -29,6 +29,7 @@ export default fp(async (app) => {
         { name: 'platforms', description: 'The platforms this server publishes to, with the rules posts must follow there' },
         { name: 'stats', description: 'Statistics of published posts and accounts (read-only)' },
         { name: 'suggest', description: 'Suggestions computed from the user\'s own data: best times to post' },
+        { name: 'writing', description: 'Writing help: captions and hashtags from a language model (AI_BASE_URL), and content analysis per platform' },
         { name: 'users', description: 'The calling user' },
         { name: 'session', description: 'Browser sign-in: an API key exchanged for an HttpOnly session cookie' },
         { name: 'admin', description: 'User and API key management (admin token)' },
