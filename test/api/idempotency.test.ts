@@ -245,9 +245,11 @@ describe('Idempotency-Key on POST /api/social/media', () => {
 describe('coverage', () => {
   /** Exempt: admin routes (the admin token has no user to scope a key to) and platform webhooks (deduplicated by event id). */
   // Signing in makes a new session each time on purpose: a retried sign-in simply signs in again. Validating a draft
-  // stores nothing: a repeat simply checks again. Suggesting times only reads: a repeat simply computes again.
+  // stores nothing: a repeat simply checks again. Suggesting times only reads: a repeat simply computes again. Writing
+  // help (generate, analyze) stores nothing either: a repeat simply writes again.
   const exempt = (path: string) => path.startsWith('/api/admin/') || path.startsWith('/api/webhooks/') || path.startsWith('/api/test/')
-    || path === '/api/session' || path === '/api/social/posts/validate' || path === '/api/social/suggest/times';
+    || path === '/api/session' || path === '/api/social/posts/validate' || path === '/api/social/suggest/times'
+    || path.startsWith('/api/social/generate/') || path.startsWith('/api/social/analyze/');
 
   test('every authenticated POST route under /api documents the header and refuses a malformed key', async () => {
     const doc = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json();
