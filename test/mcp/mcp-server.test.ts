@@ -33,6 +33,8 @@ beforeAll(async () => {
       xAt(base, { ...X_CLIENT, requestTimeoutMs: 1500, settleWindow: SETTLE }),
       threadsAt(base, { ...THREADS_APP, pollIntervalMs: 200, settleWindow: SETTLE }),
     ],
+    // Writing help from the sandbox's model simulator.
+    env: (base) => ({ AI_BASE_URL: `${base}/llm/v1`, AI_MODEL: 'herald-sandbox-llm' }),
   });
   await s.api.app.listen({ port: 0, host: '127.0.0.1' });
   mcpUrl = new URL(`http://127.0.0.1:${(s.api.app.server.address() as AddressInfo).port}/mcp`);
@@ -65,7 +67,7 @@ function ok<T = any>(result: CallToolResult): T { // eslint-disable-line @typesc
 }
 
 describe('MCP server', () => {
-  test('an agent lists tools and accounts, schedules a cross-post, and sees it publish', async () => {
+  test('an agent lists tools and accounts, asks for a caption, schedules a cross-post, and sees it publish', async () => {
     const client = await agent(user.headers);
     const tools = (await client.listTools()).tools;
     expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining([
@@ -82,6 +84,13 @@ describe('MCP server', () => {
     expect(listed.data.map((a) => [a.platform, a.id, a.status]).sort()).toEqual([
       ['threads', accounts.threads, 'active'], ['x', accounts.x, 'active'],
     ]);
+
+    // The agent asks for a caption for both platforms: each within its platform's limit, as the platform counts.
+    const captions = ok<{ data: { platform: string; limits: { maxTextLength: number }; captions: { text: string; length: number }[] }[] }>(
+      await call(client, 'generate_caption', { request: { topic: 'our durable publishing launch', platforms: ['x', 'threads'], tone: 'playful' } }));
+    expect(captions.data.map((d) => d.platform).sort()).toEqual(['threads', 'x']);
+    for (const d of captions.data) expect(d.captions[0]!.length, d.platform).toBeLessThanOrEqual(d.limits.maxTextLength);
+    expect(captions.data.find((d) => d.platform === 'x')!.captions[0]!.text).toMatch(/launch/i);
 
     const marker = `mcp-${Date.now()}`;
     const created = ok<{ id: string; status: string }>(await call(client, 'create_post', {

@@ -28,7 +28,7 @@ export interface PlatformStackOptions {
   /** Built twice (API and worker each get their own instances), from the sandbox's base URL. */
   providers: (sandboxBaseUrl: string) => PlatformProvider[];
   /** Extra API settings (TOKEN_KEYS and a loopback PUBLIC_BASE_URL are set already). */
-  env?: Record<string, string>;
+  env?: Record<string, string> | ((sandboxBaseUrl: string) => Record<string, string>);
   /** The worker reads the files the API stored (for suites that upload media). */
   shareMedia?: boolean;
   /**
@@ -52,7 +52,8 @@ export async function startPlatformStack(o: PlatformStackOptions): Promise<Platf
     // Platforms accept http redirect URIs on loopback hosts only.
     env: {
       TOKEN_KEYS: `t1:${randomBytes(32).toString('base64')}`, PUBLIC_BASE_URL: 'http://127.0.0.1:3000',
-      ...(mediaUrlSecret ? { MEDIA_URL_SECRET: mediaUrlSecret } : {}), ...o.env,
+      ...(mediaUrlSecret ? { MEDIA_URL_SECRET: mediaUrlSecret } : {}),
+      ...(typeof o.env === 'function' ? o.env(sandbox.baseUrl) : o.env),
     },
     providers: o.providers(sandbox.baseUrl),
   });
