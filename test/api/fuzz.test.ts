@@ -84,7 +84,9 @@ async function schemathesis(token: string, filter: string[]): Promise<{ code: nu
     '--config-file', configFile, 'run', `${url}/docs/json`,
     '--checks', 'not_a_server_error',
     '--header', `Authorization: Bearer ${token}`,
-    '--max-examples', '25', '--seed', '8', '--workers', '2',
+    // One worker: with two, hypothesis's shared caches race now and then (a KeyError inside schemathesis, seen on CI),
+    // which fails the run without any answer from Herald being wrong.
+    '--max-examples', '25', '--seed', '8', '--workers', '1',
     '--phases', 'examples,coverage,fuzzing',
     '--request-timeout', '20', '--no-color', '--report-dir', reports,
     ...filter,
