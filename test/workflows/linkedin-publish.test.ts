@@ -6,7 +6,7 @@
 // the target with the operator error after one call; likes and comments synced into post metrics and the stats.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { postAnalytics, posts, postTargets, socialAccounts, targetSecrets } from '../../src/db/schema.js';
+import { postAnalytics, posts, socialAccounts, targetSecrets } from '../../src/db/schema.js';
 import { publishPostWorkflowId } from '../../src/workflows/messages.js';
 import { DEFAULT_LINKEDIN_MEMBER } from '../../src/sandbox/platforms/linkedin/index.js';
 import { createTestUser, type TestUser } from '../api/support/test-api.js';
@@ -14,6 +14,7 @@ import { multipart, sampleFiles } from '../api/support/multipart.js';
 import { waitFor } from '../sandbox/helpers.js';
 import { connectAllThroughApi } from '../support/connect.js';
 import { linkedinAt } from '../support/linkedin.js';
+import { scheduleSoon, settledPost } from '../support/scheduled-post.js';
 import { startPlatformStack, type PlatformStack } from '../support/platform-stack.js';
 import { historyText } from '../support/workflow-history.js';
 
@@ -52,20 +53,12 @@ async function upload(file: Buffer, filename: string, contentType: string): Prom
 }
 
 /** Creates a post due in half a second; answers its id. */
-async function schedule(accountId: string, payload: Record<string, unknown>, options: Record<string, unknown> = {}): Promise<string> {
-  const created = await s.api.app.inject({
-    method: 'POST', url: '/api/social/posts', headers: user.headers,
-    payload: { targets: [{ accountId, options }], scheduledAt: new Date(Date.now() + 500).toISOString(), ...payload },
-  });
-  expect(created.statusCode, created.body).toBe(201);
-  return created.json().id as string;
-}
+const schedule = (accountId: string, payload: Record<string, unknown>, options: Record<string, unknown> = {}) =>
+  scheduleSoon(s, user, { targets: [{ accountId, options }], ...payload });
 
 async function finished(postId: string) {
-  await s.worker.client.workflow.getHandle(publishPostWorkflowId(postId)).result();
-  const [post] = await s.api.database.db.select().from(posts).where(eq(posts.id, postId));
-  const [target] = await s.api.database.db.select().from(postTargets).where(eq(postTargets.postId, postId));
-  return { post: post!, target: target! };
+  const { post, targets } = await settledPost(s, postId);
+  return { post, target: targets[0]! };
 }
 
 test('one login connects the member and the administered page as two accounts under one grant, with a 60-day token', async () => {

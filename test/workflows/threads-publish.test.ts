@@ -6,12 +6,12 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { comments, posts, postTargets, socialAccounts } from '../../src/db/schema.js';
-import { publishPostWorkflowId } from '../../src/workflows/messages.js';
+import { comments, posts, socialAccounts } from '../../src/db/schema.js';
 import { DEFAULT_THREADS_USER } from '../../src/sandbox/platforms/threads/index.js';
 import { createTestUser, type TestUser } from '../api/support/test-api.js';
 import { waitFor } from '../sandbox/helpers.js';
 import { connectThroughApi } from '../support/connect.js';
+import { scheduleSoon, settledPost } from '../support/scheduled-post.js';
 import { startPlatformStack, type PlatformStack } from '../support/platform-stack.js';
 import { threadsAt } from '../support/threads.js';
 import { stopIngest } from '../webhooks/support.js';
@@ -47,20 +47,12 @@ interface SandboxPost { id: string; text: string; mediaType: string; replyToId?:
 const sandboxPosts = async () => (await s.sandbox.control.state('threads')).posts as SandboxPost[];
 
 /** Creates a post due in half a second; answers its id. */
-async function schedule(payload: Record<string, unknown>): Promise<string> {
-  const created = await s.api.app.inject({
-    method: 'POST', url: '/api/social/posts', headers: user.headers,
-    payload: { targets: [{ accountId }], scheduledAt: new Date(Date.now() + 500).toISOString(), ...payload },
-  });
-  expect(created.statusCode, created.body).toBe(201);
-  return created.json().id as string;
-}
+/** Creates a post for the account due in half a second; answers its id. */
+const schedule = (payload: Record<string, unknown>) => scheduleSoon(s, user, { targets: [{ accountId }], ...payload });
 
 async function finished(postId: string) {
-  await s.worker.client.workflow.getHandle(publishPostWorkflowId(postId)).result();
-  const [post] = await s.api.database.db.select().from(posts).where(eq(posts.id, postId));
-  const [target] = await s.api.database.db.select().from(postTargets).where(eq(postTargets.postId, postId));
-  return { post: post!, target: target! };
+  const { post, targets } = await settledPost(s, postId);
+  return { post, target: targets[0]! };
 }
 
 test('connecting through the API stores the Threads profile with a long-lived token', async () => {

@@ -3,13 +3,11 @@
 // worker is stopped while the third part is being created: after the restart every part is on X exactly once, in
 // one reply chain.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { eq } from 'drizzle-orm';
-import { posts, postTargets } from '../../src/db/schema.js';
-import { publishPostWorkflowId } from '../../src/workflows/messages.js';
 import { createTestUser, type TestUser } from '../api/support/test-api.js';
 import { waitFor } from '../sandbox/helpers.js';
 import { connectAllThroughApi } from '../support/connect.js';
 import { linkedinAt } from '../support/linkedin.js';
+import { scheduleSoon, settledPost } from '../support/scheduled-post.js';
 import { startPlatformStack, type PlatformStack } from '../support/platform-stack.js';
 import { threadsAt } from '../support/threads.js';
 import { xAt } from '../support/x.js';
@@ -42,21 +40,8 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => { await s?.close(); });
 
-async function schedule(payload: Record<string, unknown>): Promise<string> {
-  const created = await s.api.app.inject({
-    method: 'POST', url: '/api/social/posts', headers: user.headers,
-    payload: { scheduledAt: new Date(Date.now() + 500).toISOString(), ...payload },
-  });
-  expect(created.statusCode, created.body).toBe(201);
-  return created.json().id as string;
-}
-
-async function finished(postId: string) {
-  await s.worker.client.workflow.getHandle(publishPostWorkflowId(postId)).result();
-  const [post] = await s.api.database.db.select().from(posts).where(eq(posts.id, postId));
-  const targets = await s.api.database.db.select().from(postTargets).where(eq(postTargets.postId, postId));
-  return { post: post!, targets };
-}
+const schedule = (payload: Record<string, unknown>) => scheduleSoon(s, user, payload);
+const finished = (postId: string) => settledPost(s, postId);
 
 interface XPost { id: string; text: string; inReplyToId?: string }
 const xPosts = async () => (await s.sandbox.control.state('x')).posts as XPost[];

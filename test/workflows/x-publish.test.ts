@@ -6,7 +6,7 @@
 // a video upload cut mid-segment resumed from the segments already accepted.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { postAnalytics, posts, postTargets, socialAccounts } from '../../src/db/schema.js';
+import { postAnalytics, posts, socialAccounts } from '../../src/db/schema.js';
 import { publishPostWorkflowId } from '../../src/workflows/messages.js';
 import { DEFAULT_X_USER } from '../../src/sandbox/platforms/x/index.js';
 import { createTestUser, type TestUser } from '../api/support/test-api.js';
@@ -16,6 +16,7 @@ import { accountTokens } from '../support/account-tokens.js';
 import { connectThroughApi } from '../support/connect.js';
 import { historyText } from '../support/workflow-history.js';
 import { accountWorkflowId } from '../../src/workflows/account-messages.js';
+import { scheduleSoon, settledPost } from '../support/scheduled-post.js';
 import { startPlatformStack, type PlatformStack } from '../support/platform-stack.js';
 import { xAt } from '../support/x.js';
 
@@ -50,20 +51,12 @@ async function upload(file: Buffer, filename: string, contentType: string): Prom
   return res.json().id;
 }
 
-async function schedule(payload: Record<string, unknown>): Promise<string> {
-  const created = await s.api.app.inject({
-    method: 'POST', url: '/api/social/posts', headers: user.headers,
-    payload: { targets: [{ accountId }], scheduledAt: new Date(Date.now() + 500).toISOString(), ...payload },
-  });
-  expect(created.statusCode, created.body).toBe(201);
-  return created.json().id as string;
-}
+/** Creates a post for the account due in half a second; answers its id. */
+const schedule = (payload: Record<string, unknown>) => scheduleSoon(s, user, { targets: [{ accountId }], ...payload });
 
 async function finished(postId: string) {
-  await s.worker.client.workflow.getHandle(publishPostWorkflowId(postId)).result();
-  const [post] = await s.api.database.db.select().from(posts).where(eq(posts.id, postId));
-  const [target] = await s.api.database.db.select().from(postTargets).where(eq(postTargets.postId, postId));
-  return { post: post!, target: target! };
+  const { post, targets } = await settledPost(s, postId);
+  return { post, target: targets[0]! };
 }
 
 test('connecting through the seed\'s /connect/twitter stores an X account (id x) with a refresh token; tokens stay out of the API', async () => {
