@@ -15,7 +15,10 @@ export const DASHBOARD_PATHS = [
 
 const dashboardRoutes: FastifyPluginAsync = async (app) => {
   const root = resolve(app.config.WEB_DIST_DIR);
-  const built = () => existsSync(resolve(root, 'index.html'));
+  // Asked on every page and asset request until the build appears (npm run dev builds while the API starts); once
+  // it exists it stays, so the answer is kept instead of a file-system call per request.
+  let seenBuilt = false;
+  const built = () => seenBuilt || (seenBuilt = existsSync(resolve(root, 'index.html')));
 
   // Everything this plugin serves is public, including the asset routes @fastify/static creates (they take no
   // config of their own): the hook runs for every route added in this plugin's scope.
