@@ -148,6 +148,8 @@ export function createPublishActivities(deps: ActivityDeps) {
   /** Everything a provider step needs, with the token decrypted in this process only. */
   async function buildContext(input: StepInput): Promise<{
     ctx: PublishContext; platform: string; attempts: TargetAttempt[]; status: TargetStatus; tokenExpiresAt?: string; stop: () => void;
+    /** The account shows a platform's warning (a successful commit clears it). */
+    warned: boolean;
   }> {
     const { target, post, account } = await loadTarget(input.targetId);
     if (!mayPublish(account)) {
@@ -179,6 +181,7 @@ export function createPublishActivities(deps: ActivityDeps) {
     };
     return {
       ctx, platform: target.platform, attempts: target.attempts, status: target.status, stop: () => clearInterval(timer),
+      warned: account.statusReason?.startsWith(`${PLATFORM_WARNING}:`) ?? false,
       ...(account.expiresAt ? { tokenExpiresAt: account.expiresAt.toISOString() } : {}),
     };
   }
@@ -311,8 +314,9 @@ export function createPublishActivities(deps: ActivityDeps) {
         if (isCommit) {
           // The ids and the outcome in one write.
           await persistIds(targetId, outcome.state, { at: new Date().toISOString(), step: step.name, outcome: 'ok', ...(outcome.state.publishId ? { message: `publish id ${outcome.state.publishId}` } : {}) });
-          // Best effort, after the outcome is on record: a publish that went through ends a platform's warning.
-          await setPlatformWarning(built.ctx.account.id, undefined).catch(() => undefined);
+          // Best effort, after the outcome is on record: a publish that went through ends a platform's warning. Only
+          // when the account shows one: every other commit (the due-instant hot path) skips the write.
+          if (built.warned) await setPlatformWarning(built.ctx.account.id, undefined).catch(() => undefined);
         } else {
           await persistIds(targetId, outcome.state);
         }
