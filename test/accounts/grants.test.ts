@@ -12,6 +12,7 @@ import { connectAllThroughApi } from '../support/connect.js';
 import { instagramAt } from '../support/instagram.js';
 import { publishNow } from '../support/publish-now.js';
 import { startPlatformStack, type PlatformStack } from '../support/platform-stack.js';
+import { accountStateQuery, accountWorkflowId } from '../../src/workflows/account-messages.js';
 
 const APP = { appId: 'grants-meta', appSecret: 'grants-meta-secret' };
 const PAGES = [
@@ -100,6 +101,12 @@ test('accounts connected before grants are filed under one grant by their shared
   const user = await createTestUser(s.api.database.db);
   const ids = await connectBoth(user);
   const db = s.api.database.db;
+  // Each account's lifecycle reads its tokens once on start (which files the account under a grant): let that happen
+  // before the rows are rewound, or it races the rewind and files an account before the test's own first use.
+  for (const id of ids) {
+    const lifecycle = s.worker.client.workflow.getHandle(accountWorkflowId(id));
+    await expect.poll(async () => (await lifecycle.query(accountStateQuery)).expiresAt, { timeout: 10_000, interval: 100 }).toBeDefined();
+  }
   // Back to the shape of rows written before grants: each account holds its own sealed copy of the login's tokens.
   for (const id of ids) {
     const tokens = await accountTokens(db, s.deps.crypto, id);
