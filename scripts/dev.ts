@@ -35,13 +35,10 @@ import { runStartupSweeps } from '../src/worker/startup-sweeps.js';
 import { signedMediaUrlsFromConfig } from '../src/storage/signed-media-urls.js';
 import { buildSandbox } from '../src/sandbox/app.js';
 import { sandboxOptionsFromConfig } from '../src/sandbox/options-from-config.js';
-import { TIKTOK_SANDBOX_CLIENT_KEY, TIKTOK_SANDBOX_CLIENT_SECRET } from '../src/sandbox/platforms/tiktok/options.js';
-import { META_SANDBOX_APP_ID, META_SANDBOX_APP_SECRET } from '../src/sandbox/platforms/meta/options.js';
-import { THREADS_SANDBOX_APP_ID, THREADS_SANDBOX_APP_SECRET } from '../src/sandbox/platforms/threads/options.js';
-import { LINKEDIN_SANDBOX_CLIENT_ID, LINKEDIN_SANDBOX_CLIENT_SECRET } from '../src/sandbox/platforms/linkedin/options.js';
-import { X_SANDBOX_CLIENT_ID, X_SANDBOX_CLIENT_SECRET } from '../src/sandbox/platforms/x/options.js';
 import { startApi } from '../src/api/server.js';
 import { createUserWithApiKey } from '../src/api/auth/api-keys.js';
+import type { SandboxPlatformModule } from '../src/sandbox/platform-module.js';
+import { sandboxPlatformModules } from '../src/sandbox/platforms/index.js';
 import { loadDevSecrets, saveDevSecrets } from './dev-secrets.js';
 import { watchDashboard } from './dashboard-build.js';
 
@@ -58,31 +55,11 @@ process.env.TOKEN_KEYS ??= secrets.TOKEN_KEYS;
 process.env.ADMIN_TOKEN ??= secrets.ADMIN_TOKEN;
 // Uploaded images reach Instagram as signed URLs of this API (the sandbox fetches them like Meta does).
 process.env.MEDIA_URL_SECRET ??= secrets.MEDIA_URL_SECRET;
-process.env.TESTBED_PROVIDER_ENABLED ??= 'true';
-// TikTok against the sandbox's TikTok app, unless a real TikTok host is configured.
-if (!process.env.TIKTOK_API_BASE_URL) {
-  process.env.TIKTOK_CLIENT_KEY ??= TIKTOK_SANDBOX_CLIENT_KEY;
-  process.env.TIKTOK_CLIENT_SECRET ??= TIKTOK_SANDBOX_CLIENT_SECRET;
-}
-// Instagram (Facebook Login + Graph) against the sandbox's Meta app, unless a real Graph host is configured.
-if (!process.env.META_GRAPH_BASE_URL) {
-  process.env.META_APP_ID ??= META_SANDBOX_APP_ID;
-  process.env.META_APP_SECRET ??= META_SANDBOX_APP_SECRET;
-}
-// Threads (its own app) against the sandbox's Threads app, unless a real Threads Graph host is configured.
-if (!process.env.THREADS_GRAPH_BASE_URL) {
-  process.env.THREADS_APP_ID ??= THREADS_SANDBOX_APP_ID;
-  process.env.THREADS_APP_SECRET ??= THREADS_SANDBOX_APP_SECRET;
-}
-// LinkedIn against the sandbox's LinkedIn app, unless a real LinkedIn API host is configured.
-if (!process.env.LINKEDIN_API_BASE_URL) {
-  process.env.LINKEDIN_CLIENT_ID ??= LINKEDIN_SANDBOX_CLIENT_ID;
-  process.env.LINKEDIN_CLIENT_SECRET ??= LINKEDIN_SANDBOX_CLIENT_SECRET;
-}
-// X against the sandbox's X client, unless a real X API host is configured.
-if (!process.env.X_API_BASE_URL) {
-  process.env.X_CLIENT_ID ??= X_SANDBOX_CLIENT_ID;
-  process.env.X_CLIENT_SECRET ??= X_SANDBOX_CLIENT_SECRET;
+// Each simulated platform's app (e.g. TikTok's client key), unless a real host of that platform is configured.
+for (const module of Object.values(sandboxPlatformModules) as SandboxPlatformModule<object>[]) {
+  const dev = module.devSettings;
+  if (!dev || (dev.unlessSet && process.env[dev.unlessSet])) continue;
+  for (const [name, value] of Object.entries(dev.values)) process.env[name] ??= value;
 }
 // Writing help works offline: the sandbox's deterministic language-model simulator unless a real endpoint is set.
 process.env.AI_BASE_URL ||= `${(process.env.SANDBOX_BASE_URL || 'http://127.0.0.1:4010').replace(/\/$/, '')}/llm/v1`;

@@ -1,13 +1,8 @@
 // The one place that reads the environment. Every setting is validated here, once, with zod; the rest of the code
 // receives a typed `Config`. README's configuration table mirrors `configSchema` (test/unit/config.test.ts checks it).
 import { z } from 'zod';
-
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
-const port = z.coerce.number().int().min(0).max(65535);
-const positiveInt = z.coerce.number().int().positive();
-const csv = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+import { platformSettingsShape } from './platforms/modules.js';
+import { bool, csv, port, positiveInt } from './setting-types.js';
 
 /** Key ring for token envelope encryption: `id:base64key[,id:base64key...]`, each key 32 bytes. */
 const keyRing = z
@@ -28,7 +23,7 @@ const keyRing = z
     return keys;
   });
 
-export const configSchema = z.object({
+const coreSettingsShape = {
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
@@ -111,12 +106,6 @@ export const configSchema = z.object({
   /** The sandbox's authorize endpoints: `auto` approve at once, `page` show a consent page with Allow / Deny. */
   SANDBOX_CONSENT: z.enum(['auto', 'page']).default('auto'),
 
-  TESTBED_PROVIDER_ENABLED: bool.default(false),
-  TESTBED_API_BASE_URL: z.string().url().optional(),
-  TESTBED_CLIENT_ID: z.string().default('testbed-client'),
-  TESTBED_CLIENT_SECRET: z.string().default('testbed-client-secret'),
-  TESTBED_WEBHOOK_SECRET: z.string().default('testbed-dev-webhook-secret'),
-
   /** Refresh an access token this long before it expires (capped at half its lifetime for short-lived tokens). */
   TOKEN_REFRESH_MARGIN_SECONDS: positiveInt.default(3600),
   /**
@@ -166,82 +155,6 @@ export const configSchema = z.object({
   /** How often the pruneExpiredRecords schedule deletes rows past their retention (and expired idempotency records). */
   RETENTION_PRUNE_INTERVAL_MINUTES: positiveInt.default(60),
 
-  TIKTOK_CLIENT_KEY: z.string().optional(),
-  TIKTOK_CLIENT_SECRET: z.string().optional(),
-  /** Host of the authorize page (https://www.tiktok.com in production). */
-  TIKTOK_AUTH_BASE_URL: z.string().url().optional(),
-  /** Host of the API (https://open.tiktokapis.com in production). */
-  TIKTOK_API_BASE_URL: z.string().url().optional(),
-  TIKTOK_SCOPES: csv.default(['user.info.basic', 'user.info.stats', 'video.list', 'video.upload', 'video.publish']),
-  /** PKCE on the authorize step: TikTok asks it of desktop/mobile apps only, and documents a hex SHA-256 challenge. */
-  TIKTOK_PKCE: z.enum(['off', 'hex', 's256']).default('off'),
-  /** Media URLs under these prefixes are pulled by TikTok (PULL_FROM_URL); anything else is uploaded (FILE_UPLOAD). */
-  TIKTOK_VERIFIED_URL_PREFIXES: csv.default([]),
-
-  META_APP_ID: z.string().optional(),
-  META_APP_SECRET: z.string().optional(),
-  /** Host of the Facebook Login dialog (https://www.facebook.com in production). */
-  META_DIALOG_BASE_URL: z.string().url().optional(),
-  /** Host of the Graph API (https://graph.facebook.com in production). */
-  META_GRAPH_BASE_URL: z.string().url().optional(),
-  META_GRAPH_VERSION: z.string().regex(/^v\d+\.\d+$/).default('v25.0'),
-  /** Host of Instagram's resumable upload endpoint (https://rupload.facebook.com in production). */
-  META_RUPLOAD_BASE_URL: z.string().url().optional(),
-  /** Host of the Video API for Facebook Page videos (https://graph-video.facebook.com in production). */
-  META_GRAPH_VIDEO_BASE_URL: z.string().url().optional(),
-  /**
-   * How Instagram tokens are kept alive. `exchange`: before expiry, exchange the long-lived user token again
-   * (fb_exchange_token); if Meta answers with no later expiry, the account turns reauth_required REAUTH_NOTICE_DAYS
-   * ahead. `none`: never try; reauth_required REAUTH_NOTICE_DAYS before the token expires.
-   */
-  META_TOKEN_RENEWAL: z.enum(['exchange', 'none']).default('exchange'),
-  /** Token Meta echoes in the webhook subscription handshake (hub.verify_token). */
-  META_WEBHOOK_VERIFY_TOKEN: z.string().optional(),
-  /** Instagram posts per 24 h per account allowed by content_publishing_limit (50 or 100, per Meta's docs over time). */
-  INSTAGRAM_PUBLISHING_LIMIT: positiveInt.default(50),
-
-  /** Threads has its own app (id and secret), separate from the Facebook app. */
-  THREADS_APP_ID: z.string().optional(),
-  THREADS_APP_SECRET: z.string().optional(),
-  /** Host of the Threads authorize window (https://threads.net in production). */
-  THREADS_AUTH_BASE_URL: z.string().url().optional(),
-  /** Host of the Threads Graph API (https://graph.threads.net in production). */
-  THREADS_GRAPH_BASE_URL: z.string().url().optional(),
-  THREADS_GRAPH_VERSION: z.string().regex(/^v\d+\.\d+$/).default('v1.0'),
-  /** Token Meta echoes in the Threads webhook subscription handshake (hub.verify_token). */
-  THREADS_WEBHOOK_VERIFY_TOKEN: z.string().optional(),
-  /** Threads posts per 24 h per account (threads_publishing_limit: 250). */
-  THREADS_PUBLISHING_LIMIT: positiveInt.default(250),
-  /** Threads replies per 24 h per account (the follow-up parts of a thread count here: 1,000). */
-  THREADS_REPLY_LIMIT: positiveInt.default(1000),
-  // LinkedIn (contract §2): available when client id and secret are set.
-  LINKEDIN_CLIENT_ID: z.string().optional(),
-  LINKEDIN_CLIENT_SECRET: z.string().optional(),
-  /** OAuth host and path (https://www.linkedin.com/oauth/v2 in production). */
-  LINKEDIN_AUTH_BASE_URL: z.string().url().optional(),
-  /** API host (https://api.linkedin.com in production); /rest and /v2 paths below it. */
-  LINKEDIN_API_BASE_URL: z.string().url().optional(),
-  /** LinkedIn-Version sent on every /rest call (YYYYMM[.RR]); versions are sunset after about a year (426). */
-  LINKEDIN_VERSION: z.string().regex(/^\d{6}(\.\d{2})?$/, 'must be YYYYMM or YYYYMM.RR').default('202611'),
-  /** The app was approved for programmatic refresh tokens; otherwise re-authorisation is announced before day 60. */
-  LINKEDIN_REFRESH_TOKENS: bool.default(false),
-  /** Facebook Pages through the same Meta app (META_APP_ID / META_APP_SECRET); false leaves only Instagram on. */
-  FACEBOOK_ENABLED: bool.default(true),
-
-  /** X OAuth 2.0 confidential client (Web App): X is available when id and secret are set. */
-  X_CLIENT_ID: z.string().optional(),
-  X_CLIENT_SECRET: z.string().optional(),
-  /** Host of the X authorize window (https://x.com in production). */
-  X_AUTH_BASE_URL: z.string().url().optional(),
-  /** Host of the X API v2 (https://api.x.com in production). */
-  X_API_BASE_URL: z.string().url().optional(),
-  /** Bytes per appended media segment (X's samples use 1 MiB; at most 5 MB). */
-  X_MEDIA_SEGMENT_BYTES: positiveInt.max(5 * 1024 * 1024).default(1024 * 1024),
-  /** X posts per 15 minutes per X user (POST /2/tweets: 100), held across workers. */
-  X_POSTS_PER_15_MIN: positiveInt.default(100),
-  /** X posts per 24 h for the whole app (POST /2/tweets: 10,000), held across workers. */
-  X_APP_POSTS_PER_DAY: positiveInt.default(10_000),
-
   // Writing help (src/ai): an OpenAI-compatible chat-completions endpoint. Unset: those routes answer 503.
   /** e.g. https://api.openai.com/v1 or Ollama's http://localhost:11434/v1; `npm run dev` uses the sandbox's /llm/v1. */
   AI_BASE_URL: z.string().url().optional(),
@@ -249,30 +162,14 @@ export const configSchema = z.object({
   AI_API_KEY: z.string().optional(),
   AI_MODEL: z.string().min(1).default('gpt-4o-mini'),
   AI_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
-});
+};
+
+/** Core settings and every platform's own (src/platforms/modules.ts). */
+export const configSchema = z.object({ ...coreSettingsShape, ...platformSettingsShape() });
 
 export type RawConfig = z.infer<typeof configSchema>;
 
-export interface Config extends RawConfig {
-  /** Base URL the testbed provider calls; defaults to the sandbox's /testbed prefix. */
-  testbedBaseUrl: string;
-  /** TikTok hosts; default to the sandbox's /tiktok prefix, so nothing reaches TikTok unless configured. */
-  tiktokAuthBaseUrl: string;
-  tiktokApiBaseUrl: string;
-  /** Meta hosts; default to the sandbox's /meta prefix. */
-  metaDialogBaseUrl: string;
-  metaGraphBaseUrl: string;
-  metaRuploadBaseUrl: string;
-  /** Threads hosts; default to the sandbox's /threads prefix. */
-  threadsAuthBaseUrl: string;
-  threadsGraphBaseUrl: string;
-  linkedinAuthBaseUrl: string;
-  linkedinApiBaseUrl: string;
-  /** X hosts; default to the sandbox's /x prefix. */
-  xAuthBaseUrl: string;
-  xApiBaseUrl: string;
-  metaGraphVideoBaseUrl: string;
-}
+export type Config = RawConfig;
 
 export class ConfigError extends Error {}
 
@@ -287,21 +184,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (c.TOKEN_KEYS && c.TOKEN_KEY_CURRENT && !c.TOKEN_KEYS.has(c.TOKEN_KEY_CURRENT)) {
     throw new ConfigError('invalid configuration:\n  TOKEN_KEY_CURRENT: must name a key in TOKEN_KEYS');
   }
-  const sandbox = c.SANDBOX_BASE_URL.replace(/\/$/, '');
-  return {
-    ...c,
-    testbedBaseUrl: c.TESTBED_API_BASE_URL ?? `${sandbox}/testbed`,
-    tiktokAuthBaseUrl: c.TIKTOK_AUTH_BASE_URL ?? `${sandbox}/tiktok`,
-    tiktokApiBaseUrl: c.TIKTOK_API_BASE_URL ?? `${sandbox}/tiktok`,
-    metaDialogBaseUrl: c.META_DIALOG_BASE_URL ?? `${sandbox}/meta`,
-    metaGraphBaseUrl: c.META_GRAPH_BASE_URL ?? `${sandbox}/meta`,
-    metaRuploadBaseUrl: c.META_RUPLOAD_BASE_URL ?? `${sandbox}/meta/rupload`,
-    threadsAuthBaseUrl: c.THREADS_AUTH_BASE_URL ?? `${sandbox}/threads`,
-    threadsGraphBaseUrl: c.THREADS_GRAPH_BASE_URL ?? `${sandbox}/threads`,
-    linkedinAuthBaseUrl: c.LINKEDIN_AUTH_BASE_URL ?? `${sandbox}/linkedin/oauth/v2`,
-    linkedinApiBaseUrl: c.LINKEDIN_API_BASE_URL ?? `${sandbox}/linkedin`,
-    metaGraphVideoBaseUrl: c.META_GRAPH_VIDEO_BASE_URL ?? `${sandbox}/meta/graph-video`,
-    xAuthBaseUrl: c.X_AUTH_BASE_URL ?? `${sandbox}/x`,
-    xApiBaseUrl: c.X_API_BASE_URL ?? `${sandbox}/x`,
-  };
+  return c;
 }

@@ -12,15 +12,10 @@ import { mountPlatform } from './core/platform-scope.js';
 import { RequestRecorder } from './core/recorder.js';
 import { defaultWebhookRetry, WebhookDispatcher, type WebhookRetryPolicy } from './core/webhooks.js';
 import type { SandboxPlatform, SandboxPlatformFactory } from './platform.js';
-import { testbedPlatform, type TestbedOptions } from './platforms/testbed/index.js';
-import { tiktokPlatform, type TiktokSandboxOptions } from './platforms/tiktok/index.js';
-import { metaPlatform, type MetaSandboxOptions } from './platforms/meta/index.js';
-import { threadsPlatform, type ThreadsSandboxOptions } from './platforms/threads/index.js';
-import { linkedinPlatform, type LinkedinSandboxOptions } from './platforms/linkedin/index.js';
-import { xPlatform, type XSandboxOptions } from './platforms/x/index.js';
-import { llmPlatform } from './platforms/llm/index.js';
+import type { SandboxPlatformModule } from './platform-module.js';
+import { sandboxPlatformModules, type SandboxPlatformOptions } from './platforms/index.js';
 
-export interface SandboxOptions {
+export interface SandboxOptions extends SandboxPlatformOptions {
   /** pino level; default `info`. */
   logLevel?: string;
   /** Base URL put into absolute URLs (upload URLs); default: scheme and Host of each request. */
@@ -30,12 +25,6 @@ export interface SandboxOptions {
    * otherwise: `auto` (default) approves at once, `page` answers a consent page with Allow / Deny buttons.
    */
   consent?: ConsentMode;
-  testbed?: TestbedOptions;
-  tiktok?: TiktokSandboxOptions;
-  meta?: MetaSandboxOptions;
-  threads?: ThreadsSandboxOptions;
-  linkedin?: LinkedinSandboxOptions;
-  x?: XSandboxOptions;
   /** Outgoing webhook retries; default 4 attempts, 500 ms backoff doubling, 5 s timeout each. */
   webhookRetry?: Partial<WebhookRetryPolicy>;
 }
@@ -48,14 +37,10 @@ export async function buildSandbox(opts: SandboxOptions = {}): Promise<FastifyIn
   const baseUrl = opts.publicBaseUrl?.replace(/\/+$/, '');
 
   // The sandbox-wide consent mode is each platform's default.
-  const withConsent = <T extends { consent?: ConsentMode }>(o: T | undefined): T => ({ ...o, consent: o?.consent ?? opts.consent }) as T;
-  // Future platforms are added to this list.
-  const factories: SandboxPlatformFactory[] = [
-    testbedPlatform(withConsent(opts.testbed)), tiktokPlatform(withConsent(opts.tiktok)), metaPlatform(withConsent(opts.meta)), threadsPlatform(withConsent(opts.threads)),
-    linkedinPlatform(withConsent(opts.linkedin)),
-    xPlatform(withConsent(opts.x)),
-    llmPlatform(),
-  ];
+  const factories: SandboxPlatformFactory[] = Object.entries(sandboxPlatformModules).map(([key, module]) => {
+    const own = opts[key as keyof SandboxPlatformOptions] as { consent?: ConsentMode } | undefined;
+    return (module as SandboxPlatformModule<object>).create({ ...own, consent: own?.consent ?? opts.consent });
+  });
   const platforms = new Map<string, SandboxPlatform>();
   for (const factory of factories) {
     let name = '';

@@ -105,8 +105,8 @@ test('from configuration: registered only with client id and secret, hosts defau
   const other = await startSandbox({ ...sandboxOptionsFromConfig(loadConfig(app)), logLevel: 'silent' });
   const config = loadConfig({ ...app, SANDBOX_BASE_URL: other.baseUrl });
   try {
-    expect([config.linkedinAuthBaseUrl, config.linkedinApiBaseUrl]).toEqual([`${other.baseUrl}/linkedin/oauth/v2`, `${other.baseUrl}/linkedin`]);
     const linkedin = createProviderRegistry(config).get('linkedin');
+    expect(linkedin.oauth!.authorizeUrl({ state: 's', redirectUri: REDIRECT })).toMatch(new RegExp(`^${other.baseUrl}/linkedin/oauth/v2/authorization\\?`));
     expect(linkedin.displayName).toBe('LinkedIn');
     const consent = await fetch(linkedin.oauth!.authorizeUrl({ state: 's', redirectUri: REDIRECT }), { redirect: 'manual' });
     const tokens = await linkedin.oauth!.exchangeCode({ code: new URL(consent.headers.get('location')!).searchParams.get('code')!, redirectUri: REDIRECT });

@@ -10,8 +10,9 @@ import { startSandbox } from '../sandbox/helpers.js';
 test('Threads is registered only when its app id and secret are set', () => {
   expect(createProviderRegistry(loadConfig({ THREADS_APP_ID: 'only-id' })).has('threads')).toBe(false);
   const config = loadConfig({ THREADS_APP_ID: 'cfg-app', THREADS_APP_SECRET: 'cfg-secret' });
-  expect(config.threadsGraphBaseUrl).toBe(`${config.SANDBOX_BASE_URL}/threads`);
-  expect(createProviderRegistry(config).get('threads').displayName).toBe('Threads');
+  const threads = createProviderRegistry(config).get('threads');
+  expect(threads.displayName).toBe('Threads');
+  expect(threads.oauth!.authorizeUrl({ state: 's', redirectUri: 'http://127.0.0.1:3000/cb' }).startsWith(`${config.SANDBOX_BASE_URL}/threads/`)).toBe(true);
 });
 
 test('the configured provider logs in against the sandbox built from the same configuration', async () => {

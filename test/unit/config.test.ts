@@ -13,7 +13,7 @@ describe('configuration', () => {
   test('defaults apply and blank values count as unset', () => {
     const c = loadConfig({ API_PORT: '', NODE_ENV: 'test' });
     expect(c.API_PORT).toBe(3000);
-    expect(c.testbedBaseUrl).toBe('http://127.0.0.1:4010/testbed');
+    expect(c.SANDBOX_BASE_URL).toBe('http://127.0.0.1:4010');
   });
 
   test('a bad value names the variable and the rule', () => {
