@@ -11,6 +11,9 @@ export type Json = string | number | boolean | null | Json[] | { [k: string]: Js
 // ---------------------------------------------------------------------------------------------------------------
 // Post validation limits (checked by the API when a post is created or edited: 400 naming the field and the rule)
 
+/** An hour of the week in the user's time zone: ISO weekday (1 = Monday … 7 = Sunday) and local hour 0..23. */
+export interface WeekHour { weekday: number; hour: number }
+
 export interface PlatformLimits {
   maxTextLength: number;
   /** How the platform counts text (e.g. X's weighted length). Defaults to Unicode code points. */
@@ -477,6 +480,11 @@ export interface PlatformProvider {
   aliases?: string[];
   displayName: string;
   limits: PlatformLimits;
+  /**
+   * Good hours to post when a user's own history is too thin to rank (best times, `source: 'prior'`), best first:
+   * what the public "best time to post" studies commonly cite for this platform. Absent: a generic weekday-morning row.
+   */
+  postingTimePriors?: readonly WeekHour[];
   /** Platform rules beyond `limits` (e.g. an option value the platform does not know). */
   validateTarget?(draft: TargetDraft): ValidationIssue[];
   oauth?: OAuthProvider;

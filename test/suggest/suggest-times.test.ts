@@ -2,8 +2,9 @@
 // weekdays and hours of the past weeks, and the slots, grid, prior and next free slot that come out.
 import { DateTime, type WeekdayNumbers } from 'luxon';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { POSTING_TIME_PRIORS, priorSlotsFor } from '../../src/api/routes/social/suggest/posting-time-priors.js';
+import { GENERIC_POSTING_TIME_PRIORS } from '../../src/api/routes/social/suggest/posting-time-priors.js';
 import { postAnalytics, postTargets, posts, type SocialAccount } from '../../src/db/schema.js';
+import { fakeProvider } from '../api/support/fake-provider.js';
 import { createTestAccount, createTestApi, createTestUser, rulesOf, type TestApi, type TestUser } from '../api/support/test-api.js';
 
 let t: TestApi;
@@ -48,7 +49,16 @@ async function groupOf(user: TestUser, payload: Record<string, unknown>): Promis
   return groups[0]!;
 }
 
-beforeAll(async () => { t = await createTestApi(); });
+// Instagram and TikTok name their own prior hours (as their providers do); fakebook names none and gets the generic row.
+const INSTAGRAM_PRIORS = [{ weekday: 2, hour: 11 }, { weekday: 3, hour: 11 }, { weekday: 4, hour: 11 }, { weekday: 1, hour: 11 }];
+const TIKTOK_PRIORS = [{ weekday: 2, hour: 19 }, { weekday: 4, hour: 19 }, { weekday: 5, hour: 17 }];
+beforeAll(async () => {
+  t = await createTestApi({ providers: [
+    fakeProvider(),
+    { ...fakeProvider('instagram'), postingTimePriors: INSTAGRAM_PRIORS },
+    { ...fakeProvider('tiktok'), postingTimePriors: TIKTOK_PRIORS },
+  ] });
+});
 afterAll(async () => { await t?.close(); });
 
 describe('best slots from the user\'s own engagement', () => {
@@ -116,13 +126,13 @@ test('shrinkage: a slot with one great post ranks below a slot with many good on
 });
 
 describe('too little history: the platform\'s prior, marked', () => {
-  test('no history at all: the prior table\'s hours, source prior, never empty', async () => {
+  test('no history at all: the provider\'s prior hours, source prior, never empty', async () => {
     const { db } = t.database;
     const user = await createTestUser(db);
     const account = await createTestAccount(db, { userId: user.id, platform: 'instagram' });
     const group = await groupOf(user, { platforms: ['instagram'] });
     expect(group).toMatchObject({ accountId: account.id, source: 'prior', postsAnalysed: 0, meanEngagementRate: null });
-    expect(group.slots.map((s) => ({ weekday: s.weekday, hour: s.hour }))).toEqual(POSTING_TIME_PRIORS.instagram!.slice(0, 3));
+    expect(group.slots.map((s) => ({ weekday: s.weekday, hour: s.hour }))).toEqual(INSTAGRAM_PRIORS.slice(0, 3));
     expect(group.slots.every((s) => s.source === 'prior' && s.posts === 0 && s.engagementRate === null)).toBe(true);
     expect(group.grid).toHaveLength(168);
   });
@@ -134,7 +144,7 @@ describe('too little history: the platform\'s prior, marked', () => {
     const [group, ...rest] = res.json().groups as Group[];
     expect(rest).toEqual([]);
     expect(group).toMatchObject({ accountId: null, platform: 'fakebook', source: 'prior', postsAnalysed: 0, nextFreeSlot: null });
-    expect(group!.slots.map((s) => ({ weekday: s.weekday, hour: s.hour }))).toEqual(priorSlotsFor('fakebook').slice(0, 3));
+    expect(group!.slots.map((s) => ({ weekday: s.weekday, hour: s.hour }))).toEqual(GENERIC_POSTING_TIME_PRIORS.slice(0, 3));
 
     const bad = await suggest(user, { platforms: ['fakebook', 'nowhere'] });
     expect(bad.statusCode).toBe(400);
@@ -156,7 +166,7 @@ describe('too little history: the platform\'s prior, marked', () => {
     expect(res.statusCode).toBe(200);
     const [group] = res.json().groups as Group[];
     expect(group).toMatchObject({ accountId: null, platform: 'tiktok', source: 'prior', postsAnalysed: 2, nextFreeSlot: null });
-    expect(group!.slots[0]).toMatchObject({ ...POSTING_TIME_PRIORS.tiktok![0], source: 'prior' });
+    expect(group!.slots[0]).toMatchObject({ ...TIKTOK_PRIORS[0], source: 'prior' });
     expect(group!.grid.find((c) => c.weekday === 1 && c.hour === 3)!.posts).toBe(2);
   });
 });

@@ -23,6 +23,8 @@ export function createFacebookProvider(opts: FacebookProviderOptions): PlatformP
   return {
     id: 'facebook',
     displayName: 'Facebook Page',
+    // Best times without history: weekday mornings, Wednesday early afternoon, as the public studies (Sprout Social, Hootsuite, Buffer 2023-2025) cite them.
+    postingTimePriors: [{ weekday: 2, hour: 9 }, { weekday: 3, hour: 9 }, { weekday: 4, hour: 9 }, { weekday: 3, hour: 13 }, { weekday: 5, hour: 9 }],
     limits: {
       maxTextLength: MAX_MESSAGE,
       // Facebook documents no hashtag cap; this only bounds what one post may carry.

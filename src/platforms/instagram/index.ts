@@ -22,6 +22,8 @@ export function createInstagramProvider(opts: InstagramProviderOptions): Platfor
   return {
     id: 'instagram',
     displayName: 'Instagram',
+    // Best times without history: late weekday mornings, as the public studies (Sprout Social, Hootsuite, Buffer 2023-2025) cite them.
+    postingTimePriors: [{ weekday: 2, hour: 11 }, { weekday: 3, hour: 11 }, { weekday: 4, hour: 11 }, { weekday: 1, hour: 11 }, { weekday: 5, hour: 10 }],
     limits: {
       maxTextLength: MAX_CAPTION,
       maxHashtags: MAX_HASHTAGS,

@@ -23,6 +23,8 @@ export function createLinkedinProvider(opts: LinkedinProviderOptions): PlatformP
   return {
     id: 'linkedin',
     displayName: 'LinkedIn',
+    // Best times without history: mid-week working hours, as the public studies (Sprout Social, Hootsuite, Buffer 2023-2025) cite them.
+    postingTimePriors: [{ weekday: 2, hour: 10 }, { weekday: 3, hour: 10 }, { weekday: 4, hour: 10 }, { weekday: 2, hour: 12 }, { weekday: 3, hour: 8 }],
     // LinkedIn's limit applies to the commentary as sent, escapes included.
     limits: { maxTextLength: MAX_TEXT, textLength: (text) => escapeLittleText(text).length, maxHashtags: 30, minMedia: 0, maxMedia: MAX_IMAGES, mediaTypes: [...IMAGE_TYPES, ...VIDEO_TYPES],
       // The feed shows about 210 characters before "…see more" (widely reported, not an API limit).

@@ -22,6 +22,8 @@ export function createThreadsProvider(opts: ThreadsProviderOptions): PlatformPro
   return {
     id: 'threads',
     displayName: 'Threads',
+    // Best times without history: weekday mornings, as the public studies (Sprout Social, Hootsuite, Buffer 2023-2025) cite them.
+    postingTimePriors: [{ weekday: 2, hour: 9 }, { weekday: 3, hour: 9 }, { weekday: 4, hour: 9 }, { weekday: 1, hour: 12 }, { weekday: 5, hour: 9 }],
     limits: {
       maxTextLength: MAX_TEXT,
       maxHashtags: MAX_TOPIC_TAGS,

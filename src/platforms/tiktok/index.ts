@@ -22,6 +22,8 @@ export function createTiktokProvider(opts: TiktokProviderOptions): PlatformProvi
   return {
     id: 'tiktok',
     displayName: 'TikTok',
+    // Best times without history: evenings and weekends, as the public studies (Sprout Social, Hootsuite, Buffer 2023-2025) cite them.
+    postingTimePriors: [{ weekday: 2, hour: 19 }, { weekday: 4, hour: 19 }, { weekday: 5, hour: 17 }, { weekday: 6, hour: 11 }, { weekday: 7, hour: 19 }],
     limits: {
       maxTextLength: MAX_CAPTION,
       textLength: (s) => s.length,

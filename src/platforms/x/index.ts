@@ -21,6 +21,8 @@ export function createXProvider(opts: XProviderOptions): PlatformProvider {
     id: 'x',
     aliases: ['twitter'],
     displayName: 'X',
+    // Best times without history: weekday mornings, Wednesday noon, as the public studies (Sprout Social, Hootsuite, Buffer 2023-2025) cite them.
+    postingTimePriors: [{ weekday: 2, hour: 9 }, { weekday: 3, hour: 9 }, { weekday: 4, hour: 9 }, { weekday: 3, hour: 12 }, { weekday: 5, hour: 9 }],
     limits: {
       maxTextLength: MAX_WEIGHTED_LENGTH,
       textLength: weightedLength,

@@ -1,12 +1,13 @@
 // POST /api/social/suggest/times: the best weekday × hour slots per account (or platform) from the caller's own
 // published targets and their engagement (best-times.ts has the formula), the whole grid for a heatmap, and per
 // account the next free slot. With fewer than BEST_TIMES_MIN_POSTS rated posts a group answers the platform's prior
-// hours (posting-time-priors.ts), marked `source: 'prior'`, so the answer is never empty. No language model.
+// hours (the provider's postingTimePriors, else posting-time-priors.ts), marked `source: 'prior'`, so the answer
+// is never empty. No language model.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { validationFailed } from '../../../errors.js';
 import { errorResponses } from '../../../schemas/common.js';
 import { bestSlots, nextFreeSlot, slotGrid, type RatedTarget } from './best-times.js';
-import { priorSlotsFor } from './posting-time-priors.js';
+import { GENERIC_POSTING_TIME_PRIORS } from './posting-time-priors.js';
 import { findAccounts, ratedTargets, scheduledTimes, type SuggestAccount } from './suggest-repository.js';
 import { suggestTimesBody, suggestTimesResponse } from './suggest-schemas.js';
 
@@ -15,6 +16,7 @@ const FREE_SLOT_HORIZON_DAYS = 28;
 const WEEK_MS = 7 * 86_400_000;
 
 const suggestRoutes: FastifyPluginAsyncZod = async (app) => {
+  const priorsOf = (platform: string) => (app.providers.has(platform) ? app.providers.get(platform).postingTimePriors : undefined) ?? GENERIC_POSTING_TIME_PRIORS;
   const { db } = app.database;
   const { BEST_TIMES_MIN_POSTS: minPosts, BEST_TIMES_PRIOR_WEIGHT: priorWeight } = app.config;
 
@@ -74,7 +76,7 @@ const suggestRoutes: FastifyPluginAsyncZod = async (app) => {
         const fromHistory = targets.length >= minPosts;
         const slots = fromHistory
           ? bestSlots(cells, body.limit)
-          : priorSlotsFor(platform).slice(0, body.limit).map((s) => cells[(s.weekday - 1) * 24 + s.hour]!);
+          : priorsOf(platform).slice(0, body.limit).map((s) => cells[(s.weekday - 1) * 24 + s.hour]!);
         const free = account && nextFreeSlot({
           slots, timezone, after, gapMinutes, horizonDays: FREE_SLOT_HORIZON_DAYS,
           occupied: scheduled.filter((s) => s.accountId === account.id).map((s) => s.at),
