@@ -18,7 +18,8 @@
 import { PublishError, type Json, type PublishContext, type PublishProvider, type PublishState, type PublishStepSpec, type ReconcileOutcome, type StepOutcome } from '../provider.js';
 import type { ThreadsGraph } from './http.js';
 import type { ResolvedThreadsOptions } from './options.js';
-import { mediaTypeOf, threadParts } from './target.js';
+import { threadParts } from '../shared/thread-parts.js';
+import { mediaTypeOf } from './target.js';
 
 interface StatusAnswer { status?: unknown; error_message?: unknown }
 interface ThreadAnswer { id?: unknown; text?: unknown; timestamp?: unknown; permalink?: unknown; replied_to?: { id?: unknown } }

@@ -5,6 +5,7 @@
 //   thread          follow-up texts published as a reply chain under the post, in order; each obeys the same text
 //                   limit, and its field is named in issues (`options.thread.2`)
 import type { TargetDraft, ValidationIssue } from '../provider.js';
+import { validateThreadOption } from '../shared/thread-parts.js';
 
 export type ThreadsMediaType = 'TEXT' | 'IMAGE' | 'VIDEO' | 'CAROUSEL';
 export const IMAGE_TYPES = ['image/jpeg', 'image/png'];
@@ -19,12 +20,6 @@ export function mediaTypeOf(media: { contentType?: string | undefined }[]): Thre
   if (media.length === 0) return 'TEXT';
   if (media.length > 1) return 'CAROUSEL';
   return media[0]?.contentType?.startsWith('video/') ? 'VIDEO' : 'IMAGE';
-}
-
-/** The follow-up texts of a thread (validated by the API before anything runs). */
-export function threadParts(options: Record<string, unknown>): string[] {
-  const t = options.thread;
-  return Array.isArray(t) ? t.filter((x): x is string => typeof x === 'string') : [];
 }
 
 const textLength = (s: string) => [...s].length;
@@ -43,22 +38,12 @@ export function validateThreadsTarget(draft: TargetDraft): ValidationIssue[] {
     if (typeof link !== 'string' || !/^https?:\/\/\S+$/i.test(link)) issues.push({ field: 'options.linkAttachment', rule: 'url', message: 'linkAttachment must be an http(s) URL' });
     else if (n > 0) issues.push({ field: 'options.linkAttachment', rule: 'text_only', message: 'Threads shows a link attachment on text posts only (no media)' });
   }
-  const thread = draft.options.thread;
-  if (thread !== undefined) {
-    if (!Array.isArray(thread)) {
-      issues.push({ field: 'options.thread', rule: 'type', message: 'thread must be an array of follow-up texts' });
-    } else {
-      if (thread.length > MAX_THREAD_PARTS) issues.push({ field: 'options.thread', rule: 'max_parts', message: `A thread takes at most ${MAX_THREAD_PARTS} follow-up parts` });
-      thread.forEach((part, i) => {
-        const field = `options.thread.${i}`;
-        if (typeof part !== 'string' || part.trim() === '') {
-          issues.push({ field, rule: 'required', message: 'Each follow-up part of a thread needs text' });
-          return;
-        }
-        if (textLength(part) > MAX_TEXT) issues.push({ field, rule: 'max_length', message: `Each part of a thread is at most ${MAX_TEXT} characters (this one has ${textLength(part)})` });
-        if ((part.match(/#[\p{L}\p{N}_]+/gu) ?? []).length > MAX_TOPIC_TAGS) issues.push({ field, rule: 'max_hashtags', message: `A Threads post takes at most ${MAX_TOPIC_TAGS} topic tag` });
-      });
-    }
-  }
+  issues.push(...validateThreadOption(draft.options.thread, {
+    maxParts: MAX_THREAD_PARTS,
+    checkPart: (part, field) => [
+      ...(textLength(part) > MAX_TEXT ? [{ field, rule: 'max_length', message: `Each part of a thread is at most ${MAX_TEXT} characters (this one has ${textLength(part)})` }] : []),
+      ...((part.match(/#[\p{L}\p{N}_]+/gu) ?? []).length > MAX_TOPIC_TAGS ? [{ field, rule: 'max_hashtags', message: `A Threads post takes at most ${MAX_TOPIC_TAGS} topic tag` }] : []),
+    ],
+  }));
   return issues;
 }

@@ -18,7 +18,7 @@
 import { PublishError, type Json, type MediaSource, type PublishContext, type PublishProvider, type PublishState, type PublishStepSpec, type ReconcileOutcome, type StepOutcome } from '../provider.js';
 import type { XHttp } from './http.js';
 import type { ResolvedXOptions } from './options.js';
-import { threadParts } from './target.js';
+import { threadParts } from '../shared/thread-parts.js';
 
 interface MediaRecord { id: string; processing: boolean }
 interface UploadProgress { index: number; mediaId: string; next: number }
