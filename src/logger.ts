@@ -14,6 +14,7 @@ export const redactPaths = [
   ...secretKeys.map((k) => `*.*.${k}`),
   'req.headers.authorization',
   'req.headers["x-admin-token"]',
+  'req.headers["x-herald-internal-call"]',
 ];
 
 /**

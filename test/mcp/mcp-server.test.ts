@@ -195,6 +195,24 @@ describe('MCP server', () => {
     expect(ok<{ status: string }>(await call(mine, 'get_post', { postId })).status).toBe('draft');
   });
 
+  test('a tool call counts once against the caller\'s rate limit: the POST /mcp, not also the route it calls', async () => {
+    // Raw JSON-RPC posts (the stateless server needs no session), so no other request of a client interleaves.
+    const toolCall = (name: string) => fetch(mcpUrl, {
+      method: 'POST',
+      headers: { ...other.headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: {} } }),
+    });
+    const remaining = async () => Number((await s.api.app.inject({ method: 'GET', url: '/api/social/accounts', headers: other.headers })).headers['x-ratelimit-remaining']);
+    const before = await remaining();
+    for (const name of ['list_accounts', 'list_posts']) {
+      const res = await toolCall(name);
+      expect(res.status, name).toBe(200);
+      expect(await res.text(), name).toContain('"result"');
+    }
+    // Two tool calls and the second reading: three requests.
+    expect(before - await remaining()).toBe(3);
+  });
+
   test('no Bearer, or an unknown key: 401 before any MCP exchange', async () => {
     // The SDK's StreamableHTTPError carries the HTTP status as `code`, and the API's error body in its message.
     await expect(agent({})).rejects.toMatchObject({ code: 401, message: expect.stringContaining('"unauthorized"') });

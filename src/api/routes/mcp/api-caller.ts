@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ApiError } from '../../errors.js';
+import { internalCallHeaders } from '../../internal-call.js';
 
 /** The request headers that authenticate the caller (the Bearer API key, or the session cookie with its CSRF token). */
 const FORWARDED_HEADERS = ['authorization', 'cookie', 'x-csrf-token'] as const;
@@ -21,7 +22,7 @@ interface ApiErrorBody { error?: { code?: string; message?: string; details?: { 
 export type ApiCaller = (call: ApiCall) => Promise<CallToolResult>;
 
 export function apiCallerFor(app: FastifyInstance, request: FastifyRequest): ApiCaller {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = internalCallHeaders();
   for (const name of FORWARDED_HEADERS) {
     const value = request.headers[name];
     if (typeof value === 'string') headers[name] = value;
