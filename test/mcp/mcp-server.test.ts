@@ -208,6 +208,8 @@ describe('MCP server', () => {
       const res = await toolCall(name);
       expect(res.status, name).toBe(200);
       expect(await res.text(), name).toContain('"result"');
+      // The answer carries the limit's headers like every route's.
+      expect(Number(res.headers.get('x-ratelimit-remaining')), name).toBeGreaterThan(0);
     }
     // Two tool calls and the second reading: three requests.
     expect(before - await remaining()).toBe(3);

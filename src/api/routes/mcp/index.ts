@@ -39,6 +39,9 @@ const mcpRoutes: FastifyPluginAsyncZod = async (app) => {
     });
     // Stateless: no session id; plain JSON answers rather than an SSE stream (every tool answers once).
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    // The transport writes the raw response: hand it the headers the hooks set so far (rate limit, CORS), which a
+    // hijacked reply would otherwise drop.
+    for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) reply.raw.setHeader(name, value);
     reply.hijack();
     reply.raw.on('close', () => { void transport.close(); void server.close(); });
     try {
