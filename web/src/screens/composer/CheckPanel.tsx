@@ -1,0 +1,67 @@
+// Check: the draft as it is now (main text, hashtags, media types) against each chosen account's platform, by
+// POST /api/social/analyze/content. Every check is the API's; it runs when the panel opens and on "Check again".
+import { useEffect } from 'react';
+import type { ContentAnalysis } from '../../api/types';
+import { allHashtags, type Draft } from './draft';
+import type { DraftUpdates } from './draft-updates';
+import { PlatformChecks } from './PlatformChecks';
+import type { TargetPlatform } from './useTargetPlatforms';
+import { useWritingHelpRequest } from './useWritingHelpRequest';
+import { WritingHelpError } from './WritingHelpError';
+
+interface AnalyzeRequest {
+  content: string;
+  hashtags: string[];
+  media: { contentType: string }[];
+  platforms: string[];
+}
+
+export function CheckPanel({ id, open, draft, platforms, updates }: {
+  id: string;
+  open: boolean;
+  draft: Draft;
+  platforms: readonly TargetPlatform[];
+  updates: DraftUpdates;
+}) {
+  const request = useWritingHelpRequest<AnalyzeRequest, ContentAnalysis>('/api/social/analyze/content');
+  const none = platforms.length === 0;
+  const check = () => request.run({
+    content: draft.content,
+    hashtags: allHashtags(draft),
+    // Media whose type is known (uploaded here); the API checks the types against each platform's.
+    media: draft.media.flatMap((m) => (m.state === 'done' && m.contentType ? [{ contentType: m.contentType }] : [])),
+    platforms: platforms.map((p) => p.platform),
+  });
+
+  useEffect(() => {
+    if (open && !none) check();
+    // Runs as the panel opens; after that on demand.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [open]);
+
+  const readability = request.answer?.readability;
+  return (
+    <section id={id} className="writing-help-panel" aria-labelledby={`${id}-heading`} hidden={!open} aria-busy={request.running}>
+      <h3 id={`${id}-heading`}>Check</h3>
+      <p className="muted composer-hint">The main text, hashtags and media, against each chosen platform's limits and habits.</p>
+      {none && <p className="writing-help-notice" role="status">Choose accounts under <strong>Accounts</strong> to check the post for their platforms.</p>}
+      <div className="row writing-help-run">
+        <button type="button" onClick={check} disabled={request.running || none}>{request.running ? 'Checking…' : 'Check again'}</button>
+      </div>
+      <WritingHelpError error={request.error} />
+      {request.answer && (
+        <div className="writing-help-results" role="region" aria-label="Check results">
+          {readability && (
+            <p className="writing-help-meta">
+              {readability.words} words in {readability.sentences} {readability.sentences === 1 ? 'sentence' : 'sentences'}
+              {readability.fleschReadingEase !== null && <>; reading ease {readability.fleschReadingEase.toFixed(0)} (Flesch, higher is easier)</>}
+            </p>
+          )}
+          {request.answer.data.map((a) => (
+            <PlatformChecks key={a.platform} analysis={a} onUseRewrite={(text) => updates.setMainText(text)} />
+          ))}
+        </div>
+      )}
+    </section>
+  );
+}
