@@ -55,7 +55,12 @@ export function BestTimesGrid({ grid, timezone, best, onPick }: {
         <thead>
           <tr>
             <td />
-            {HOURS.map((h) => <th key={h} scope="col"><abbr title={`${String(h).padStart(2, '0')}:00`}>{h}</abbr></th>)}
+            {HOURS.map((h) => (
+              // Every third hour is labelled on a narrow screen (the others stay for screen readers).
+              <th key={h} scope="col" className={h % 3 === 0 ? undefined : 'best-times-minor'}>
+                <abbr title={`${String(h).padStart(2, '0')}:00`}>{h}</abbr>
+              </th>
+            ))}
           </tr>
         </thead>
         <tbody>
