@@ -46,7 +46,7 @@ export function CheckPanel({ id, open, draft, platforms, updates }: {
       <p className="muted composer-hint">The main text, hashtags and media, against each chosen platform's limits and habits.</p>
       {none && <p className="writing-help-notice" role="status">Choose accounts under <strong>Accounts</strong> to check the post for their platforms.</p>}
       <div className="row writing-help-run">
-        <button type="button" onClick={check} disabled={request.running || none}>{request.running ? 'Checking…' : 'Check again'}</button>
+        <button type="button" onClick={check} disabled={request.running || none}>{request.running ? 'Checking…' : request.answer ? 'Check again' : 'Run the check'}</button>
       </div>
       <WritingHelpError error={request.error} />
       {request.answer && (
