@@ -87,6 +87,7 @@ export function BestTimesGrid({ grid, timezone, best, onPick }: {
           ))}
         </tbody>
       </table>
+      <p className="muted writing-help-meta">Darker cells engaged better; blank cells have no data; outlined cells are the top times.</p>
     </div>
   );
 }

@@ -1,9 +1,10 @@
 // Check: the draft as it is now (main text, hashtags, media types) against each chosen account's platform, by
 // POST /api/social/analyze/content. Every check is the API's; it runs when the panel opens and on "Check again".
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import type { ContentAnalysis } from '../../api/types';
 import { allHashtags, type Draft } from './draft';
 import type { DraftUpdates } from './draft-updates';
+import { mediaTypes } from './media-types';
 import { PlatformChecks } from './PlatformChecks';
 import type { TargetPlatform } from './useTargetPlatforms';
 import { useWritingHelpRequest } from './useWritingHelpRequest';
@@ -25,13 +26,16 @@ export function CheckPanel({ id, open, draft, platforms, updates }: {
 }) {
   const request = useWritingHelpRequest<AnalyzeRequest, ContentAnalysis>('/api/social/analyze/content');
   const none = platforms.length === 0;
-  const check = () => request.run({
-    content: draft.content,
-    hashtags: allHashtags(draft),
-    // Media whose type is known (uploaded here); the API checks the types against each platform's.
-    media: draft.media.flatMap((m) => (m.state === 'done' && m.contentType ? [{ contentType: m.contentType }] : [])),
-    platforms: platforms.map((p) => p.platform),
-  });
+  const [resolving, setResolving] = useState(false);
+  const check = () => {
+    setResolving(true);
+    // The API checks the media's types against each platform's: those of files the post already had are looked up.
+    void mediaTypes(draft.media).then((media) => {
+      setResolving(false);
+      request.run({ content: draft.content, hashtags: allHashtags(draft), media, platforms: platforms.map((p) => p.platform) });
+    });
+  };
+  const running = resolving || request.running;
 
   useEffect(() => {
     if (open && !none) check();
@@ -41,12 +45,12 @@ export function CheckPanel({ id, open, draft, platforms, updates }: {
 
   const readability = request.answer?.readability;
   return (
-    <section id={id} className="writing-help-panel" aria-labelledby={`${id}-heading`} hidden={!open} aria-busy={request.running}>
+    <section id={id} className="writing-help-panel" aria-labelledby={`${id}-heading`} hidden={!open} aria-busy={running}>
       <h3 id={`${id}-heading`}>Check</h3>
       <p className="muted composer-hint">The main text, hashtags and media, against each chosen platform's limits and habits.</p>
       {none && <p className="writing-help-notice" role="status">Choose accounts under <strong>Accounts</strong> to check the post for their platforms.</p>}
       <div className="row writing-help-run">
-        <button type="button" onClick={check} disabled={request.running || none}>{request.running ? 'Checking…' : request.answer ? 'Check again' : 'Run the check'}</button>
+        <button type="button" onClick={check} disabled={running || none}>{running ? 'Checking…' : request.answer ? 'Check again' : 'Run the check'}</button>
       </div>
       <WritingHelpError error={request.error} />
       {request.answer && (
