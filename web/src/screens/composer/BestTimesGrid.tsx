@@ -3,14 +3,9 @@
 // between cells (one tab stop for the whole grid); Enter or a click picks the slot.
 import { useRef, useState, type KeyboardEvent } from 'react';
 import type { TimeCell } from '../../api/types';
-import { slotName, WEEKDAYS } from './week-time';
+import { cellName, WEEKDAYS } from './week-time';
 
 const HOURS = Array.from({ length: 24 }, (_, h) => h);
-
-export function cellName(cell: TimeCell): string {
-  const rate = cell.engagementRate === null ? 'no engagement data' : `${cell.engagementRate.toFixed(1)}% engagement`;
-  return `${slotName(cell.weekday, cell.hour)}, ${rate}, ${cell.posts} ${cell.posts === 1 ? 'post' : 'posts'}`;
-}
 
 export function BestTimesGrid({ grid, timezone, best, onPick }: {
   grid: readonly TimeCell[];

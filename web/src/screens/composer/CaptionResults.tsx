@@ -11,9 +11,11 @@ const repairNotes: Record<GeneratedCaption['repaired'], string | null> = {
   trimmed: 'shortened to fit the limits',
 };
 
-export function CaptionResults({ answer, singlePlatform, onUseAsMain, onUseForAccount }: {
+export function CaptionResults({ answer, singlePlatform, chosen, onUseAsMain, onUseForAccount }: {
   answer: CaptionGeneration;
   singlePlatform: boolean;
+  /** The accounts chosen now (the answer may be older than a change of accounts). */
+  chosen: readonly string[];
   onUseAsMain(caption: GeneratedCaption): void;
   onUseForAccount(accountId: string, accountName: string, caption: GeneratedCaption): void;
 }) {
@@ -43,7 +45,7 @@ export function CaptionResults({ answer, singlePlatform, onUseAsMain, onUseForAc
                     ) : (
                       <>
                         <button type="button" onClick={() => onUseAsMain(caption)} aria-describedby={textId}>Use as main text</button>
-                        {group.accountIds.map((accountId) => (
+                        {group.accountIds.filter((a) => chosen.includes(a)).map((accountId) => (
                           <button key={accountId} type="button" onClick={() => onUseForAccount(accountId, accountName(accountId), caption)} aria-describedby={textId}>
                             Use for {accountName(accountId)}
                           </button>

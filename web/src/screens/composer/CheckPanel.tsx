@@ -27,8 +27,12 @@ export function CheckPanel({ id, open, draft, platforms, updates }: {
   const request = useWritingHelpRequest<AnalyzeRequest, ContentAnalysis>('/api/social/analyze/content');
   const none = platforms.length === 0;
   const [resolving, setResolving] = useState(false);
+  // What the shown answer was asked about: a draft changed since is said to be, not silently mismatched.
+  const draftKey = JSON.stringify([draft.content, allHashtags(draft), draft.media.map((m) => m.key), platforms.map((p) => p.platform)]);
+  const [checkedKey, setCheckedKey] = useState('');
   const check = () => {
     setResolving(true);
+    setCheckedKey(draftKey);
     // The API checks the media's types against each platform's: those of files the post already had are looked up.
     void mediaTypes(draft.media).then((media) => {
       setResolving(false);
@@ -55,6 +59,7 @@ export function CheckPanel({ id, open, draft, platforms, updates }: {
       <WritingHelpError error={request.error} />
       {request.answer && (
         <div className="writing-help-results" role="region" aria-label="Check results">
+          {checkedKey !== draftKey && <p className="writing-help-notice">The draft changed since this check: <strong>Check again</strong> to bring it up to date.</p>}
           {readability && (
             <p className="writing-help-meta">
               {readability.words} words in {readability.sentences} {readability.sentences === 1 ? 'sentence' : 'sentences'}

@@ -10,7 +10,8 @@ import type { DraftUpdates } from './draft-updates';
 import { HashtagSuggestionsSection } from './HashtagSuggestionsSection';
 import type { TargetPlatform } from './useTargetPlatforms';
 import { useWritingHelpRequest } from './useWritingHelpRequest';
-import { issueIdFor, WritingHelpError } from './WritingHelpError';
+import { issueIdFor } from './issue-id';
+import { WritingHelpError } from './WritingHelpError';
 
 /** Tones offered; the API takes any short word, these are the common ones. */
 const tones = ['friendly', 'professional', 'playful', 'informative', 'enthusiastic', 'casual'];
@@ -102,7 +103,7 @@ export function GeneratePanel({ id, open, draft, platforms, updates }: {
       <WritingHelpError error={request.error} shownAtInputs={['topic', 'tone', 'variants']} />
       {request.answer && (
         <CaptionResults
-          answer={request.answer} singlePlatform={platforms.length === 1}
+          answer={request.answer} singlePlatform={platforms.length === 1} chosen={accountIds}
           onUseAsMain={(caption) => {
             // One platform: the caption is the post (text and its hashtags); several: its text is the shared start.
             updates.setMainText(caption.text, platforms.length === 1 ? caption.hashtags : undefined);

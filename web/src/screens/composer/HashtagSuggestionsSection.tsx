@@ -6,7 +6,8 @@ import type { HashtagSuggestion, HashtagSuggestions } from '../../api/types';
 import { FieldError } from '../../components/States';
 import type { TargetPlatform } from './useTargetPlatforms';
 import { useWritingHelpRequest } from './useWritingHelpRequest';
-import { issueIdFor, WritingHelpError } from './WritingHelpError';
+import { issueIdFor } from './issue-id';
+import { WritingHelpError } from './WritingHelpError';
 
 function noteFor(s: HashtagSuggestion): string {
   if (s.source === 'history') {

@@ -37,8 +37,3 @@ export function WritingHelpError({ error, shownAtInputs = [] }: {
   }
   return <ErrorState error={error} />;
 }
-
-/** The id of a panel input's message when the API named that input (for aria-describedby), else undefined. */
-export function issueIdFor(error: unknown, field: string, id: string): string | undefined {
-  return error instanceof ApiError && error.issueFor(field) ? id : undefined;
-}

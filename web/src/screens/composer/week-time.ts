@@ -1,5 +1,6 @@
 // Weekday × hour slots as the best-times answer gives them (ISO weekday, local hour of a zone): their names, and the
 // wall-clock time of their next occurrence in that zone, as the When section holds a scheduled time.
+import type { TimeCell } from '../../api/types';
 
 export const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
 
@@ -8,6 +9,12 @@ const pad = (n: number) => String(n).padStart(2, '0');
 /** "Tuesday 09:00". */
 export function slotName(weekday: number, hour: number): string {
   return `${WEEKDAYS[weekday - 1] ?? `Day ${weekday}`} ${pad(hour)}:00`;
+}
+
+/** A heatmap cell's accessible name: "Tuesday 09:00, 4.2% engagement, 6 posts". */
+export function cellName(cell: TimeCell): string {
+  const rate = cell.engagementRate === null ? 'no engagement data' : `${cell.engagementRate.toFixed(1)}% engagement`;
+  return `${slotName(cell.weekday, cell.hour)}, ${rate}, ${cell.posts} ${cell.posts === 1 ? 'post' : 'posts'}`;
 }
 
 /** The YYYY-MM-DDTHH:00 of the next time it is `weekday` at `hour` o'clock in `timezone`, strictly after `now`. */
