@@ -37,7 +37,8 @@ beforeAll(async () => {
       createTiktokProvider({ ...TIKTOK, authBaseUrl: `${sandboxBase}/tiktok`, apiBaseUrl: `${sandboxBase}/tiktok`, pollIntervalMs: 300 }),
       instagramAt(sandboxBase, { ...META, pollIntervalMs: 300 }),
     ],
-    env: { PUBLIC_BASE_URL: base, WEB_DIST_DIR: dist, TEMPORAL_UI_URL: 'http://127.0.0.1:8233' },
+    // Writing help answered by the sandbox's language-model simulator, as `npm run dev` sets it up.
+    env: (sandboxBase) => ({ PUBLIC_BASE_URL: base, WEB_DIST_DIR: dist, TEMPORAL_UI_URL: 'http://127.0.0.1:8233', AI_BASE_URL: `${sandboxBase}/llm/v1` }),
     shareMedia: true,
   });
   await s.api.app.listen({ port, host: '127.0.0.1' });
@@ -167,6 +168,54 @@ describe('the dashboard in Chromium', () => {
     await checkScreen('04-refused-edit');
     const { body: post } = await apiGet(`/api/social/posts/${postId}`);
     expect(post.scheduledAt).toBe(DateTime.fromISO(`${scheduleDay}T10:00`, { zone: 'Europe/Paris' }).toUTC().toISO());
+  });
+
+  test('Composer writing help: a generated caption, the API\'s checks, and a best time picked on the heatmap', async () => {
+    await page.goto(`${base}/compose`);
+    await page.getByRole('heading', { name: 'New post' }).waitFor();
+    await page.getByTestId('composer-text').fill('Our spring collection is out today');
+    await page.getByTestId(`account-option-${accounts.tiktok}`).check();
+
+    // Generate: the topic starts as the main text; one platform chosen, so a caption becomes the post's text.
+    await page.getByTestId('generate-open').click();
+    const generate = page.getByRole('region', { name: 'Generate captions' });
+    expect(await generate.getByLabel('Topic').inputValue()).toBe('Our spring collection is out today');
+    await generate.getByRole('button', { name: 'Write captions' }).click();
+    const captions = generate.getByRole('region', { name: 'Generated captions' });
+    await captions.getByRole('button', { name: 'Use this' }).first().click({ timeout: 20_000 });
+    const caption = (await captions.locator('.writing-help-caption-text').first().textContent())!;
+    const text = await page.getByTestId('composer-text').inputValue();
+    expect(text.length).toBeGreaterThan(0);
+    expect(caption.startsWith(text)).toBe(true);
+    // The per-account counter (the live check's count) shows the caption's length as generated: within TikTok's limit.
+    const [, length, limit] = /(\d+) \/ (\d+)/.exec((await captions.locator('.writing-help-meta').first().textContent())!)!;
+    expect(Number(length)).toBeLessThanOrEqual(Number(limit));
+    await expect.poll(() => page.getByTestId(`counter-${accounts.tiktok}`).textContent(), { timeout: 10_000 }).toContain(`${length} / ${limit}`);
+
+    // Check: the API's checks for TikTok (a video platform: no media yet fails its media check).
+    await page.getByTestId('check-open').click();
+    const checks = page.getByTestId('checks-tiktok');
+    await checks.waitFor({ timeout: 20_000 });
+    expect(await checks.getByRole('row', { name: /^Length and hashtags/ }).getAttribute('data-status')).toBe('passed');
+    expect(await checks.getByRole('row', { name: /^Media/ }).getAttribute('data-status')).toBe('failed');
+
+    // Best times: a heatmap cell schedules the post at that weekday and hour's next occurrence in the user's zone.
+    await page.getByTestId('best-times-open').click();
+    const grid = page.getByTestId('best-times-grid');
+    await grid.waitFor({ timeout: 20_000 });
+    expect(await grid.getByRole('button').count()).toBe(7 * 24);
+    await grid.getByRole('button', { name: /^Tuesday 09:00, / }).click();
+    const now = DateTime.now().setZone('America/New_York');
+    let days = (2 - now.weekday + 7) % 7;
+    if (days === 0 && now.hour >= 9) days = 7;
+    const expected = now.startOf('day').plus({ days }).set({ hour: 9 }).toFormat("yyyy-MM-dd'T'HH:mm");
+    await expect.poll(() => page.getByTestId('when-local').inputValue()).toBe(expected);
+    expect(await page.getByTestId('when-timezone').inputValue()).toBe('America/New_York');
+
+    await checkScreen('11-composer-writing-help');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await checkScreen('11-composer-writing-help-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
 
   test('Calendar: the post is there; dragging it to another day reschedules it through the API', async () => {

@@ -238,3 +238,101 @@ export interface PostTargetWithWorkflow extends PostTarget {
   workflowId?: string;
   workflowUrl?: string | null;
 }
+
+// --- Composer writing help (web-ai): POST /api/social/generate/*, /analyze/content, /suggest/times ---
+
+export interface GeneratedCaption {
+  text: string;
+  /** Without `#`. */
+  hashtags: string[];
+  /** Text and hashtags as the platform counts them. */
+  length: number;
+  repaired: 'none' | 'asked_again' | 'trimmed';
+}
+
+export interface CaptionGeneration {
+  data: {
+    platform: string;
+    /** The requested accounts on this platform. */
+    accountIds: string[];
+    limits: { maxTextLength: number; maxHashtags: number };
+    captions: GeneratedCaption[];
+  }[];
+  model: string;
+}
+
+export interface HashtagSuggestion {
+  tag: string;
+  /** `history`: one of the user's own hashtags that engaged above their average on this platform. */
+  source: 'history' | 'model';
+  kind: 'broad' | 'specific' | null;
+  engagementRate: number | null;
+}
+
+export interface HashtagSuggestions {
+  platform: string;
+  maxHashtags: number;
+  hashtags: HashtagSuggestion[];
+  model: string;
+}
+
+export interface PlatformAnalysis {
+  platform: string;
+  length: number;
+  maxTextLength: number;
+  feedPreviewLength: number | null;
+  feedPreview: string | null;
+  hashtagCount: number;
+  maxHashtags: number;
+  mentionCount: number;
+  maxMentions: number | null;
+  links: string[];
+  linksClickable: boolean;
+  emojiCount: number;
+  emojiDensity: number;
+  media: { count: number; min: number; max: number; unsupportedTypes: string[] };
+  /** Deterministic findings: what would be refused or cut. */
+  issues: { rule: string; message: string }[];
+  critique: { summary: string; rewrites: { text: string; reason: string; length: number }[] } | null;
+}
+
+export interface ContentAnalysis {
+  readability: { language: string; words: number; sentences: number; syllables: number; fleschReadingEase: number | null };
+  data: PlatformAnalysis[];
+  model: string | null;
+}
+
+export interface TimeCell {
+  /** ISO weekday in the answer's zone: 1 = Monday … 7 = Sunday. */
+  weekday: number;
+  hour: number;
+  engagementRate: number | null;
+  posts: number;
+  confidence: number;
+}
+
+export interface TimeSlot extends TimeCell {
+  source: 'history' | 'prior';
+}
+
+export interface TimeGroup {
+  accountId: string | null;
+  displayName: string | null;
+  platform: string;
+  source: 'history' | 'prior';
+  postsAnalysed: number;
+  meanEngagementRate: number | null;
+  slots: TimeSlot[];
+  /** 168 cells, Monday 00:00 first. */
+  grid: TimeCell[];
+  nextFreeSlot: string | null;
+}
+
+export interface TimeSuggestions {
+  timezone: string;
+  weeks: number;
+  minPosts: number;
+  priorWeight: number;
+  gapMinutes: number;
+  groups: TimeGroup[];
+}

@@ -17,6 +17,7 @@ import { useDraftValidation } from './useDraftValidation';
 import { useMediaUploads } from './useMediaUploads';
 import { useSubmitPost, type SubmitAction } from './useSubmitPost';
 import { WhenSection } from './WhenSection';
+import { WritingHelp } from './WritingHelp';
 
 export function ComposerForm({ initial, postId, status }: {
   initial: Draft;
@@ -87,6 +88,7 @@ export function ComposerForm({ initial, postId, status }: {
             issues={slots}
           />
           <MediaSection media={draft.media} uploads={uploads} issues={slots} />
+          <WritingHelp draft={draft} setDraft={setDraft} />
         </div>
         <div className="composer-side">
           <AccountPicker selected={draft.targets.map((t) => t.accountId)} onToggle={toggleAccount} issues={slots} />

@@ -95,7 +95,8 @@ function foldOf(iso: string, timezone: string): Fold | null {
   return null;
 }
 
-function wallClockIn(iso: string, timezone: string): string {
+/** An instant as the YYYY-MM-DDTHH:mm wall clock of a zone (what the When section holds). */
+export function wallClockIn(iso: string, timezone: string): string {
   const parts = new Intl.DateTimeFormat('en-CA', {
     timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
   }).formatToParts(new Date(iso));
