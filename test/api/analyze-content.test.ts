@@ -46,7 +46,8 @@ describe('POST /api/social/analyze/content', () => {
       length: 78, maxTextLength: 2200, hashtagCount: 1, mentionCount: 1, links: ['https://example.com/cats'], linksClickable: false,
       emojiCount: 2, emojiDensity: 2.78, feedPreviewLength: 125, feedPreview: null, media: { count: 0, min: 1, max: 10, unsupportedTypes: [] },
     });
-    expect(instagram.issues.map((i: { rule: string }) => i.rule).sort()).toEqual(['link_not_clickable', 'media_count']);
+    // A dead link is advice (the post goes out); no image is what publishing would refuse.
+    expect(instagram.issues.map((i: { rule: string; severity: string }) => `${i.rule}:${i.severity}`).sort()).toEqual(['link_not_clickable:advice', 'media_count:refused']);
 
     // X counts the link as 23 and each emoji as 2.
     const x = of(body, 'x');

@@ -292,7 +292,7 @@ export interface PlatformAnalysis {
   emojiDensity: number;
   media: { count: number; min: number; max: number; unsupportedTypes: string[] };
   /** Deterministic findings: what would be refused or cut. */
-  issues: { rule: string; message: string }[];
+  issues: { rule: string; severity: 'refused' | 'advice'; message: string }[];
   critique: { summary: string; rewrites: { text: string; reason: string; length: number }[] } | null;
 }
 

@@ -83,7 +83,7 @@ export function BestTimesPanel({ id, open, accountIds, updates }: {
                   <button type="button" onClick={() => pick(s)}>{slotName(s.weekday, s.hour)}</button>
                   <span className="muted">
                     {s.engagementRate !== null ? `${s.engagementRate.toFixed(1)}% engagement · ` : ''}
-                    {s.source === 'history' ? 'from your posts' : 'based on typical hours'} · confidence {Math.round(s.confidence * 100)}%
+                    {s.source === 'history' ? `from your posts · confidence ${Math.round(s.confidence * 100)}%` : 'based on typical hours'}
                   </span>
                 </li>
               ))}

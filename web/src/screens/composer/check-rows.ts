@@ -1,7 +1,6 @@
 // How the API's analysis of one platform is laid out as a list of checks. The API answers the measurements and its
-// findings (`issues`, each with a rule); this only groups them under the measurement they concern. The API does not
-// say how serious a finding is: findings about how the post reads in the feed are warnings (the post still goes
-// out), every other one, and any rule not known here, is a failure.
+// findings (`issues`, each with a rule and a severity); this only groups them under the measurement they concern. A
+// row fails when a finding would make publishing refused, and warns when its findings are advice only.
 import type { PlatformAnalysis } from '../../api/types';
 
 export type CheckStatus = 'passed' | 'warning' | 'failed';
@@ -13,9 +12,6 @@ export interface CheckRow {
   status: CheckStatus;
   messages: string[];
 }
-
-/** Rules whose findings do not stop the post from going out. */
-const advisoryRules = new Set(['feed_cut', 'link_not_clickable']);
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
@@ -37,17 +33,16 @@ export function checkRows(a: PlatformAnalysis): CheckRow[] {
     },
   ];
   const known = new Set(rows.flatMap((r) => r.rules));
-  const statusOf = (rules: string[], messages: string[]): CheckStatus =>
-    messages.length === 0 ? 'passed' : rules.every((r) => advisoryRules.has(r)) ? 'warning' : 'failed';
+  const statusOf = (found: PlatformAnalysis['issues']): CheckStatus =>
+    found.length === 0 ? 'passed' : found.every((i) => i.severity === 'advice') ? 'warning' : 'failed';
 
   const laidOut: CheckRow[] = rows.map(({ name, detail, rules }) => {
     const found = a.issues.filter((i) => rules.includes(i.rule));
-    const messages = found.map((i) => i.message);
-    return { name, detail, messages, status: statusOf(found.map((i) => i.rule), messages) };
+    return { name, detail, messages: found.map((i) => i.message), status: statusOf(found) };
   });
   // A finding of a rule this list does not know is still shown, never dropped.
   for (const issue of a.issues.filter((i) => !known.has(i.rule))) {
-    laidOut.push({ name: issue.rule.replace(/_/g, ' '), detail: '', messages: [issue.message], status: statusOf([issue.rule], [issue.message]) });
+    laidOut.push({ name: issue.rule.replace(/_/g, ' '), detail: '', messages: [issue.message], status: statusOf([issue]) });
   }
   return laidOut;
 }

@@ -9,7 +9,11 @@ export const analyzeRequestSchema = z.object({
   language: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag such as en or pt-BR').default('en'),
 });
 
-const issueSchema = z.object({ rule: z.string(), message: z.string() });
+const issueSchema = z.object({
+  rule: z.string(),
+  severity: z.enum(['refused', 'advice']).describe('`refused`: publishing would be refused as it stands; `advice`: it goes out, but reads worse (cut in the feed, a dead link)'),
+  message: z.string(),
+});
 
 export const platformAnalysisSchema = z.object({
   platform: z.string(),

@@ -26,14 +26,14 @@ function checks(body: Body, provider: PlatformProvider): Omit<Analysis, 'critiqu
   const emoji = emojiCount(body.content);
   const unsupportedTypes = body.media.map((x) => x.contentType).filter((type) => !matchesMediaType(type, limits.mediaTypes));
   const cut = limits.feedPreviewLength;
-  const issues: Analysis['issues'] = limitProblems(body.content, body.hashtags, provider).map((message) => ({ rule: 'limit', message }));
-  if (cut !== undefined && chars > cut) issues.push({ rule: 'feed_cut', message: `${displayName}'s feed shows about ${cut} characters before "more"; put the point first` });
-  if (limits.maxMentions !== undefined && mentions > limits.maxMentions) issues.push({ rule: 'max_mentions', message: `${displayName} allows at most ${limits.maxMentions} mentions; this has ${mentions}` });
-  if (found.length > 0 && limits.linksNotClickable) issues.push({ rule: 'link_not_clickable', message: `links in ${displayName} text are not clickable; point to a link elsewhere (e.g. the profile)` });
+  const issues: Analysis['issues'] = limitProblems(body.content, body.hashtags, provider).map((message) => ({ rule: 'limit', severity: 'refused' as const, message }));
+  if (cut !== undefined && chars > cut) issues.push({ rule: 'feed_cut', severity: 'advice', message: `${displayName}'s feed shows about ${cut} characters before "more"; put the point first` });
+  if (limits.maxMentions !== undefined && mentions > limits.maxMentions) issues.push({ rule: 'max_mentions', severity: 'refused', message: `${displayName} allows at most ${limits.maxMentions} mentions; this has ${mentions}` });
+  if (found.length > 0 && limits.linksNotClickable) issues.push({ rule: 'link_not_clickable', severity: 'advice', message: `links in ${displayName} text are not clickable; point to a link elsewhere (e.g. the profile)` });
   if (body.media.length < limits.minMedia || body.media.length > limits.maxMedia) {
-    issues.push({ rule: 'media_count', message: `${displayName} takes ${limits.minMedia} to ${limits.maxMedia} media items; this has ${body.media.length}` });
+    issues.push({ rule: 'media_count', severity: 'refused', message: `${displayName} takes ${limits.minMedia} to ${limits.maxMedia} media items; this has ${body.media.length}` });
   }
-  for (const type of unsupportedTypes) issues.push({ rule: 'media_type', message: `${displayName} does not accept ${type}` });
+  for (const type of unsupportedTypes) issues.push({ rule: 'media_type', severity: 'refused', message: `${displayName} does not accept ${type}` });
   return {
     platform: provider.id,
     length: m.textLength,
