@@ -64,14 +64,29 @@ export function stagedPrefixLength(plan: PublishStepSpec[]): number {
   return i < 0 ? plan.length : i;
 }
 
+const lastAttemptOf = (attempts: readonly TargetAttempt[], step: string) => [...attempts].reverse().find((a) => a.step === step);
+
 /**
  * The commit guard: a commit step whose last attempt on record is an `intent` (the worker died during the call: a
  * local activity runs again after such a crash), an `ok` or an `ambiguous` (this post's workflow runs again) may
  * already have reached the platform. It is never sent again blindly: the workflow reconciles first.
  */
 function sentBefore(attempts: readonly TargetAttempt[], step: string): TargetAttempt | undefined {
-  const last = [...attempts].reverse().find((a) => a.step === step);
+  const last = lastAttemptOf(attempts, step);
   return last && (last.outcome === 'intent' || last.outcome === 'ok' || last.outcome === 'ambiguous') ? last : undefined;
+}
+
+/**
+ * What a non-commit step's outcome adds to the timeline: ok when it finishes (published for the last await), and
+ * for an await step still waiting, the platform's status each time it changes (polls in between add nothing).
+ */
+function stepAttempt(step: string, outcome: StepOutcome, last: TargetAttempt | undefined): TargetAttempt | undefined {
+  const at = new Date().toISOString();
+  if (outcome.type === 'continue') return { at, step, outcome: 'ok' };
+  if (outcome.type === 'published') return { at, step, outcome: 'ok', message: 'published' };
+  const status = outcome.platformStatus;
+  if (!status || (last?.outcome === 'pending' && last.message === status)) return undefined;
+  return { at, step, outcome: 'pending', message: status };
 }
 
 export function createPublishActivities(deps: ActivityDeps) {
@@ -186,8 +201,11 @@ export function createPublishActivities(deps: ActivityDeps) {
     };
   }
 
-  async function setRunningStatus(targetId: string, status: TargetStatus) {
-    await db.update(postTargets).set({ status, updatedAt: new Date() })
+  async function setRunningStatus(targetId: string, status: TargetStatus, attempt?: TargetAttempt) {
+    await db.update(postTargets).set({
+      status, updatedAt: new Date(),
+      ...(attempt ? { attempts: sql`${postTargets.attempts} || ${JSON.stringify([attempt])}::jsonb` } : {}),
+    })
       .where(and(eq(postTargets.id, targetId), notInArray(postTargets.status, [...finalTargetStatuses])));
   }
 
@@ -307,8 +325,12 @@ export function createPublishActivities(deps: ActivityDeps) {
           if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
           // The status and the intent in one write, on record before the irreversible call leaves this process.
           await appendAttempt(targetId, { at: new Date().toISOString(), step: step.name, outcome: 'intent' }, step.status);
-        } else if (built.status !== step.status) {
-          await setRunningStatus(targetId, step.status);
+        } else {
+          // The timeline shows a step once as started, however often it is retried or (await) polled.
+          const last = lastAttemptOf(built.attempts, step.name);
+          const started = step.kind !== 'await' && last?.outcome !== 'started'
+            ? { at: new Date().toISOString(), step: step.name, outcome: 'started' as const } : undefined;
+          if (built.status !== step.status || started) await setRunningStatus(targetId, step.status, started);
         }
         const outcome = await platforms.get(built.platform).publish.runStep(step.name, built.ctx);
         if (isCommit) {
@@ -318,7 +340,7 @@ export function createPublishActivities(deps: ActivityDeps) {
           // when the account shows one: every other commit (the due-instant hot path) skips the write.
           if (built.warned) await setPlatformWarning(built.ctx.account.id, undefined).catch(() => undefined);
         } else {
-          await persistIds(targetId, outcome.state);
+          await persistIds(targetId, outcome.state, stepAttempt(step.name, outcome, lastAttemptOf(built.attempts, step.name)));
         }
         return outcome;
       } catch (err) {
@@ -326,7 +348,12 @@ export function createPublishActivities(deps: ActivityDeps) {
           ? err
           // An unexpected error during the commit call may have happened after the platform applied it.
           : new PublishError(isCommit && built ? 'ambiguous' : 'transient', 'unexpected_error', err instanceof Error ? err.message : String(err));
-        if ((isCommit && failure.code !== 'sent_before') || failure.kind === 'permanent') {
+        // A step retried on the same error records it once; a commit's every outcome is on record.
+        const repeated = !isCommit && built && failure.kind !== 'permanent' && (() => {
+          const last = lastAttemptOf(built.attempts, step.name);
+          return last?.outcome === 'error' && last.code === failure.code;
+        })();
+        if ((isCommit && failure.code !== 'sent_before') || (!isCommit && !repeated)) {
           await appendAttempt(targetId, {
             at: new Date().toISOString(), step: step.name, outcome: failure.kind === 'ambiguous' ? 'ambiguous' : 'error', code: failure.code, message: failure.message,
           }).catch(() => undefined);

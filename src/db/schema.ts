@@ -168,7 +168,12 @@ export const posts = pgTable('posts', {
 export interface TargetAttempt {
   at: string;
   step: string;
-  outcome: 'intent' | 'ok' | 'error' | 'ambiguous' | 'reconciled';
+  /**
+   * Commit steps: intent (on record before the call), then ok, error or ambiguous, and reconciled after a lookup.
+   * Other steps: started, ok, error (a retried error once per code), and for await steps pending with each new
+   * platform status (e.g. PROCESSING_UPLOAD).
+   */
+  outcome: 'intent' | 'ok' | 'error' | 'ambiguous' | 'reconciled' | 'started' | 'pending';
   code?: string;
   message?: string;
 }

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { eq, inArray } from 'drizzle-orm';
 import { posts, postTargets } from '../../src/db/schema.js';
 import { AccountCommands } from '../../src/temporal/account-commands.js';
+import { commitAttempts } from '../support/commit-attempts.js';
 import { publishPostWorkflowId } from '../../src/workflows/messages.js';
 import { waitFor } from '../sandbox/helpers.js';
 import { startAccountsHarness, type AccountsHarness } from './support/accounts-harness.js';
@@ -47,7 +48,12 @@ describe('a rejected access token during publishing', () => {
     expect((await h.tokens(accountId)).accessToken).not.toBe(before.accessToken);
     const platformPosts = ((await h.sandbox.control.state()).posts as { client_ref: string }[]).filter((p) => p.client_ref === targets[0]!.id);
     expect(platformPosts).toHaveLength(1);
-    expect(targets[0]!.attempts.map((a) => a.outcome)).toEqual(['intent', 'error', 'intent', 'ok']);
+    // The whole timeline: the check before, the rejected create and its retry, the platform's processing.
+    expect(targets[0]!.attempts.map((a) => `${a.step}:${a.outcome}`)).toEqual([
+      'validate:started', 'validate:ok', 'create:intent', 'create:error', 'create:intent', 'create:ok', 'status:pending', 'status:ok',
+    ]);
+    expect(targets[0]!.attempts[3]).toMatchObject({ code: 'access_token_invalid' });
+    expect(targets[0]!.attempts.at(-1)).toMatchObject({ message: 'published' });
   });
 
   test('a token still rejected after the refresh fails the target with the platform\'s code', async () => {
@@ -115,7 +121,7 @@ describe('many publishes on one account hitting a rejected token at once', () =>
     expect(await h.refreshesOf(platformUser)).toBe(1);
     expect(await rejectionHits(rejection)).toBe(TARGETS);
     // Each target: the rejected send, then exactly one more, accepted.
-    for (const t of targets) expect(t.attempts.map((a) => a.outcome)).toEqual(['intent', 'error', 'intent', 'ok']);
+    for (const t of targets) expect(commitAttempts(t).map((a) => a.outcome)).toEqual(['intent', 'error', 'intent', 'ok']);
     const platformPosts = ((await h.sandbox.control.state()).posts as { client_ref: string }[]);
     for (const t of targets) expect(platformPosts.filter((p) => p.client_ref === t.id)).toHaveLength(1);
   }, 300_000);

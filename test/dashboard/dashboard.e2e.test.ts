@@ -261,6 +261,10 @@ describe('the dashboard in Chromium', () => {
       const section = page.getByTestId(`target-${target.id}`);
       await section.getByRole('link', { name: /Temporal/ }).waitFor();
       expect(await section.getByRole('link', { name: /Temporal/ }).getAttribute('href')).toBe(target.workflowUrl);
+      // The timeline shows every step around the commit (upload, processing), not only the commit's attempts.
+      const steps = new Set((target.attempts as { step: string }[]).map((a) => a.step));
+      expect(steps.size, JSON.stringify(target.attempts)).toBeGreaterThan(2);
+      await expect.poll(() => section.locator('.timeline li').count()).toBe(target.attempts.length);
     }
     instagramMediaId = published.targets.find((t: { platform: string }) => t.platform === 'instagram').platformPostId;
     await checkScreen('06-post-published');

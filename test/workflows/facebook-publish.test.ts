@@ -17,6 +17,7 @@ import { connectAllThroughApi, type ConnectedAccountView } from '../support/conn
 import { FACEBOOK_TEST_USER, facebookAt } from '../support/facebook.js';
 import { startPlatformStack, type PlatformStack } from '../support/platform-stack.js';
 import { stopIngest, uniquePlatform } from '../webhooks/support.js';
+import { commitAttempts } from '../support/commit-attempts.js';
 
 const platform = uniquePlatform('fb');
 const APP = { appId: 'fbp-meta', appSecret: 'fbp-meta-secret' };
@@ -128,7 +129,7 @@ describe('publishing to a Page', () => {
     expect(post.status).toBe('published');
     expect(found).toHaveLength(1);
     expect(target).toMatchObject({ status: 'published', platformPostId: found[0]!.id });
-    expect(target.attempts.map((a) => a.outcome)).toEqual(['intent', 'ambiguous', 'reconciled']);
+    expect(commitAttempts(target).map((a) => a.outcome)).toEqual(['intent', 'ambiguous', 'reconciled']);
     expect(await feedCalls(content)).toHaveLength(1);
   });
 

@@ -17,6 +17,7 @@ import { linkedinAt } from '../support/linkedin.js';
 import { scheduleSoon, settledPost } from '../support/scheduled-post.js';
 import { startPlatformStack, type PlatformStack } from '../support/platform-stack.js';
 import { historyText } from '../support/workflow-history.js';
+import { commitAttempts } from '../support/commit-attempts.js';
 
 const PERSON = `urn:li:person:${DEFAULT_LINKEDIN_MEMBER.sub}`;
 const ORG = `urn:li:organization:${DEFAULT_LINKEDIN_MEMBER.organizations[0]!.id}`;
@@ -136,7 +137,7 @@ test('a post creation whose answer is lost after LinkedIn created it is reconcil
   const mine = (await sandboxPosts()).filter((p) => p.text === `lost ${marker}`);
   expect(mine).toHaveLength(1);
   expect(target).toMatchObject({ status: 'published', platformPostId: mine[0]!.urn });
-  expect(target.attempts.map((a) => a.outcome)).toEqual(['intent', 'ambiguous', 'reconciled']);
+  expect(commitAttempts(target).map((a) => a.outcome)).toEqual(['intent', 'ambiguous', 'reconciled']);
   expect((await s.sandbox.control.requests(`?method=POST&path=${POSTS_PATH}`)).filter((r) => r.body?.commentary?.includes(marker))).toHaveLength(1);
 });
 

@@ -9,6 +9,7 @@ import { PublishError } from '../../src/platforms/provider.js';
 import { ScriptedProvider } from '../support/scripted-provider.js';
 import { createAccount, createScheduledPost, createUser, testDeps } from '../support/fixtures.js';
 import { startTestWorker, type TestWorker } from '../support/test-worker.js';
+import { commitAttempts } from '../support/commit-attempts.js';
 
 const provider = new ScriptedProvider();
 const deps = testDeps(inject('databaseUrl'), [provider]);
@@ -124,7 +125,7 @@ describe('publishPost', () => {
     const badRow = rows.find((r) => r.socialAccountId === bad.id)!;
     expect(goodRow.status).toBe('published');
     expect(badRow).toMatchObject({ status: 'failed', errorCode: 'invalid_param', errorMessage: 'caption rejected by the platform' });
-    expect(badRow.attempts.map((a) => a.outcome)).toEqual(['intent', 'error']);
+    expect(commitAttempts(badRow).map((a) => a.outcome)).toEqual(['intent', 'error']);
     // A permanent error is not retried.
     expect(commitsFor(targets.find((t) => t.socialAccountId === bad.id)!.id)).toHaveLength(1);
     expect((await loadPost(post.id)).status).toBe('partially_published');
@@ -150,7 +151,7 @@ describe('publishPost', () => {
     expect(commitsFor(targets[0]!.id)).toHaveLength(1);
     const [row] = await loadTargets(post.id);
     expect(row!.publishId).toBe(provider.postsFor(targets[0]!.id)[0]!.id);
-    expect(row!.attempts.map((a) => a.outcome)).toEqual(['intent', 'ambiguous', 'reconciled']);
+    expect(commitAttempts(row!).map((a) => a.outcome)).toEqual(['intent', 'ambiguous', 'reconciled']);
   });
 
   test.each([
@@ -235,6 +236,6 @@ describe('publishPost', () => {
     expect(provider.postsFor(target.id)).toHaveLength(1);
     const [row] = await loadTargets(post.id);
     expect(row).toMatchObject({ status: 'published', publishId: '9007199254740999' });
-    expect(row!.attempts.map((a) => a.outcome)).toEqual(['intent', 'reconciled']);
+    expect(commitAttempts(row!).map((a) => a.outcome)).toEqual(['intent', 'reconciled']);
   });
 });

@@ -13,6 +13,7 @@ import type { TestWorker } from '../support/test-worker.js';
 import { connectThroughApi } from '../support/connect.js';
 import { historyText } from '../support/workflow-history.js';
 import { startPlatformStack, type PlatformStack } from '../support/platform-stack.js';
+import { commitAttempts } from '../support/commit-attempts.js';
 
 const CLIENT_KEY = 'herald-tiktok-publish-key';
 const CLIENT_SECRET = 'herald-tiktok-publish-secret';
@@ -155,7 +156,7 @@ describe('TikTok through Herald', () => {
     // The first init created an upload task that never got a byte; only the second became a video.
     expect(found.filter((p) => p.status === 'PUBLISH_COMPLETE')).toHaveLength(1);
     expect(found.filter((p) => (p.uploaded_bytes ?? 0) > 0)).toHaveLength(1);
-    expect(target.attempts.map((a) => a.outcome)).toEqual(['intent', 'ambiguous', 'reconciled', 'intent', 'ok']);
+    expect(commitAttempts(target).map((a) => a.outcome)).toEqual(['intent', 'ambiguous', 'reconciled', 'intent', 'ok']);
   });
 
   test('a lost init answer for PULL_FROM_URL is never re-sent: the target waits for review with the evidence', async () => {

@@ -1,5 +1,6 @@
 // A target's publish steps in order: what was tried, when, and how it ended — with the platform's code and message
-// and how Herald classified the outcome (ok, error, ambiguous: unknown whether it happened, reconciled: settled later).
+// and how Herald classified the outcome (ok, error, ambiguous: unknown whether it happened, reconciled: settled later;
+// started and pending for the steps around the commit: preparing, uploading, the platform's processing).
 import type { Attempt } from '../../api/types';
 import { formatInZone } from './formatTime';
 
@@ -10,6 +11,7 @@ const OUTCOME_MEANING: Record<string, string> = {
   intent: 'about to call the platform',
   ambiguous: 'no clear answer: unknown whether the platform applied it',
   reconciled: 'settled afterwards by asking the platform',
+  pending: 'the platform is still working on it',
 };
 
 export function AttemptTimeline({ attempts, timeZone }: { attempts: Attempt[]; timeZone: string }) {

@@ -95,7 +95,7 @@ export type ListPostsQuery = z.infer<typeof listPostsQuery>;
 const attemptSchema = z.object({
   at: z.string(),
   step: z.string(),
-  outcome: z.string().describe('intent, ok, error, ambiguous or reconciled'),
+  outcome: z.string().describe('Commit steps: intent, ok, error, ambiguous, reconciled. Other steps: started, ok, error, and pending with the platform status (await steps)'),
   code: z.string().optional(),
   message: z.string().optional(),
 });
