@@ -7,6 +7,7 @@ import type { LocalMediaStore } from '../storage/local-media-store.js';
 import type { PostCommands } from '../temporal/post-commands.js';
 import type { AuthenticatedUser } from './auth/api-keys.js';
 import type { ApiMetrics } from './metrics.js';
+import type { ApiKeyCache } from './auth/api-key-cache.js';
 import type { IdempotentRequest } from './idempotency/idempotent-request.js';
 
 export interface TemporalDeps {
@@ -22,6 +23,8 @@ declare module 'fastify' {
     providers: ProviderRegistry;
     mediaStore: LocalMediaStore;
     metrics: ApiMetrics;
+    /** Who each API key belongs to, briefly remembered (auth plugin). */
+    apiKeys: ApiKeyCache;
   }
   interface FastifyRequest {
     /** The caller, set by the auth plugin on every API-key route (every route neither public nor admin). */

@@ -57,3 +57,32 @@ describe('API key cache', () => {
     expect(res.json().id).toBe(user.id);
   });
 });
+
+describe('PATCH /api/me', () => {
+  test('changes the zone and name, seen at once through the same key despite the cache; bad input names the field', async () => {
+    const user = await createTestUser(cached.database.db, { timezone: 'Europe/Paris' });
+    const patch = (payload: unknown) => cached.app.inject({ method: 'PATCH', url: '/api/me', headers: user.headers, payload: payload as object });
+    expect((await me(cached, user.headers.authorization)).json().timezone).toBe('Europe/Paris'); // now cached
+
+    const changed = await patch({ timezone: 'america/new_york', name: 'Ada' });
+    expect(changed.statusCode, changed.body).toBe(200);
+    expect(changed.json()).toMatchObject({ timezone: 'America/New_York', name: 'Ada' }); // canonical spelling
+    expect((await me(cached, user.headers.authorization)).json()).toMatchObject({ timezone: 'America/New_York', name: 'Ada' });
+    // What reads "the user's zone" uses it: best times answer in it.
+    const times = await cached.app.inject({ method: 'POST', url: '/api/social/suggest/times', headers: user.headers, payload: { platforms: ['fakebook'] } });
+    expect(times.statusCode, times.body).toBe(200);
+    expect(times.json().timezone).toBe('America/New_York');
+
+    for (const [payload, field, rule] of [
+      [{ timezone: 'Mars/Olympus' }, 'timezone', 'iana_timezone'],
+      [{ name: '' }, 'name', 'min_length'],
+      [{ email: 'x@example.com' }, 'email', 'unknown_field'],
+      [{}, 'body', 'required'],
+    ] as const) {
+      const bad = await patch(payload);
+      expect(bad.statusCode, JSON.stringify(payload)).toBe(400);
+      expect(bad.json().error.details.map((d: { field: string; rule: string }) => `${d.field}:${d.rule}`), JSON.stringify(payload)).toContain(`${field}:${rule}`);
+    }
+    expect((await me(cached, user.headers.authorization)).json()).toMatchObject({ timezone: 'America/New_York', name: 'Ada' });
+  });
+});

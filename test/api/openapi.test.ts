@@ -26,7 +26,7 @@ function routesOf(tree: string): Set<string> {
 const expectedRoutes = [
   'GET /health', 'GET /ready', 'GET /metrics',
   'POST /api/admin/users', 'POST /api/admin/users/:id/api-keys',
-  'GET /api/me', 'POST /api/session', 'GET /api/session', 'DELETE /api/session',
+  'GET /api/me', 'PATCH /api/me', 'POST /api/session', 'GET /api/session', 'DELETE /api/session',
   'GET /api/social/accounts',
   'POST /api/social/accounts/:id/refresh', 'POST /api/social/disconnect/:platform',
   'POST /api/social/generate/caption', 'POST /api/social/generate/hashtags', 'POST /api/social/analyze/content',

@@ -30,4 +30,9 @@ export class ApiKeyCache {
     if (found) this.entries.set(hash, found);
     return found;
   }
+
+  /** Looks the key up afresh next time: its user was just changed through it. */
+  forget(key: string): void {
+    this.entries?.delete(hashApiKey(key));
+  }
 }

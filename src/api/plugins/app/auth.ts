@@ -32,6 +32,7 @@ export default fp(async (app) => {
   app.decorateRequest('apiKeyId', null);
   app.decorateRequest('sessionToken', null);
   const apiKeys = new ApiKeyCache(app.database.db, app.config.API_KEY_CACHE_SECONDS);
+  app.decorate('apiKeys', apiKeys);
 
   app.addHook('onRequest', async (request) => {
     const mode = authModeOf(request);
