@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { hashApiKey } from '../../src/api/auth/api-keys.js';
+import { createApiKey, hashApiKey } from '../../src/api/auth/api-keys.js';
 import { apiKeys, users } from '../../src/db/schema.js';
 import { createTestApi, createTestUser, type TestApi } from './support/test-api.js';
 
@@ -59,15 +59,17 @@ describe('API key cache', () => {
 });
 
 describe('PATCH /api/me', () => {
-  test('changes the zone and name, seen at once through the same key despite the cache; bad input names the field', async () => {
+  test('changes the zone and name, seen at once through every key of the user despite the cache; bad input names the field', async () => {
     const user = await createTestUser(cached.database.db, { timezone: 'Europe/Paris' });
+    const second = `Bearer ${(await createApiKey(cached.database.db, user.id, 'second')).key}`;
     const patch = (payload: unknown) => cached.app.inject({ method: 'PATCH', url: '/api/me', headers: user.headers, payload: payload as object });
-    expect((await me(cached, user.headers.authorization)).json().timezone).toBe('Europe/Paris'); // now cached
+    // Both keys' users now cached.
+    for (const key of [user.headers.authorization, second]) expect((await me(cached, key)).json().timezone).toBe('Europe/Paris');
 
     const changed = await patch({ timezone: 'america/new_york', name: 'Ada' });
     expect(changed.statusCode, changed.body).toBe(200);
     expect(changed.json()).toMatchObject({ timezone: 'America/New_York', name: 'Ada' }); // canonical spelling
-    expect((await me(cached, user.headers.authorization)).json()).toMatchObject({ timezone: 'America/New_York', name: 'Ada' });
+    for (const key of [user.headers.authorization, second]) expect((await me(cached, key)).json()).toMatchObject({ timezone: 'America/New_York', name: 'Ada' });
     // What reads "the user's zone" uses it: best times answer in it.
     const times = await cached.app.inject({ method: 'POST', url: '/api/social/suggest/times', headers: user.headers, payload: { platforms: ['fakebook'] } });
     expect(times.statusCode, times.body).toBe(200);

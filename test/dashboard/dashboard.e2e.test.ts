@@ -331,6 +331,23 @@ describe('the dashboard in Chromium', () => {
     await page.getByTestId(`account-${accounts.tiktok}`).getByText('Active').waitFor();
   });
 
+  test('the user changes their time zone from the top bar; the API and the calendar follow', async () => {
+    await openSection('Calendar');
+    await page.getByRole('button', { name: 'Time zone: America/New_York. Change' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Your time zone' });
+    await dialog.getByRole('combobox', { name: 'Time zone' }).selectOption('Asia/Tokyo');
+    await checkScreen('12-time-zone');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Time zone: Asia/Tokyo. Change' }).waitFor();
+    expect((await apiGet('/api/me')).body.timezone).toBe('Asia/Tokyo');
+    // Back, so the screens after this one read the zone the test user started with.
+    await page.getByRole('button', { name: 'Time zone: Asia/Tokyo. Change' }).click();
+    await page.getByRole('dialog', { name: 'Your time zone' }).getByRole('combobox', { name: 'Time zone' }).selectOption('America/New_York');
+    await page.getByRole('dialog', { name: 'Your time zone' }).getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Time zone: America/New_York. Change' }).waitFor();
+    expect((await apiGet('/api/me')).body.timezone).toBe('America/New_York');
+  });
+
   test('at a phone\'s width every screen still passes axe', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     for (const [path, name] of [['/calendar', 'calendar'], ['/compose', 'compose'], [`/posts/${postId}`, 'post'], ['/comments', 'comments'], ['/stats', 'stats'], ['/accounts', 'accounts']]) {

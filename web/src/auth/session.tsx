@@ -9,6 +9,8 @@ interface SessionState {
   loading: boolean;
   signIn(apiKey: string): Promise<void>;
   signOut(): Promise<void>;
+  /** PATCH /api/me: the changed user replaces the signed-in one (screens reading its time zone follow). */
+  updateUser(changes: { timezone?: string; name?: string | null }): Promise<void>;
 }
 
 const SessionContext = createContext<SessionState | null>(null);
@@ -46,6 +48,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       } finally {
         adopt(null);
       }
+    },
+    async updateUser(changes) {
+      setUser(await api<User>('/api/me', { method: 'PATCH', body: changes }));
     },
   }), [user, loading, adopt]);
 

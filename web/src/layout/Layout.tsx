@@ -1,5 +1,6 @@
 import { NavLink, Outlet } from 'react-router';
 import { useSession } from '../auth/session';
+import { TimeZoneSetting } from './TimeZoneSetting';
 
 const sections = [
   { to: '/accounts', label: 'Accounts' },
@@ -25,6 +26,7 @@ export function Layout() {
         </nav>
         <div className="who">
           <span className="muted">{user?.email}</span>
+          <TimeZoneSetting />
           <button type="button" onClick={() => void signOut()}>Sign out</button>
         </div>
       </header>

@@ -3,7 +3,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { users } from '../../../db/schema.js';
-import { bearerToken } from '../../auth/bearer.js';
 import { errorResponses } from '../../schemas/common.js';
 import { ianaTimeZone } from '../../validation/timezone.js';
 import { presentUser, userSchema } from './user-schemas.js';
@@ -33,9 +32,8 @@ const meRoutes: FastifyPluginAsyncZod = async (app) => {
     const [changed] = await app.database.db.update(users)
       .set({ ...(name !== undefined ? { name } : {}), ...(timezone ? { timezone } : {}) })
       .where(eq(users.id, request.user.id)).returning();
-    // This key's next request sees the change at once (other keys of the user within API_KEY_CACHE_SECONDS).
-    const token = bearerToken(request.headers.authorization);
-    if (token) app.apiKeys.forget(token);
+    // Every key of the user sees the change at once on this process (on others within API_KEY_CACHE_SECONDS).
+    app.apiKeys.forgetUser(request.user.id);
     return presentUser(changed!);
   });
 };
