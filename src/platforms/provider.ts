@@ -282,6 +282,12 @@ export interface QuotaGate {
      * group. At most `limit`.
      */
     count?: number;
+    /**
+     * A calendar window instead of the sliding `windowMs` (epoch ms, start inclusive, end exclusive): counts the holds
+     * taken since `start`, and a miss waits until `end`, when the platform resets the quota (YouTube: midnight
+     * Pacific Time). `windowMs` then only bounds how long holds must be kept.
+     */
+    fixedWindow?: { start: number; end: number };
   }): Promise<{ ok: true } | { ok: false; retryAfterMs: number }>;
   release(key: string, holdId: string): Promise<void>;
 }
