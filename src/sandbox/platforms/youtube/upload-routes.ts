@@ -108,7 +108,8 @@ export function uploadRoutes(store: YoutubeStore, options: ResolvedYoutubeSandbo
           s.accepted.push([first, first + kept - 1]);
           s.received += kept;
         }
-        return reply.raw.destroyed ? reply : incomplete(reply, s);
+        // The connection broke off mid-chunk: there is no one to answer (the socket is going away).
+        return reply;
       }
       s.totalBytes = total;
       s.accepted.push([first, last]);
