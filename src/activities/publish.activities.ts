@@ -326,7 +326,8 @@ export function createPublishActivities(deps: ActivityDeps) {
           ? err
           // An unexpected error during the commit call may have happened after the platform applied it.
           : new PublishError(isCommit && built ? 'ambiguous' : 'transient', 'unexpected_error', err instanceof Error ? err.message : String(err));
-        if ((isCommit && failure.code !== 'sent_before') || failure.kind === 'permanent') {
+        // A rate-limit wait is on record too, so the target says why it waits (e.g. a daily quota until its reset).
+        if ((isCommit && failure.code !== 'sent_before') || failure.kind === 'permanent' || failure.kind === 'rate_limited') {
           await appendAttempt(targetId, {
             at: new Date().toISOString(), step: step.name, outcome: failure.kind === 'ambiguous' ? 'ambiguous' : 'error', code: failure.code, message: failure.message,
           }).catch(() => undefined);

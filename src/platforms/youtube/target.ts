@@ -30,7 +30,7 @@ export function tagsLength(tags: string[]): number {
 const ANGLE = /[<>]/;
 
 export const youtubeTargetOptions = z.object({
-  title: z.string().trim().min(1, 'A YouTube video needs a title').max(MAX_TITLE_CHARS, `A title has at most ${MAX_TITLE_CHARS} characters`)
+  title: z.string().trim().min(1, 'A YouTube video needs a title')
     .refine((t) => [...t].length <= MAX_TITLE_CHARS, `A title has at most ${MAX_TITLE_CHARS} characters`)
     .refine((t) => !ANGLE.test(t), 'A title may not contain < or >'),
   description: z.string().refine((d) => Buffer.byteLength(d) <= MAX_DESCRIPTION_BYTES, `A description has at most ${MAX_DESCRIPTION_BYTES} bytes (UTF-8)`)

@@ -1,5 +1,5 @@
 // Sandbox-only actions on the YouTube side: time passing for access tokens and for a Testing app's refresh tokens
-// (to reach their expiry), upload sessions expiring, what the next uploads' processing ends in (failed / rejected
+// (to reach their expiry), upload sessions expiring (finished ones too: their URI then answers 404), what the next uploads' processing ends in (failed / rejected
 // with a reason), a video's statistics, the project's quota use of the day, and the channel's subscribers.
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
@@ -33,7 +33,7 @@ export function controlRoutes(store: YoutubeStore, options: ResolvedYoutubeSandb
     app.post('/sessions/expire', async () => {
       let expired = 0;
       for (const s of store.sessions.values()) {
-        if (s.videoId || s.expiresAt <= Date.now()) continue;
+        if (s.expiresAt <= Date.now()) continue;
         s.expiresAt = Date.now();
         expired += 1;
       }
