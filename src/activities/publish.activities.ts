@@ -124,6 +124,12 @@ export function createPublishActivities(deps: ActivityDeps) {
     });
   }
 
+  /** One uploaded file of `userId` as a MediaSource (bytes from the store); undefined when there is none. */
+  async function ownedMedia(userId: string, mediaId: string): Promise<MediaSource | undefined> {
+    const [m] = await db.select().from(mediaTable).where(and(eq(mediaTable.id, mediaId), eq(mediaTable.userId, userId)));
+    return m ? { contentType: m.contentType, sizeBytes: m.sizeBytes, open: (range) => mediaStore.open(m.storageKey, range) } : undefined;
+  }
+
   async function appendAttempt(targetId: string, attempt: TargetAttempt, status?: TargetStatus) {
     await db.update(postTargets).set({
       attempts: sql`${postTargets.attempts} || ${JSON.stringify([attempt])}::jsonb`,
@@ -178,6 +184,7 @@ export function createPublishActivities(deps: ActivityDeps) {
       signal: activity.cancellationSignal,
       quota,
       secrets: secretsOf(target.id),
+      mediaById: (mediaId) => ownedMedia(post.userId, mediaId),
     };
     return {
       ctx, platform: target.platform, attempts: target.attempts, status: target.status, stop: () => clearInterval(timer),

@@ -319,6 +319,11 @@ export interface PublishContext {
   signal: AbortSignal;
   quota: QuotaGate;
   secrets: TargetSecrets;
+  /**
+   * An uploaded file of the post's owner by its media id, for options that name one besides the post's media (a
+   * YouTube thumbnail); undefined when no such file of that user exists.
+   */
+  mediaById?(mediaId: string): Promise<MediaSource | undefined>;
 }
 
 export interface PublishProvider {

@@ -3,6 +3,7 @@
 // profile, target rules by field, the resumable upload step by step (the session URI only in the target's secrets),
 // reconciling a lost final chunk from the session or, with the session gone, from the channel's uploads (or
 // `unknown`), the daily quota held per Pacific day, and statistics as numbers.
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { OAuthError, PublishError, type PlatformProvider, type PublishContext, type StepOutcome, type TokenSet } from '../../src/platforms/provider.js';
 import { YOUTUBE_SCOPES } from '../../src/platforms/youtube/index.js';
@@ -198,6 +199,30 @@ describe('publishing', () => {
       expect(e).toMatchObject({ kind: 'rate_limited', code: 'quotaExceeded', message: expect.stringMatching(/resets at midnight Pacific Time/) });
     });
   });
+});
+
+test('a thumbnail is set once the video is processed (its 50 units held); one that is not a JPEG or PNG fails saying the video is live', async () => {
+  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47]), Buffer.alloc(2000)]);
+  const images: Record<string, { contentType: string; bytes: Buffer }> = {
+    '6f1c6c55-3a31-4c2b-9a53-1d0d7c1c0001': { contentType: 'image/png', bytes: png },
+    '6f1c6c55-3a31-4c2b-9a53-1d0d7c1c0002': { contentType: 'image/gif', bytes: png },
+  };
+  const mediaById = async (id: string) => {
+    const i = images[id];
+    return i ? { contentType: i.contentType, sizeBytes: i.bytes.length, open: () => Readable.from([i.bytes]) } : undefined;
+  };
+  const quota = memoryQuota();
+  const withThumb = (thumbnail: string) => makeCtx({ options: { title: `thumb ${thumbnail}`, thumbnail }, mediaById, quota });
+  const plan = provider.publish.plan({ options: { title: 't', thumbnail: 'x' }, media: [{ contentType: 'video/mp4' }] });
+  expect(plan.map((step) => step.name)).toEqual(['session', 'upload', 'complete', 'processing', 'thumbnail']);
+  let ctx = await run('processing', await run('complete', await run('upload', await run('session', withThumb('6f1c6c55-3a31-4c2b-9a53-1d0d7c1c0001')))));
+  ctx = await run('thumbnail', ctx);
+  expect((await sb.control.state('youtube')).videos.find((v: { id: string }) => v.id === ctx.state.platformPostId)).toMatchObject({ thumbnailSet: true });
+  expect(quota.holds.get(`youtube:units:${YOUTUBE_SANDBOX_CLIENT_ID}`)).toHaveLength(50);
+  const gif = await run('processing', await run('complete', await run('upload', await run('session', withThumb('6f1c6c55-3a31-4c2b-9a53-1d0d7c1c0002')))));
+  expect(await caught(provider.publish.runStep('thumbnail', gif))).toMatchObject({ kind: 'permanent', code: 'thumbnail_invalid', message: expect.stringMatching(/the video is live at https:\/\/www\.youtube\.com\/watch/) });
+  expect(provider.validateTarget!({ text: 't', hashtags: [], media: [{ contentType: 'video/mp4' }], options: { title: 't', thumbnail: 'not-an-id' } }))
+    .toEqual([expect.objectContaining({ field: 'options.thumbnail', rule: 'format' })]);
 });
 
 describe('insights', () => {

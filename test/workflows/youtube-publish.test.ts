@@ -41,7 +41,7 @@ beforeAll(async () => {
 
 afterAll(async () => { await s?.close(); });
 
-interface SandboxVideo { id: string; title: string; uploadStatus: string; sizeBytes: number; privacyStatus: string; tags: string[]; description: string }
+interface SandboxVideo { id: string; title: string; uploadStatus: string; sizeBytes: number; privacyStatus: string; tags: string[]; description: string; thumbnailSet: boolean }
 interface SandboxSession { title: string; received: number; accepted: [number, number][]; videoId: string | null }
 const state = () => s.sandbox.control.state('youtube') as Promise<{ videos: SandboxVideo[]; sessions: SandboxSession[] }>;
 
@@ -175,9 +175,14 @@ test('with the day\'s uploads used up the target waits for midnight Pacific and 
   }
 });
 
-test('an insights sync stores the video\'s statistics (strings on the wire) and the channel\'s subscribers', async () => {
+test('a thumbnail is set after processing; an insights sync stores the video\'s statistics (strings on the wire) and the channel\'s subscribers', async () => {
   const title = `yt-metrics-${Date.now()}`;
-  const { target } = await finished(await schedule(await upload(3000), { title }));
+  const form = multipart([{ name: 'file', value: sampleFiles.png(3000), filename: 'thumb.png', contentType: 'image/png' }]);
+  const thumb = await s.api.app.inject({ method: 'POST', url: '/api/social/media', headers: { ...user.headers, ...form.headers }, payload: form.payload });
+  expect(thumb.statusCode, thumb.body).toBe(201);
+  const { target } = await finished(await schedule(await upload(3000), { title, thumbnail: thumb.json().id }));
+  expect(target.status).toBe('published');
+  expect((await state()).videos.find((v) => v.title === title)).toMatchObject({ thumbnailSet: true });
   await s.sandbox.control.call('PUT', `/youtube/videos/${target.platformPostId}/statistics`, { viewCount: 1500, likeCount: 21, commentCount: 4 });
   await s.sandbox.control.call('PUT', '/youtube/channel', { subscriberCount: 4321 });
   const res = await s.api.app.inject({ method: 'POST', url: `/api/social/accounts/${accountId}/insights/sync`, headers: user.headers });

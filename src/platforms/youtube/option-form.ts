@@ -13,4 +13,5 @@ export const youtubeOptionForm = staticOptionForm([
     values: [{ value: 'public', label: 'Public' }, { value: 'unlisted', label: 'Unlisted' }, { value: 'private', label: 'Private' }],
     description: 'Videos uploaded by an unaudited Google Cloud project stay private whatever is chosen',
   },
+  { name: 'thumbnail', label: 'Thumbnail', kind: 'text', required: false, description: 'Media id of an uploaded JPEG or PNG (at most 2 MB), set once the video is processed; YouTube allows custom thumbnails on verified channels only' },
 ]);

@@ -9,19 +9,25 @@
 //   complete    commit    the final chunk (at most 256 KiB): completing the upload is what creates the video
 //   processing  await     videos.list until uploadStatus is processed; failed / rejected end the target with
 //                         YouTube's failureReason / rejectionReason as its error code
+//   thumbnail   prepare   (with options.thumbnail) thumbnails.set with the uploaded image, its 50 units held in the
+//                         project's daily quota first; setting it again is harmless
 // After an ambiguous final chunk, `reconcile` asks the session first: a finished session answers the video
 // (applied); 308 means it did not complete, and sending to the same session again can only complete that one upload,
 // so absence is proven at once. A session that is gone leaves the channel's recent uploads, searched for the exact
 // title and description; nothing found is `unknown` (needs_review): never a second upload of the same post.
 // Nothing is staged ahead of the due time: completing the upload publishes (unless private).
-import { PublishError, type Json, type PublishContext, type PublishProvider, type PublishState, type ReconcileOutcome, type StepOutcome } from '../provider.js';
+import { PublishError, type Json, type PublishContext, type PublishProvider, type PublishState, type PublishStepSpec, type ReconcileOutcome, type StepOutcome } from '../provider.js';
 import type { PutAnswer, YoutubeHttp } from './http.js';
 import { CHUNK_MULTIPLE, type ResolvedYoutubeOptions } from './options.js';
-import { SESSION_SECRET, standingOf, UploadSessions, videoFile, videoMetadata, videoOf, type SessionStanding } from './session.js';
+import { holdUnits, SESSION_SECRET, standingOf, UploadSessions, videoFile, videoMetadata, type SessionStanding } from './session.js';
 
 interface UploadProgress { sessions: number; next: number }
 const MAX_RESYNCS = 3;
 const MAX_REOPENS = 2;
+const THUMBNAIL_TYPES = ['image/jpeg', 'image/png'];
+const MAX_THUMBNAIL_BYTES = 2 * 1024 * 1024;
+/** §3.6/§3.9: thumbnails.set costs 50 units (UNCONFIRMED in the current table). */
+const THUMBNAIL_COST_UNITS = 50;
 /** The session's own clock and ours may differ: an upload found in the channel may be this much older than the session. */
 const CLOCK_SLACK_MS = 5 * 60_000;
 
@@ -149,7 +155,7 @@ export function createYoutubePublish(http: YoutubeHttp, o: ResolvedYoutubeOption
   }
 
   return {
-    plan() {
+    plan(target) {
       return [
         { name: 'session', kind: 'prepare', status: 'preparing' },
         { name: 'upload', kind: 'transfer', status: 'uploading' },
@@ -158,6 +164,7 @@ export function createYoutubePublish(http: YoutubeHttp, o: ResolvedYoutubeOption
           absence: { kind: 'immediate', basis: 'the final chunk goes to a resumable upload session that answers where it stands (bytes */N): one that did not complete answers 308, and sending to it again can only complete that one upload, never make a second video' },
         },
         { name: 'processing', kind: 'await', status: 'processing' },
+        ...(typeof target.options.thumbnail === 'string' ? [{ name: 'thumbnail', kind: 'prepare', status: 'processing' } satisfies PublishStepSpec] : []),
       ];
     },
 
@@ -171,6 +178,8 @@ export function createYoutubePublish(http: YoutubeHttp, o: ResolvedYoutubeOption
           return complete(ctx);
         case 'processing':
           return processing(ctx);
+        case 'thumbnail':
+          return thumbnail(ctx);
         default:
           throw new PublishError('permanent', 'unknown_step', `youtube has no publish step ${step}`);
       }
@@ -204,7 +213,8 @@ export function createYoutubePublish(http: YoutubeHttp, o: ResolvedYoutubeOption
     });
     const status = list.items?.[0]?.status;
     const upload = typeof status?.uploadStatus === 'string' ? status.uploadStatus : undefined;
-    if (upload === 'processed') return { type: 'published', state: ctx.state };
+    // With a thumbnail to set, the plan goes on to it.
+    if (upload === 'processed') return { type: typeof ctx.options.thumbnail === 'string' ? 'continue' : 'published', state: ctx.state };
     if (upload === 'failed') {
       const reason = typeof status?.failureReason === 'string' ? status.failureReason : 'failed';
       throw new PublishError('permanent', reason, `YouTube could not process the video (uploadStatus failed, failureReason ${reason})`);
@@ -216,5 +226,30 @@ export function createYoutubePublish(http: YoutubeHttp, o: ResolvedYoutubeOption
     if (upload === 'deleted') throw new PublishError('permanent', 'deleted', 'the video was deleted on YouTube while it was processing');
     // `uploaded` (processing), or not listed yet.
     return { type: 'pending', state: ctx.state, pollAfterMs: o.processingPollMs, platformStatus: upload ?? 'not_listed_yet' };
+  }
+
+  async function thumbnail(ctx: PublishContext): Promise<StepOutcome> {
+    const id = ctx.state.platformPostId;
+    const mediaId = ctx.options.thumbnail;
+    if (!id || typeof mediaId !== 'string') throw new PublishError('permanent', 'missing_video', 'no video to set a thumbnail on');
+    const image = await ctx.mediaById?.(mediaId);
+    const live = `the video is live at ${ctx.state.permalink ?? id}, but its thumbnail was not set`;
+    if (!image?.open) throw new PublishError('permanent', 'thumbnail_missing', `thumbnail ${mediaId} is not an uploaded file of this user: ${live}`);
+    if (!THUMBNAIL_TYPES.includes(image.contentType) || (image.sizeBytes ?? 0) > MAX_THUMBNAIL_BYTES) {
+      throw new PublishError('permanent', 'thumbnail_invalid', `a thumbnail is a JPEG or PNG of at most 2 MB (this one: ${image.contentType}, ${image.sizeBytes ?? '?'} bytes): ${live}`);
+    }
+    await holdUnits(ctx, o, `${ctx.targetId}:thumbnail`, THUMBNAIL_COST_UNITS, 'thumbnails.set');
+    const chunks: Buffer[] = [];
+    for await (const chunk of image.open()) chunks.push(Buffer.from(chunk as Buffer));
+    try {
+      await http.api({
+        method: 'POST', path: `/upload/youtube/v3/thumbnails/set?videoId=${encodeURIComponent(id)}`, token: ctx.account.accessToken,
+        body: Buffer.concat(chunks), contentType: image.contentType, signal: ctx.signal, what: 'thumbnails.set',
+      });
+    } catch (err) {
+      if (err instanceof PublishError && err.kind === 'permanent') throw new PublishError('permanent', err.code, `${err.message}: ${live}`);
+      throw err;
+    }
+    return { type: 'published', state: ctx.state };
   }
 }

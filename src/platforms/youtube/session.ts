@@ -62,6 +62,15 @@ export async function holdUploadQuota(ctx: PublishContext, o: ResolvedYoutubeOpt
   }
 }
 
+/** Holds `units` of the project's daily units for one call (e.g. thumbnails.set: 50); at the limit, waits for the reset. */
+export async function holdUnits(ctx: PublishContext, o: ResolvedYoutubeOptions, holdId: string, units: number, what: string): Promise<void> {
+  const day = zonedDay(PACIFIC_TIME);
+  const got = await ctx.quota.acquire(quotaKeys(o).units, { limit: o.dailyQuotaUnits, windowMs: 2 * DAY_MS, fixedWindow: day, holdId, count: units });
+  if (!got.ok) {
+    throw new PublishError('rate_limited', 'quotaExceeded', `YouTube's daily quota for Herald's Google Cloud project (${o.dailyQuotaUnits} units) has no ${units} units left for ${what}; it waits for the reset at midnight Pacific Time (${new Date(day.end).toISOString()})`, got.retryAfterMs);
+  }
+}
+
 export function videoMetadata(ctx: PublishContext) {
   const options = targetOptionsOf(ctx.options);
   if (!options) throw new PublishError('permanent', 'invalid_options', 'the YouTube target options no longer pass validation');

@@ -7,6 +7,8 @@
 //   categoryId   one of YouTube's category ids (default 22, People & Blogs)
 //   madeForKids  status.selfDeclaredMadeForKids (default false)
 //   privacy      public | unlisted | private (default public)
+//   thumbnail    the media id of an uploaded JPEG or PNG of at most 2 MB, set after processing (thumbnails.set); its
+//                existence and type are checked when it is set (validation has no access to the media table)
 import { z } from 'zod';
 import type { TargetDraft, ValidationIssue } from '../provider.js';
 
@@ -40,10 +42,11 @@ export const youtubeTargetOptions = z.object({
   categoryId: z.enum(CATEGORIES.map(([id]) => id) as [string, ...string[]]).default('22'),
   madeForKids: z.boolean().default(false),
   privacy: z.enum(PRIVACY).default('public'),
+  thumbnail: z.uuid('thumbnail must be the id of an uploaded image').optional(),
 }).strict();
 export type YoutubeTargetOptions = z.output<typeof youtubeTargetOptions>;
 
-const RULES: Record<string, string> = { too_big: 'max_length', too_small: 'required', invalid_type: 'type', invalid_value: 'enum', custom: 'format', unrecognized_keys: 'unknown_option' };
+const RULES: Record<string, string> = { too_big: 'max_length', too_small: 'required', invalid_type: 'type', invalid_value: 'enum', custom: 'format', invalid_format: 'format', unrecognized_keys: 'unknown_option' };
 
 function ruleOf(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type' && issue.input === undefined) return 'required';
