@@ -108,7 +108,7 @@ export class UploadSessions {
   }
 
   async standing(ctx: PublishContext, uri: string, total: number): Promise<SessionStanding> {
-    const answer = await this.http.put(uri, undefined, { 'content-length': '0', 'content-range': `bytes */${total}` }, ctx.signal);
+    const answer = await this.http.put(uri, undefined, { authorization: `Bearer ${ctx.account.accessToken}`, 'content-length': '0', 'content-range': `bytes */${total}` }, ctx.signal);
     return standingOf(answer, 'upload session status');
   }
 
@@ -116,7 +116,7 @@ export class UploadSessions {
   send(ctx: PublishContext, uri: string, first: number, last: number): Promise<PutAnswer> {
     const file = videoFile(ctx);
     return this.http.put(uri, file.open({ start: first, end: last }), {
-      'content-type': file.contentType, 'content-length': String(last - first + 1), 'content-range': `bytes ${first}-${last}/${file.sizeBytes}`,
+      authorization: `Bearer ${ctx.account.accessToken}`, 'content-type': file.contentType, 'content-length': String(last - first + 1), 'content-range': `bytes ${first}-${last}/${file.sizeBytes}`,
     }, ctx.signal);
   }
 }
