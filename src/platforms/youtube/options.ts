@@ -25,8 +25,11 @@ export interface YoutubeProviderOptions {
 }
 
 const SCOPE = 'https://www.googleapis.com/auth/';
-/** §3.1: upload videos, and read them (processing, statistics) and the channel back. */
-export const YOUTUBE_SCOPES = [`${SCOPE}youtube.upload`, `${SCOPE}youtube.readonly`];
+/**
+ * §3.1: upload videos, read them (processing, statistics) and the channel back, and `youtube` for videos.update and
+ * videos.delete (a staged video's publishAt moved, or the video removed when the post is cancelled or edited).
+ */
+export const YOUTUBE_SCOPES = [`${SCOPE}youtube.upload`, `${SCOPE}youtube.readonly`, `${SCOPE}youtube`];
 export const UPLOAD_SCOPE = `${SCOPE}youtube.upload`;
 
 export type ResolvedYoutubeOptions = Required<YoutubeProviderOptions>;

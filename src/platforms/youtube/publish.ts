@@ -15,19 +15,30 @@
 // (applied); 308 means it did not complete, and sending to the same session again can only complete that one upload,
 // so absence is proven at once. A session that is gone leaves the channel's recent uploads, searched for the exact
 // title and description; nothing found is `unknown` (needs_review): never a second upload of the same post.
-// Nothing is staged ahead of the due time: completing the upload publishes (unless private).
+// Staging: a public video is uploaded ahead of the due time (STAGING_LEAD_SECONDS, more for large files) as private
+// with status.publishAt = the due time, so YouTube itself publishes it on the second: session, upload and the final
+// chunk are the staged prefix (the commit's effect waits for YouTube's clock, ScheduledCommitStaging); processing
+// runs at the due instant. A reschedule moves publishAt (videos.update); edited or cancelled, the staged video is
+// deleted, or on a cancel that asks to keep it, left private without publishAt. Unlisted and private videos (which
+// publishAt cannot apply to) are not staged.
 import { PublishError, type Json, type PublishContext, type PublishProvider, type PublishState, type PublishStepSpec, type ReconcileOutcome, type StepOutcome } from '../provider.js';
 import type { PutAnswer, YoutubeHttp } from './http.js';
 import { CHUNK_MULTIPLE, type ResolvedYoutubeOptions } from './options.js';
-import { holdUnits, SESSION_SECRET, standingOf, UploadSessions, videoFile, videoMetadata, type SessionStanding } from './session.js';
+import { holdUnits, publishAtOf, SESSION_SECRET, standingOf, UploadSessions, videoFile, videoMetadata, type SessionStanding } from './session.js';
+import { targetOptionsOf } from './target.js';
 
 interface UploadProgress { sessions: number; next: number }
 const MAX_RESYNCS = 3;
 const MAX_REOPENS = 2;
 const THUMBNAIL_TYPES = ['image/jpeg', 'image/png'];
 const MAX_THUMBNAIL_BYTES = 2 * 1024 * 1024;
-/** §3.6/§3.9: thumbnails.set costs 50 units (UNCONFIRMED in the current table). */
+/** §3.6/§3.9: thumbnails.set, videos.update and videos.delete cost 50 units each (UNCONFIRMED in the current table). */
 const THUMBNAIL_COST_UNITS = 50;
+const UPDATE_COST_UNITS = 50;
+/** What a staged upload leaves is a private video YouTube publishes at publishAt: it does not expire. */
+const STAGED_VALID_MS = 365 * 86_400_000;
+const STAGED_BASIS = 'YouTube keeps a private video with status.publishAt and makes it public at that time itself (videos resource, status.publishAt); until then nobody else sees it';
+const publishAtOfState = (state: PublishState): string | undefined => (typeof state.data.publishAt === 'string' ? state.data.publishAt : undefined);
 /** The session's own clock and ours may differ: an upload found in the channel may be this much older than the session. */
 const CLOCK_SLACK_MS = 5 * 60_000;
 
@@ -56,7 +67,7 @@ export function createYoutubePublish(http: YoutubeHttp, o: ResolvedYoutubeOption
     let reopens = 0;
     const reopen = async () => {
       if (reopens++ >= MAX_REOPENS) throw new PublishError('transient', 'upload_session_lost', `opened ${MAX_REOPENS} new upload sessions in one attempt and lost them all`);
-      uri = await sessions.open(ctx, holdId(ctx, opened));
+      uri = await sessions.open(ctx, holdId(ctx, opened), publishAtOfState(ctx.state));
       opened += 1;
       ctx.heartbeat({ sessions: opened, next: 0 });
     };
@@ -91,8 +102,13 @@ export function createYoutubePublish(http: YoutubeHttp, o: ResolvedYoutubeOption
     let uri = await ctx.secrets.get(SESSION_SECRET);
     // A retry of this step after the session was stored: keep the session if it is still there.
     if (uri && (await sessions.standing(ctx, uri, total)).type === 'gone') uri = undefined;
-    if (!uri) await sessions.open(ctx, holdId(ctx, 0));
-    return { type: 'continue', state: { ...ctx.state, data: { ...ctx.state.data, sessions: num(ctx.state.data.sessions, 1), openedAt: new Date().toISOString() } } };
+    // Decided once, here: every session of this upload carries the same publishAt.
+    const publishAt = publishAtOf(ctx);
+    if (!uri) await sessions.open(ctx, holdId(ctx, 0), publishAt);
+    return {
+      type: 'continue',
+      state: { ...ctx.state, data: { ...ctx.state.data, sessions: num(ctx.state.data.sessions, 1), openedAt: new Date().toISOString(), ...(publishAt ? { publishAt } : {}) } },
+    };
   }
 
   async function upload(ctx: PublishContext): Promise<StepOutcome> {
@@ -145,7 +161,7 @@ export function createYoutubePublish(http: YoutubeHttp, o: ResolvedYoutubeOption
     const items = await http.api<{ items?: { snippet?: { title?: unknown; description?: unknown; publishedAt?: unknown; resourceId?: { videoId?: unknown } } }[] }>({
       method: 'GET', path: `/youtube/v3/playlistItems?part=snippet&maxResults=50&playlistId=${encodeURIComponent(playlist)}`, token: ctx.account.accessToken, signal: ctx.signal, what: 'playlistItems.list (recent uploads)',
     });
-    const meta = videoMetadata(ctx).snippet;
+    const meta = videoMetadata(ctx, publishAtOfState(ctx.state)).snippet;
     const since = Date.parse(String(ctx.state.data.openedAt ?? '')) - CLOCK_SLACK_MS;
     const matches = (items.items ?? []).filter((i) => i.snippet?.title === meta.title && i.snippet.description === meta.description
       && (Number.isNaN(since) || Date.parse(String(i.snippet.publishedAt)) >= since));
@@ -156,12 +172,16 @@ export function createYoutubePublish(http: YoutubeHttp, o: ResolvedYoutubeOption
 
   return {
     plan(target) {
+      // Only a public video can wait for YouTube's publishAt (§3.6: publishAt needs a private video made public then).
+      const staged = (targetOptionsOf(target.options)?.privacy ?? 'public') === 'public';
+      const stage = staged ? { validForMs: STAGED_VALID_MS, basis: STAGED_BASIS } : undefined;
       return [
-        { name: 'session', kind: 'prepare', status: 'preparing' },
-        { name: 'upload', kind: 'transfer', status: 'uploading' },
+        { name: 'session', kind: 'prepare', status: 'preparing', ...(stage ? { stage } : {}) },
+        { name: 'upload', kind: 'transfer', status: 'uploading', ...(stage ? { stage } : {}) },
         {
           name: 'complete', kind: 'commit', status: 'submitting',
           absence: { kind: 'immediate', basis: 'the final chunk goes to a resumable upload session that answers where it stands (bytes */N): one that did not complete answers 308, and sending to it again can only complete that one upload, never make a second video' },
+          ...(stage ? { stage: { ...stage, scheduled: true as const } } : {}),
         },
         { name: 'processing', kind: 'await', status: 'processing' },
         ...(typeof target.options.thumbnail === 'string' ? [{ name: 'thumbnail', kind: 'prepare', status: 'processing' } satisfies PublishStepSpec] : []),
@@ -182,6 +202,40 @@ export function createYoutubePublish(http: YoutubeHttp, o: ResolvedYoutubeOption
           return thumbnail(ctx);
         default:
           throw new PublishError('permanent', 'unknown_step', `youtube has no publish step ${step}`);
+      }
+    },
+
+    async rescheduleStaged(ctx, dueAt) {
+      const id = ctx.state.platformPostId;
+      if (!id) return;
+      await holdUnits(ctx, o, `${ctx.targetId}:reschedule:${dueAt}`, UPDATE_COST_UNITS, 'videos.update');
+      await http.api({
+        method: 'PUT', path: '/youtube/v3/videos?part=status', token: ctx.account.accessToken, signal: ctx.signal, what: 'videos.update (publishAt)',
+        json: { id, status: { privacyStatus: 'private', publishAt: new Date(dueAt).toISOString(), selfDeclaredMadeForKids: targetOptionsOf(ctx.options)?.madeForKids ?? false } },
+      });
+    },
+
+    async discardStaged(ctx, opts) {
+      const id = ctx.state.platformPostId;
+      if (!id) {
+        // Only a session with part of the bytes: it makes nothing on its own and expires.
+        await ctx.secrets.delete(SESSION_SECRET);
+        return;
+      }
+      await holdUnits(ctx, o, `${ctx.targetId}:discard:${id}`, UPDATE_COST_UNITS, opts?.keep ? 'videos.update' : 'videos.delete');
+      if (opts?.keep) {
+        // Kept as the user asked: private, and no longer scheduled (a status without publishAt clears it).
+        await http.api({
+          method: 'PUT', path: '/youtube/v3/videos?part=status', token: ctx.account.accessToken, signal: ctx.signal, what: 'videos.update (unschedule)',
+          json: { id, status: { privacyStatus: 'private', selfDeclaredMadeForKids: targetOptionsOf(ctx.options)?.madeForKids ?? false } },
+        });
+        return;
+      }
+      try {
+        await http.api({ method: 'DELETE', path: `/youtube/v3/videos?id=${encodeURIComponent(id)}`, token: ctx.account.accessToken, signal: ctx.signal, what: 'videos.delete' });
+      } catch (err) {
+        // Already gone: nothing left to remove.
+        if (!(err instanceof PublishError && err.code === 'videoNotFound')) throw err;
       }
     },
 
@@ -213,8 +267,13 @@ export function createYoutubePublish(http: YoutubeHttp, o: ResolvedYoutubeOption
     });
     const status = list.items?.[0]?.status;
     const upload = typeof status?.uploadStatus === 'string' ? status.uploadStatus : undefined;
-    // With a thumbnail to set, the plan goes on to it.
-    if (upload === 'processed') return { type: typeof ctx.options.thumbnail === 'string' ? 'continue' : 'published', state: ctx.state };
+    if (upload === 'processed') {
+      // Uploaded ahead with publishAt: live once YouTube's clock reaches it.
+      const until = Date.parse(String(ctx.state.data.publishAt ?? '')) - Date.now();
+      if (until > 0) return { type: 'pending', state: ctx.state, pollAfterMs: Math.min(o.processingPollMs, until), platformStatus: 'scheduled' };
+      // With a thumbnail to set, the plan goes on to it.
+      return { type: typeof ctx.options.thumbnail === 'string' ? 'continue' : 'published', state: ctx.state };
+    }
     if (upload === 'failed') {
       const reason = typeof status?.failureReason === 'string' ? status.failureReason : 'failed';
       throw new PublishError('permanent', reason, `YouTube could not process the video (uploadStatus failed, failureReason ${reason})`);

@@ -71,7 +71,19 @@ export async function holdUnits(ctx: PublishContext, o: ResolvedYoutubeOptions, 
   }
 }
 
-export function videoMetadata(ctx: PublishContext) {
+/**
+ * When YouTube should publish the video itself: the due time, for a public video uploaded before it (staged, or
+ * started in the second before the due instant), so that it never shows early. Undefined (due time passed):
+ * published as the options say once processed.
+ */
+export function publishAtOf(ctx: Pick<PublishContext, 'options' | 'dueAt'>, now = Date.now()): string | undefined {
+  const options = targetOptionsOf(ctx.options);
+  if (!options || options.privacy !== 'public' || !ctx.dueAt) return undefined;
+  const due = Date.parse(ctx.dueAt);
+  return due > now ? new Date(due).toISOString() : undefined;
+}
+
+export function videoMetadata(ctx: PublishContext, publishAt?: string) {
   const options = targetOptionsOf(ctx.options);
   if (!options) throw new PublishError('permanent', 'invalid_options', 'the YouTube target options no longer pass validation');
   return {
@@ -79,7 +91,10 @@ export function videoMetadata(ctx: PublishContext) {
       title: options.title, description: options.description ?? ctx.text,
       ...(options.tags && options.tags.length > 0 ? { tags: options.tags } : {}), categoryId: options.categoryId,
     },
-    status: { privacyStatus: options.privacy, selfDeclaredMadeForKids: options.madeForKids },
+    // §3.6: publishAt only on a private video; YouTube makes it public at that instant.
+    status: publishAt
+      ? { privacyStatus: 'private', publishAt, selfDeclaredMadeForKids: options.madeForKids }
+      : { privacyStatus: options.privacy, selfDeclaredMadeForKids: options.madeForKids },
   };
 }
 
@@ -93,12 +108,12 @@ export class UploadSessions {
   constructor(private readonly http: YoutubeHttp, private readonly o: ResolvedYoutubeOptions) {}
 
   /** Opens a new session (quota held first, under `holdId`) and stores its URI before anything is sent to it. */
-  async open(ctx: PublishContext, holdId: string): Promise<string> {
+  async open(ctx: PublishContext, holdId: string, publishAt: string | undefined): Promise<string> {
     const file = videoFile(ctx);
     await holdUploadQuota(ctx, this.o, holdId);
     const { headers } = await this.http.call({
       method: 'POST', path: '/upload/youtube/v3/videos?uploadType=resumable&part=snippet,status', token: ctx.account.accessToken,
-      json: videoMetadata(ctx), headers: { 'x-upload-content-length': String(file.sizeBytes), 'x-upload-content-type': file.contentType },
+      json: videoMetadata(ctx, publishAt), headers: { 'x-upload-content-length': String(file.sizeBytes), 'x-upload-content-type': file.contentType },
       signal: ctx.signal, what: 'videos.insert (resumable session)',
     });
     const location = headers.get('location');
