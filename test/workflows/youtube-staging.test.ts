@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { postTargets } from '../../src/db/schema.js';
+import { publishPostWorkflowId } from '../../src/workflows/messages.js';
+import { historyText } from '../support/workflow-history.js';
 import { createTestUser, type TestUser } from '../api/support/test-api.js';
 import { multipart, sampleFiles } from '../api/support/multipart.js';
 import { connectThroughApi } from '../support/connect.js';
@@ -63,6 +65,10 @@ test('a public video is uploaded ahead as private with publishAt = the due time;
   expect(await videoTitled(title)).toEqual([expect.objectContaining({ id: video!.id, privacyStatus: 'public', publishAt: null, uploadStatus: 'processed' })]);
   // Nothing was uploaded at the due instant: one session, its final chunk sent once.
   expect(((await s.sandbox.control.state('youtube')).sessions as { title: string }[]).filter((x) => x.title === title)).toHaveLength(1);
+  // Staged in the post's own workflow: no session URI (upload_id=…) in its history.
+  const history = await historyText(s.worker.client, publishPostWorkflowId(postId));
+  expect(history).toContain(video!.id);
+  expect(history).not.toContain('upload_id=');
 });
 
 test('a reschedule moves publishAt; a cancel asking to keep the staged video leaves it private and unscheduled', async () => {
