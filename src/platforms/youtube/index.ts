@@ -23,11 +23,11 @@ export function createYoutubeProvider(opts: YoutubeProviderOptions): PlatformPro
     limits: {
       // The text is the default description: its real limit is 5,000 bytes, checked by validateTarget.
       maxTextLength: MAX_DESCRIPTION_BYTES,
+      // YouTube ignores every hashtag of a video that has more than 60 (its hashtag policy).
       maxHashtags: 60,
       minMedia: 1,
       maxMedia: 1,
       mediaTypes: VIDEO_TYPES,
-      feedPreviewLength: 100,
     },
     validateTarget: validateYoutubeTarget,
     oauth: createYoutubeOAuth(http, options),

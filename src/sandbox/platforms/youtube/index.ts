@@ -14,7 +14,6 @@ import { videoRoutes } from './video-routes.js';
 
 export type { YoutubeMethod, YoutubeSandboxChannel, YoutubeSandboxOptions } from './options.js';
 export { DEFAULT_YOUTUBE_CHANNEL, YOUTUBE_SANDBOX_CLIENT_ID, YOUTUBE_SANDBOX_CLIENT_SECRET } from './options.js';
-export { tagsLength } from './metadata.js';
 
 export function youtubePlatform(opts: YoutubeSandboxOptions = {}): SandboxPlatformFactory {
   return (services): SandboxPlatform => {
