@@ -171,6 +171,23 @@ describe('publishing', () => {
     expect(unknown).toMatchObject({ type: 'unknown', evidence: expect.stringMatching(/none of the channel's 1 most recent uploads carries this title and description/) });
   });
 
+  test('a session that expired before the final chunk is replaced: the upload starts over in a new session (its upload held too), one video', async () => {
+    const quota = memoryQuota();
+    let ctx = await run('session', makeCtx({ quota }));
+    const first = await ctx.secrets.get(SESSION_SECRET);
+    await sb.control.call('POST', '/youtube/sessions/expire');
+    ctx = await run('upload', ctx);
+    const second = await ctx.secrets.get(SESSION_SECRET);
+    expect(second).not.toBe(first);
+    expect(ctx.state.data.sessions).toBe(2);
+    ctx = await run('complete', ctx);
+    const sessions = (await sb.control.state('youtube')).sessions as { received: number; accepted: [number, number][]; videoId: string | null }[];
+    expect(sessions.map((x) => [x.received, x.videoId])).toEqual([[0, null], [file.size, ctx.state.platformPostId]]);
+    expect(sessions[1]!.accepted).toEqual([[0, KIB256 - 1], [KIB256, 2 * KIB256 - 1], [2 * KIB256, file.size - 1]]);
+    expect(quota.holds.get(`youtube:uploads:${YOUTUBE_SANDBOX_CLIENT_ID}`)!.map((h) => h.id)).toEqual([`${ctx.targetId}:session:0`, `${ctx.targetId}:session:1`]);
+    expect(await videos()).toHaveLength(1);
+  });
+
   test('processing failure and rejection end the target with YouTube\'s reason as the code', async () => {
     await sb.control.call('POST', '/youtube/processing-outcomes', { uploadStatus: 'rejected', rejectionReason: 'duplicate' });
     const ctx = await run('complete', await run('upload', await run('session', makeCtx())));

@@ -1,7 +1,7 @@
 // An in-memory QuotaGate with the Postgres store's semantics, for provider tests that run without a database.
 import type { QuotaGate } from '../../src/platforms/provider.js';
 
-export function memoryQuota(now: () => number = Date.now): QuotaGate & { holds: Map<string, { at: number; released: boolean }[]> } {
+export function memoryQuota(now: () => number = Date.now): QuotaGate & { holds: Map<string, { at: number; released: boolean; id: string }[]> } {
   const holds = new Map<string, { at: number; released: boolean; id: string }[]>();
   return {
     holds,
