@@ -106,3 +106,20 @@ test('a cancel (by default) deletes the staged video; an unlisted video is not s
   expect(post.status).toBe('published');
   expect(await videoTitled(unlisted)).toEqual([expect.objectContaining({ privacyStatus: 'unlisted', publishAt: null })]);
 });
+
+test('an edit after staging deletes the staged video; the edited content is uploaded at the due time and is the one video live', async () => {
+  const title = `yts-edit-${Date.now()}`;
+  const { postId } = await stagedPost(title);
+  await waitStaged(postId);
+  const [staged] = await videoTitled(title);
+  const edited = await s.api.app.inject({ method: 'PUT', url: `/api/social/posts/${postId}`, headers: user.headers, payload: { content: 'edited after staging' } });
+  expect(edited.statusCode, edited.body).toBe(200);
+  expect(await videoTitled(title)).toEqual([expect.objectContaining({ id: staged!.id, deleted: true })]);
+  const { post, targets } = await settledPost(s, postId);
+  expect(post.status).toBe('published');
+  const live = (await videoTitled(title)).filter((v) => !v.deleted);
+  expect(live).toHaveLength(1);
+  expect(live[0]).toMatchObject({ privacyStatus: 'public' });
+  expect(targets[0]!.platformPostId).toBe(live[0]!.id);
+  expect((await s.sandbox.control.state('youtube')).videos.find((v: { id: string }) => v.id === live[0]!.id)).toMatchObject({ description: 'edited after staging' });
+});
