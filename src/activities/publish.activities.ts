@@ -60,7 +60,8 @@ export interface PublishingTarget {
 
 /** The staged prefix of a plan: its leading steps that may run before the due time (provider.ts, StagingRule). */
 export function stagedPrefixLength(plan: PublishStepSpec[]): number {
-  const i = plan.findIndex((s) => s.kind === 'commit' || !s.stage);
+  // A commit is staged only when its effect waits for a platform-side time (ScheduledCommitStaging).
+  const i = plan.findIndex((s) => !s.stage || (s.kind === 'commit' && s.stage.scheduled !== true));
   return i < 0 ? plan.length : i;
 }
 
@@ -139,6 +140,12 @@ export function createPublishActivities(deps: ActivityDeps) {
     });
   }
 
+  /** One uploaded file of `userId` as a MediaSource (bytes from the store); undefined when there is none. */
+  async function ownedMedia(userId: string, mediaId: string): Promise<MediaSource | undefined> {
+    const [m] = await db.select().from(mediaTable).where(and(eq(mediaTable.id, mediaId), eq(mediaTable.userId, userId)));
+    return m ? { contentType: m.contentType, sizeBytes: m.sizeBytes, open: (range) => mediaStore.open(m.storageKey, range) } : undefined;
+  }
+
   async function appendAttempt(targetId: string, attempt: TargetAttempt, status?: TargetStatus) {
     await db.update(postTargets).set({
       attempts: sql`${postTargets.attempts} || ${JSON.stringify([attempt])}::jsonb`,
@@ -193,6 +200,8 @@ export function createPublishActivities(deps: ActivityDeps) {
       signal: activity.cancellationSignal,
       quota,
       secrets: secretsOf(target.id),
+      mediaById: (mediaId) => ownedMedia(post.userId, mediaId),
+      ...(post.scheduledAt ? { dueAt: post.scheduledAt.toISOString() } : {}),
     };
     return {
       ctx, platform: target.platform, attempts: target.attempts, status: target.status, stop: () => clearInterval(timer),
@@ -272,14 +281,14 @@ export function createPublishActivities(deps: ActivityDeps) {
     async markTargetsStaged(targetIds: string[]): Promise<void> {
       if (targetIds.length === 0) return;
       await db.update(postTargets).set({ status: 'staged', updatedAt: new Date() })
-        .where(and(inArray(postTargets.id, targetIds), inArray(postTargets.status, ['pending', 'preparing', 'uploading', 'processing', 'staged'])));
+        .where(and(inArray(postTargets.id, targetIds), inArray(postTargets.status, ['pending', 'preparing', 'uploading', 'processing', 'submitting', 'staged'])));
     },
 
     /**
      * Throws away a target's staged work (the post was edited, cancelled, or moved past what the staged artifacts stay
      * valid for): the provider removes what it can at the platform (best effort), and the target is pending again.
      */
-    async discardStagedTarget(input: { targetId: string; state: PublishState }): Promise<void> {
+    async discardStagedTarget(input: { targetId: string; state: PublishState; keep?: boolean }): Promise<void> {
       const [row] = await db.select({ platform: postTargets.platform }).from(postTargets).where(eq(postTargets.id, input.targetId));
       if (!row) return; // the edit that replaced the targets already removed it
       const provider = platforms.has(row.platform) ? platforms.get(row.platform).publish : undefined;
@@ -288,7 +297,7 @@ export function createPublishActivities(deps: ActivityDeps) {
           .catch(() => undefined); // an account that can no longer publish: its staged artifacts expire unused
         if (built) {
           try {
-            await provider.discardStaged(built.ctx);
+            await provider.discardStaged(built.ctx, input.keep ? { keep: true } : undefined);
           } catch (err) {
             deps.logger.warn({ targetId: input.targetId, err: err instanceof Error ? err.message : String(err) }, 'staged work could not be removed at the platform; it expires unused');
           } finally {
@@ -296,8 +305,27 @@ export function createPublishActivities(deps: ActivityDeps) {
           }
         }
       }
-      await db.update(postTargets).set({ status: 'pending', containerId: null, publishId: null, updatedAt: new Date() })
-        .where(and(eq(postTargets.id, input.targetId), inArray(postTargets.status, ['preparing', 'uploading', 'processing', 'staged'])));
+      // What a staged scheduled commit made is gone now, unless the user kept it (then its id stays on the target).
+      await db.update(postTargets).set({ status: 'pending', containerId: null, publishId: null, ...(input.keep ? {} : { platformPostId: null, permalink: null }), updatedAt: new Date() })
+        .where(and(eq(postTargets.id, input.targetId), inArray(postTargets.status, ['preparing', 'uploading', 'processing', 'submitting', 'staged'])));
+    },
+
+    /**
+     * A staged scheduled commit took effect and the post moved: the provider moves the platform-side time. Throws
+     * when it cannot (the workflow then throws the staged work away).
+     */
+    async rescheduleStagedTarget(input: { targetId: string; state: PublishState; dueAt: string }): Promise<void> {
+      const [row] = await db.select({ platform: postTargets.platform }).from(postTargets).where(eq(postTargets.id, input.targetId));
+      const provider = row && platforms.has(row.platform) ? platforms.get(row.platform).publish : undefined;
+      if (!provider?.rescheduleStaged) throw ApplicationFailure.nonRetryable(`target ${input.targetId}: its platform cannot move a staged post`, 'permanent');
+      const built = await buildContext({ targetId: input.targetId, step: { name: 'reschedule', kind: 'prepare', status: 'staged' }, state: input.state });
+      try {
+        await provider.rescheduleStaged(built.ctx, input.dueAt);
+      } catch (err) {
+        throw err instanceof PublishError ? toApplicationFailure(err) : err;
+      } finally {
+        built.stop();
+      }
     },
 
     async getPublishPlan(targetId: string): Promise<PublishStepSpec[]> {
@@ -348,7 +376,8 @@ export function createPublishActivities(deps: ActivityDeps) {
           ? err
           // An unexpected error during the commit call may have happened after the platform applied it.
           : new PublishError(isCommit && built ? 'ambiguous' : 'transient', 'unexpected_error', err instanceof Error ? err.message : String(err));
-        // A step retried on the same error records it once; a commit's every outcome is on record.
+        // A step retried on the same error records it once (a rate-limit wait too: the target says why it waits); a
+        // commit's every outcome is on record.
         const repeated = !isCommit && built && failure.kind !== 'permanent' && (() => {
           const last = lastAttemptOf(built.attempts, step.name);
           return last?.outcome === 'error' && last.code === failure.code;

@@ -1,5 +1,5 @@
 // QuotaGate on Postgres: one advisory lock per quota key serialises the count-then-insert, so two workers can never
-// both take the last slot of a window.
+// both take the last slot of a window (sliding, or a calendar window such as YouTube's Pacific day).
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import type { QuotaGate } from '../platforms/provider.js';
@@ -11,11 +11,14 @@ export function createQuotaStore(db: Db): QuotaGate {
         await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
         const existing = await tx.execute(sql`select 1 from quota_holds where key = ${key} and hold_id = ${rule.holdId}`);
         if (existing.length > 0) return { ok: true as const };
-        const windowStart = sql`now() - make_interval(secs => ${rule.windowMs / 1000})`;
+        const fixed = rule.fixedWindow;
+        const windowStart = fixed ? sql`to_timestamp(${fixed.start / 1000})` : sql`now() - make_interval(secs => ${rule.windowMs / 1000})`;
         const counting = sql`key = ${key} and held_at > ${windowStart} ${rule.pendingOnly ? sql`and released_at is null` : sql``}`;
         const n = (await tx.execute<{ n: number }>(sql`select count(*)::int as n from quota_holds where ${counting}`))[0]!.n;
         const count = Math.min(Math.max(1, rule.count ?? 1), rule.limit);
         if (n + count > rule.limit) {
+          // A calendar window frees nothing before it ends.
+          if (fixed) return { ok: false as const, retryAfterMs: Math.max(1000, fixed.end - Date.now()) };
           // Enough slots free up when the (n + count - limit) oldest holds leave the window.
           const freedBy = (await tx.execute<{ at: Date }>(sql`
             select held_at as at from quota_holds where ${counting} order by held_at offset ${n + count - rule.limit - 1} limit 1`))[0]!.at;

@@ -9,6 +9,7 @@ import { facebookModule } from './facebook/module.js';
 import { threadsModule } from './threads/module.js';
 import { linkedinModule } from './linkedin/module.js';
 import { xModule } from './x/module.js';
+import { youtubeModule } from './youtube/module.js';
 
 export const platformModules = [
   testbedModule,
@@ -18,6 +19,7 @@ export const platformModules = [
   threadsModule,
   linkedinModule,
   xModule,
+  youtubeModule,
 ] as const;
 
 type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;

@@ -205,7 +205,8 @@ export const DEFAULT_SETTLE_WINDOW: SettleWindowOptions = { windowMs: 300_000, r
 /**
  * A step that may run ahead of the due time ("staging"): what it leaves at the platform stays usable for
  * `validForMs` and is visible to no one until the commit step. `basis` names the platform doc that says so. The
- * staged prefix of a plan is its leading run of steps that declare `stage` (a commit step never does); publishPost
+ * staged prefix of a plan is its leading run of steps that declare `stage` (a commit step only when its effect waits for
+ * a platform-side time: ScheduledCommitStaging); publishPost
  * runs it STAGING_LEAD_SECONDS (more for large media) before the due time, so that only the commit and what follows
  * it remain at the due instant. A plan without such a prefix (TikTok: completing its upload publishes) is not
  * staged.
@@ -221,11 +222,23 @@ interface StepSpecBase {
   status: TargetStatus;
 }
 
+/**
+ * A commit whose effect stays invisible until a time the platform keeps itself (YouTube: a private upload with
+ * `status.publishAt`, made public by YouTube at that instant). Such a commit may be staged with the steps before it:
+ * it runs ahead of the due time with `PublishContext.dueAt` as the platform-side time. While the post waits, moving
+ * the due time moves the platform's (`PublishProvider.rescheduleStaged`), and throwing the staged work away removes
+ * what the commit made, or on a cancel that asks to keep it, leaves it unscheduled (`discardStaged`). The steps after
+ * it run at the due instant.
+ */
+export interface ScheduledCommitStaging extends StagingRule {
+  scheduled: true;
+}
+
 export type PublishStepSpec =
   /** `stage`: the step may run before the due time (see StagingRule). */
   | (StepSpecBase & { kind: Exclude<PublishStepKind, 'commit'>; stage?: StagingRule })
-  /** A commit step says how its absence is proven after an ambiguous send. */
-  | (StepSpecBase & { kind: 'commit'; absence: AbsenceProof });
+  /** A commit step says how its absence is proven after an ambiguous send; `stage` only for a scheduled commit. */
+  | (StepSpecBase & { kind: 'commit'; absence: AbsenceProof; stage?: ScheduledCommitStaging });
 
 export type CommitStepSpec = Extract<PublishStepSpec, { kind: 'commit' }>;
 
@@ -285,6 +298,12 @@ export interface QuotaGate {
      * group. At most `limit`.
      */
     count?: number;
+    /**
+     * A calendar window instead of the sliding `windowMs` (epoch ms, start inclusive, end exclusive): counts the holds
+     * taken since `start`, and a miss waits until `end`, when the platform resets the quota (YouTube: midnight
+     * Pacific Time). `windowMs` then only bounds how long holds must be kept.
+     */
+    fixedWindow?: { start: number; end: number };
   }): Promise<{ ok: true } | { ok: false; retryAfterMs: number }>;
   release(key: string, holdId: string): Promise<void>;
 }
@@ -316,6 +335,13 @@ export interface PublishContext {
   signal: AbortSignal;
   quota: QuotaGate;
   secrets: TargetSecrets;
+  /**
+   * An uploaded file of the post's owner by its media id, for options that name one besides the post's media (a
+   * YouTube thumbnail); undefined when no such file of that user exists.
+   */
+  mediaById?(mediaId: string): Promise<MediaSource | undefined>;
+  /** The post's due time (ISO), for a staged scheduled commit that hands it to the platform (ScheduledCommitStaging). */
+  dueAt?: string;
 }
 
 export interface PublishProvider {
@@ -330,9 +356,15 @@ export interface PublishProvider {
   /**
    * Staged work is being thrown away (the post was edited, cancelled, or rescheduled past what the staged artifacts
    * stay valid for): remove what the staged steps left at the platform where it offers a way (`ctx.state` is what
-   * they recorded). Best effort; absent when the platform's staged artifacts simply expire unused.
+   * they recorded). Best effort; absent when the platform's staged artifacts simply expire unused. `keep`: the user
+   * cancelled and asked to keep what a staged scheduled commit made: unschedule it instead of removing it.
    */
-  discardStaged?(ctx: PublishContext): Promise<void>;
+  discardStaged?(ctx: PublishContext, opts?: { keep?: boolean }): Promise<void>;
+  /**
+   * A staged scheduled commit (ScheduledCommitStaging) took effect and the post moved to `dueAt`: move the
+   * platform-side time. A failure makes the workflow throw the staged work away instead (discardStaged).
+   */
+  rescheduleStaged?(ctx: PublishContext, dueAt: string): Promise<void>;
 }
 
 /**

@@ -67,6 +67,11 @@ export interface ScheduleRequest {
 export interface CancelRequest {
   /** DELETE of a publishing post: once the targets settle, the post is deleted if nothing reached a platform. */
   deleteWhenSettled?: boolean;
+  /**
+   * What a staged scheduled commit made (a private YouTube video waiting for its publishAt) is kept, unscheduled,
+   * instead of removed.
+   */
+  keepStaged?: boolean;
 }
 
 /** Move the publish time (earlier, later, or now). Rejected once publishing has begun. */

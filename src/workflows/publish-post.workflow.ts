@@ -88,6 +88,11 @@ interface Staging {
 export async function publishPost(input: PublishPostInput): Promise<PostWorkflowState> {
   // Runs begun before staging existed start a child per target at the due time and nothing earlier.
   const walking = patched('stage-and-walk-targets');
+  // Runs begun before it never staged a commit (one whose effect waits for a platform-side time, e.g. YouTube's
+  // publishAt), so never moved or kept one.
+  const stagesCommits = walking && patched('stage-scheduled-commits');
+  /** A step that may run before the due time (provider.ts, StagingRule and ScheduledCommitStaging). */
+  const mayStage = (step: PublishStepSpec) => (step.kind === 'commit' ? stagesCommits && step.stage?.scheduled === true : step.stage !== undefined);
   // Runs begun before it never raised their own task priority as they came due.
   const raisesWhenDue = walking && input.dueSoonHorizonMs !== undefined && patched('raise-priority-when-due');
   // Started within the horizon (or with no priority set): already at the due-soon priority or the default.
@@ -148,13 +153,34 @@ export async function publishPost(input: PublishPostInput): Promise<PostWorkflow
     ({ postId: input.postId, userId: input.userId, targetId: t.targetId, platform: t.platform, accountId: t.accountId });
 
   /** Throws staged work away (stopping staging under way): the providers remove what they can, targets are pending. */
-  const discardStaging = async () => {
+  const discardStaging = async (keep = false) => {
     const s = stage;
     if (!s) return;
     stage = undefined;
     s.scope.cancel();
     await s.work?.catch(() => undefined);
-    await Promise.all([...s.targets].map(([targetId, t]) => acts.discardStagedTarget({ targetId, state: t.state })));
+    await Promise.all([...s.targets].map(([targetId, t]) => acts.discardStagedTarget({ targetId, state: t.state, ...(keep ? { keep } : {}) })));
+  };
+
+  /** Staged targets whose walk went past a (scheduled) commit: the platform holds their post already. */
+  const stagedPastCommit = (s: Staging | undefined) =>
+    [...(s?.targets ?? [])].filter(([, t]) => t.plan.slice(0, t.stepIndex).some((step) => step.kind === 'commit'));
+
+  /**
+   * The post moved while a staged scheduled commit waits at the platform: move the platform's time too; if that
+   * fails (or staging is still under way), the staged work is thrown away and done again (or at the due instant).
+   */
+  const moveStagedCommits = async (next: string) => {
+    if (!stage) return;
+    if (!stage.done) {
+      await discardStaging();
+      return;
+    }
+    try {
+      await Promise.all(stagedPastCommit(stage).map(([targetId, t]) => acts.rescheduleStagedTarget({ targetId, state: t.state, dueAt: next })));
+    } catch {
+      await discardStaging();
+    }
   };
 
   /** Runs every target's staged prefix (the steps that may precede the due time) for the current content. */
@@ -162,16 +188,16 @@ export async function publishPost(input: PublishPostInput): Promise<PostWorkflow
     const targets = await acts.stagingTargets(input.postId);
     let validForMs = Infinity;
     await Promise.all(targets.map(async (t) => {
-      const prefix = t.plan.findIndex((step) => step.kind === 'commit' || !step.stage);
+      const prefix = t.plan.findIndex((step) => !mayStage(step));
       if (t.commitAttempted || prefix === 0) return;
       // Provisional: a failure here records nothing; at the due instant the target is walked from the start and
       // reports what happens then.
       const runner = createTargetPlanRunner(targetInput(t), walkActivities(), { onStatus: () => undefined, provisional: true });
       try {
-        const run = await runner.run(t.plan, 0, { pauseBefore: (step) => step.kind === 'commit' || !step.stage });
+        const run = await runner.run(t.plan, 0, { pauseBefore: (step) => !mayStage(step) });
         if (run.type === 'paused') {
           current.targets.set(t.targetId, { plan: t.plan, stepIndex: run.stepIndex, state: run.state });
-          for (const step of t.plan.slice(0, run.stepIndex)) if (step.kind !== 'commit' && step.stage) validForMs = Math.min(validForMs, step.stage.validForMs);
+          for (const step of t.plan.slice(0, run.stepIndex)) if (mayStage(step) && step.stage) validForMs = Math.min(validForMs, step.stage.validForMs);
           return;
         }
       } catch (err) {
@@ -200,6 +226,7 @@ export async function publishPost(input: PublishPostInput): Promise<PostWorkflow
   setHandler(postStateQuery, state);
   setHandler(rescheduleUpdate, ({ scheduledAt: next, timezone }) => change(async () => {
     if (walking && !stagedWorkFits(Date.parse(next))) await discardStaging();
+    else if (stagesCommits && stagedPastCommit(stage).length > 0) await moveStagedCommits(next);
     await acts.persistSchedule(input.postId, next, timezone);
     scheduledAt = Date.parse(next);
   }), { validator: ({ scheduledAt: next }) => { onlyWhileWaiting(); validInstant(next); } });
@@ -222,7 +249,7 @@ export async function publishPost(input: PublishPostInput): Promise<PostWorkflow
       return state();
     }
     return change(async () => {
-      if (walking) await discardStaging();
+      if (walking) await discardStaging(stagesCommits && request?.keepStaged === true);
       await acts.markPostCancelled(input.postId);
       phase = 'cancelled';
     });
@@ -311,8 +338,10 @@ export async function publishPost(input: PublishPostInput): Promise<PostWorkflow
    */
   const walkTarget = async (t: PublishingTarget): Promise<unknown> => {
     if (t.finalStatus) return t.finalStatus;
-    if (t.commitAttempted || t.plan.length === 0) return runTarget(input, t);
     const from = staged.get(t.targetId);
+    // A commit staged ahead (a scheduled one) was attempted by this run: the walk goes on from where staging left it.
+    const stagedCommit = stagesCommits && from !== undefined && t.plan.slice(0, from.stepIndex).some((step) => step.kind === 'commit');
+    if ((t.commitAttempted && !stagedCommit) || t.plan.length === 0) return runTarget(input, t);
     const runner = createTargetPlanRunner(targetInput(t), walkActivities(), { onStatus: () => undefined }, from);
     let run;
     try {

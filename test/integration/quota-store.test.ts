@@ -55,3 +55,23 @@ describe('quota store', () => {
     expect((await store.acquire(key, { limit: 3, windowMs: 86_400_000, holdId: 's4' })).ok).toBe(false);
   });
 });
+
+describe('quota store, calendar windows', () => {
+  test('a fixed window counts only holds since its start, and a miss waits until its end (not until the oldest hold ages out)', async () => {
+    const { sql } = await import('drizzle-orm');
+    const key = `test:fixed:${randomUUID()}`;
+    const store = createQuotaStore(a.db);
+    const now = Date.now();
+    const window = { start: now - 3600_000, end: now + 7200_000 };
+    // Yesterday's hold (before the window began) does not count.
+    await a.db.execute(sql`insert into quota_holds (key, hold_id, held_at) values (${key}, 'yesterday', now() - interval '2 hours')`);
+    const rule = (holdId: string) => ({ limit: 2, windowMs: 2 * 86_400_000, holdId, fixedWindow: window });
+    expect(await store.acquire(key, rule('one'))).toEqual({ ok: true });
+    expect(await store.acquire(key, rule('two'))).toEqual({ ok: true });
+    const refused = await store.acquire(key, rule('three'));
+    expect(refused.ok).toBe(false);
+    const wait = (refused as { retryAfterMs: number }).retryAfterMs;
+    expect(wait).toBeGreaterThan(7200_000 - 60_000);
+    expect(wait).toBeLessThanOrEqual(7200_000);
+  });
+});

@@ -37,6 +37,8 @@ export interface PlatformStackOptions {
    */
   servePublicMedia?: boolean;
   shutdownGraceTime?: string;
+  /** The worker's staging lead (STAGING_LEAD_SECONDS and the upload allowance), e.g. a few seconds for staging suites. */
+  staging?: { leadMs: number; uploadBytesPerSecond: number };
 }
 
 /** Puts the API on a loopback port; answers its base URL. */
@@ -60,6 +62,7 @@ export async function startPlatformStack(o: PlatformStackOptions): Promise<Platf
   const deps = {
     ...testDeps(inject('databaseUrl'), o.providers(sandbox.baseUrl)),
     crypto: new TokenCrypto(KeyRing.fromConfig(api.config)),
+    ...(o.staging ? { staging: o.staging } : {}),
     ...(o.shareMedia || o.servePublicMedia ? { mediaStore: new LocalMediaStore(api.mediaDir) } : {}),
     ...(mediaUrlSecret ? { mediaUrls: new SignedMediaUrls({ baseUrl: await listen(api), secret: mediaUrlSecret, ttlSeconds: 3600 }) } : {}),
   };

@@ -7,6 +7,7 @@ import { errorResponses, idParamsSchema } from '../../../schemas/common.js';
 import { PostService } from './post-service.js';
 import { withWorkflowLinks } from './post-presenter.js';
 import {
+  cancelPostQuery,
   createPostBody, listPostsQuery, postDetailSchema, postListSchema, postSchema, schedulePostBody, updatePostBody, validatePostBody,
   validationResultSchema,
 } from './post-schemas.js';
@@ -114,6 +115,7 @@ const postRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: 'Cancel a draft, scheduled or publishing post (it stays, with status cancelled; while publishing, targets past '
         + 'their commit step finish and the status sums them up)',
       params: idParamsSchema,
+      querystring: cancelPostQuery,
       response: {
         200: postSchema.describe('The cancelled post'),
         202: postSchema.describe('Publishing is being cancelled; the status settles once the targets have'),
@@ -121,7 +123,7 @@ const postRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
   }, async (request, reply) => {
-    const post = await service.cancel(request.user, request.params.id);
+    const post = await service.cancel(request.user, request.params.id, { keepStaged: request.query.keepStaged === 'true' });
     return reply.code(post.status === 'publishing' ? 202 : 200).send(post);
   });
 };

@@ -89,6 +89,11 @@ export const listPostsQuery = z.strictObject({
 });
 export type ListPostsQuery = z.infer<typeof listPostsQuery>;
 
+export const cancelPostQuery = z.strictObject({
+  keepStaged: z.enum(['true', 'false']).default('false')
+    .describe('Keep what a platform already holds from staging ahead of the due time (a YouTube video uploaded private with publishAt), unscheduled, instead of deleting it'),
+});
+
 // ---------------------------------------------------------------------------------------------------------------
 // Responses
 

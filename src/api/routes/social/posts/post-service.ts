@@ -207,12 +207,12 @@ export class PostService {
   }
 
   /** Cancels a draft or scheduled post; a publishing one is cancelled by its workflow (see cancelUpdate). */
-  async cancel(user: AuthenticatedUser, id: string): Promise<PostView> {
+  async cancel(user: AuthenticatedUser, id: string, opts: { keepStaged?: boolean } = {}): Promise<PostView> {
     const { post } = await this.load(user, id);
     if (post.status === 'draft') {
       if (!await setStatus(this.deps.db, user.id, id, 'draft', 'cancelled')) throw changedMeanwhile();
     } else if (post.status === 'scheduled' || post.status === 'publishing') {
-      await this.command(() => this.deps.postCommands.cancel(id));
+      await this.command(() => this.deps.postCommands.cancel(id, opts.keepStaged ? { keepStaged: true } : {}));
     } else {
       throw notAllowed(post.status, 'cancelled', 'not_cancellable');
     }
