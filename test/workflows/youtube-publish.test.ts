@@ -19,6 +19,7 @@ import { connectThroughApi } from '../support/connect.js';
 import { historyText } from '../support/workflow-history.js';
 import { scheduleSoon, settledPost } from '../support/scheduled-post.js';
 import { startPlatformStack, type PlatformStack } from '../support/platform-stack.js';
+import { commitAttempts } from '../support/commit-attempts.js';
 import { youtubeAt } from '../support/youtube.js';
 
 const CLIENT = { clientId: 'ytp-client.apps.googleusercontent.com', clientSecret: 'ytp-secret' };
@@ -140,7 +141,7 @@ test('a lost answer to the final chunk is reconciled from the session: exactly o
   const mine = (await state()).videos.filter((v) => v.title === title);
   expect(mine).toHaveLength(1);
   expect(target.platformPostId).toBe(mine[0]!.id);
-  expect(target.attempts.map((a) => a.outcome)).toEqual(['intent', 'ambiguous', 'reconciled']);
+  expect(commitAttempts(target).map((a) => a.outcome)).toEqual(['intent', 'ambiguous', 'reconciled']);
   const finals = (await s.sandbox.control.requests(`?platform=youtube&method=PUT&path=${SESSION_PATH}`)).filter((r) => r.headers?.['content-range'] === final);
   expect(finals).toEqual([expect.objectContaining({ outcome: 'reset' })]);
 });
