@@ -6,6 +6,7 @@ import { metaSandboxModule } from './meta/module.js';
 import { threadsSandboxModule } from './threads/module.js';
 import { linkedinSandboxModule } from './linkedin/module.js';
 import { xSandboxModule } from './x/module.js';
+import { blueskySandboxModule } from './bluesky/module.js';
 import { llmSandboxModule } from './llm/module.js';
 
 export const sandboxPlatformModules = {
@@ -15,6 +16,7 @@ export const sandboxPlatformModules = {
   threads: threadsSandboxModule,
   linkedin: linkedinSandboxModule,
   x: xSandboxModule,
+  bluesky: blueskySandboxModule,
   llm: llmSandboxModule,
 };
 
