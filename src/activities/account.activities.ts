@@ -6,7 +6,7 @@ import { ApplicationFailure, Context, activityInfo } from '@temporalio/activity'
 import { openAccountTokens, openGrantTokens, sealGrantTokens } from '../crypto/secret-fields.js';
 import { platformGrants, socialAccounts, type SocialAccount } from '../db/schema.js';
 import { fileUnderGrant, lockGrant, rewriteAccountCopies, type DbOrTx, type GrantAccountCredential, type Tx } from './grants.js';
-import type { OAuthProvider, TokenSet } from '../platforms/provider.js';
+import { loginRenewalOf, type LoginRenewal, type TokenSet } from '../platforms/provider.js';
 import type { Logger } from 'pino';
 import { AccountCommandFailed, AccountCommands } from '../temporal/account-commands.js';
 import type { RefreshResult } from '../workflows/account-messages.js';
@@ -82,7 +82,7 @@ function statusOf(row: Pick<SocialAccount, 'status' | 'statusReason' | 'expiresA
  * outlive the login they came from. A failed lookup keeps the old ones (they are still valid) and is only logged.
  */
 async function derivedCredentials(
-  tx: DbOrTx, grantId: string, fresh: TokenSet, oauth: OAuthProvider, log: Logger,
+  tx: DbOrTx, grantId: string, fresh: TokenSet, oauth: LoginRenewal, log: Logger,
 ): Promise<GrantAccountCredential[]> {
   const [own] = await tx.select({ n: sql<number>`count(*)::int` }).from(socialAccounts)
     .where(and(eq(socialAccounts.grantId, grantId), eq(socialAccounts.ownCredentials, true), ne(socialAccounts.status, 'disconnected')));
@@ -121,7 +121,7 @@ export function createAccountActivities({ database: { db }, platforms, crypto, l
     row: typeof platformGrants.$inferSelect;
     stored: { refreshToken: string | null };
     fresh: TokenSet;
-    oauth: OAuthProvider;
+    oauth: LoginRenewal;
     displayName: string;
   }
 
@@ -155,7 +155,9 @@ export function createAccountActivities({ database: { db }, platforms, crypto, l
       // A deployment problem (the provider is not enabled on this worker), not the user's: retrying later may work.
       throw ApplicationFailure.nonRetryable(`no provider is registered for platform ${row.platform} on this worker`, 'permanent');
     }
-    const { oauth, displayName } = platforms.get(row.platform);
+    const provider = platforms.get(row.platform);
+    const { displayName } = provider;
+    const oauth = loginRenewalOf(provider);
     if (!oauth) return { type: 'reauth_required', reason: `${displayName} access tokens cannot be refreshed: connect the account again` } as const;
     if (!oauth.refresh) {
       // A token the platform already refused is dead; one that still works lives until its expiry.
@@ -168,7 +170,7 @@ export function createAccountActivities({ database: { db }, platforms, crypto, l
     const stored = openGrantTokens(crypto, row);
     let fresh: TokenSet;
     try {
-      fresh = await oauth.refresh({ refreshToken: stored.refreshToken! });
+      fresh = await oauth.refresh({ refreshToken: stored.refreshToken!, ...(stored.loginSecret !== null ? { loginSecret: stored.loginSecret } : {}) });
     } catch (err) {
       const f = classifyTokenFailure(err);
       if (f.kind === 'invalid_grant') {
@@ -273,7 +275,7 @@ export function createAccountActivities({ database: { db }, platforms, crypto, l
       }).from(socialAccounts).innerJoin(platformGrants, eq(platformGrants.id, socialAccounts.grantId))
         .where(eq(socialAccounts.id, accountId));
       if (!row) return { status: 'disconnected', reason: 'the account no longer exists', hasRefreshToken: false };
-      const minAge = platforms.has(row.platform) ? platforms.get(row.platform).oauth?.minTokenAgeBeforeRefreshMs : undefined;
+      const minAge = platforms.has(row.platform) ? loginRenewalOf(platforms.get(row.platform))?.minTokenAgeBeforeRefreshMs : undefined;
       return {
         ...statusOf(row),
         ...(minAge && row.tokensIssuedAt ? { earliestRefreshAt: new Date(row.tokensIssuedAt.getTime() + minAge).toISOString() } : {}),
@@ -370,10 +372,11 @@ export function createAccountActivities({ database: { db }, platforms, crypto, l
         }
         const [grant] = await tx.select().from(platformGrants).where(eq(platformGrants.id, grantId));
         let revoked = false;
-        const oauth = platforms.has(account.platform) ? platforms.get(account.platform).oauth : undefined;
-        if (input.revoke && oauth && grant && grant.dataKey !== null && grant.accessToken !== null) {
+        const renewal = platforms.has(account.platform) ? loginRenewalOf(platforms.get(account.platform)) : undefined;
+        if (input.revoke && renewal && grant && grant.dataKey !== null && grant.accessToken !== null) {
           try {
-            await oauth.revoke({ accessToken: openGrantTokens(crypto, grant).accessToken });
+            const { accessToken, refreshToken } = openGrantTokens(crypto, grant);
+            await renewal.revoke({ accessToken, ...(refreshToken !== null ? { refreshToken } : {}) });
             revoked = true;
           } catch (err) {
             // The user asked to disconnect: an unreachable platform must not keep the tokens here.
@@ -382,7 +385,7 @@ export function createAccountActivities({ database: { db }, platforms, crypto, l
           }
         }
         await tx.update(platformGrants).set({
-          dataKey: null, accessToken: null, refreshToken: null, expiresAt: null, refreshExpiresAt: null,
+          dataKey: null, accessToken: null, refreshToken: null, loginSecret: null, expiresAt: null, refreshExpiresAt: null,
           status: 'disconnected', statusReason: input.reason, updatedAt: new Date(),
         }).where(eq(platformGrants.id, grantId));
         return { revoked, lastOfGrant: true };
