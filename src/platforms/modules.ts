@@ -9,6 +9,7 @@ import { facebookModule } from './facebook/module.js';
 import { threadsModule } from './threads/module.js';
 import { linkedinModule } from './linkedin/module.js';
 import { xModule } from './x/module.js';
+import { blueskyModule } from './bluesky/module.js';
 
 export const platformModules = [
   testbedModule,
@@ -18,6 +19,7 @@ export const platformModules = [
   threadsModule,
   linkedinModule,
   xModule,
+  blueskyModule,
 ] as const;
 
 type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
