@@ -28,6 +28,8 @@ export function spendOr429(
   store: BlueskyStore, o: ResolvedBlueskySandboxOptions, reply: FastifyReply, cost: number,
   windows: { key: string; limit: number; windowSeconds: number }[],
 ): boolean {
+  // The headers describe the window closest to its limit.
+  let tightest: { limit: number; remaining: number; resetAt: number; windowSeconds: number } | undefined;
   for (const w of windows) {
     const r = store.spend(w.key, cost, w.limit, w.windowSeconds * 1000);
     if (!r.ok) {
@@ -35,8 +37,9 @@ export function spendOr429(
       sendXrpcError(reply, 429, 'RateLimitExceeded', 'Rate Limit Exceeded');
       return false;
     }
-    setRateHeaders(reply, o, w.limit, r.remaining, r.resetAt, w.windowSeconds);
+    if (!tightest || r.remaining < tightest.remaining) tightest = { limit: w.limit, remaining: r.remaining, resetAt: r.resetAt, windowSeconds: w.windowSeconds };
   }
+  if (tightest) setRateHeaders(reply, o, tightest.limit, tightest.remaining, tightest.resetAt, tightest.windowSeconds);
   return true;
 }
 
