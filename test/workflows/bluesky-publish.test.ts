@@ -7,7 +7,7 @@
 // login); metrics into the stats.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { platformGrants, postAnalytics, socialAccounts } from '../../src/db/schema.js';
+import { accountInsights, platformGrants, postAnalytics, socialAccounts } from '../../src/db/schema.js';
 import { accountWorkflowId } from '../../src/workflows/account-messages.js';
 import { publishPostWorkflowId } from '../../src/workflows/messages.js';
 import { DEFAULT_BLUESKY_ACCOUNT as ALICE, SECOND_BLUESKY_ACCOUNT as BOB } from '../../src/sandbox/platforms/bluesky/index.js';
@@ -203,6 +203,11 @@ test('an insights sync stores likes, replies and reposts plus quotes for the pos
   expect(res.statusCode, res.body).toBe(202);
   const row = await waitFor(async () => (await s.api.database.db.select().from(postAnalytics).where(eq(postAnalytics.targetId, target.id)))[0], 20_000, 'the post metrics');
   expect(row).toMatchObject({ likes: 12, comments: 4, shares: 5, views: null });
+  await s.sandbox.control.call('PUT', '/bluesky/followers', { handle: ALICE.handle, followersCount: 1234 });
+  await s.api.app.inject({ method: 'POST', url: `/api/social/accounts/${accountId}/insights/sync`, headers: user.headers });
+  const followers = await waitFor(async () => (await s.api.database.db.select().from(accountInsights).where(eq(accountInsights.socialAccountId, accountId)))
+    .find((r) => r.followers === 1234), 20_000, 'the followers');
+  expect(followers.day).toBe(new Date().toISOString().slice(0, 10));
   const stats = await s.api.app.inject({ method: 'GET', url: '/api/social/stats/bluesky', headers: user.headers });
   expect(stats.statusCode, stats.body).toBe(200);
   expect(stats.json()).toMatchObject({ platform: 'bluesky' });
