@@ -81,7 +81,7 @@ describe('GET /api/social/connect/:platform', () => {
 describe('POST /api/social/connect/:platform/credentials', () => {
   test('refuses an unknown platform (404), an OAuth platform (400) and bodies that are not field values, naming the field; needs an API key', async () => {
     const user = await h.newUser();
-    const post = (platform: string, payload: unknown, headers = user.headers) =>
+    const post = (platform: string, payload: unknown, headers: Record<string, string> = user.headers) =>
       h.api.app.inject({ method: 'POST', url: `/api/social/connect/${platform}/credentials`, headers: { ...headers, 'content-type': 'application/json' }, payload: JSON.stringify(payload) });
     expect((await post('myspace', { identifier: 'a' })).statusCode).toBe(404);
     const oauth = await post('testbed', { identifier: 'a' });

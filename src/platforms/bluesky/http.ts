@@ -22,7 +22,12 @@ export interface XrpcCall {
 
 /** An XRPC error answer, kept whole so session calls can classify it themselves. */
 export class XrpcError extends PublishError {
-  constructor(kind: ConstructorParameters<typeof PublishError>[0], readonly status: number, readonly error: string, message: string, retryAfterMs?: number) {
+  constructor(
+    kind: ConstructorParameters<typeof PublishError>[0], readonly status: number, readonly error: string, message: string,
+    /** The service's own `message`, bounded: what a user may be shown (e.g. "Invalid identifier or password"). */
+    readonly detail: string | undefined,
+    retryAfterMs?: number,
+  ) {
     super(kind, error, message, retryAfterMs);
   }
 }
@@ -71,11 +76,11 @@ export class BlueskyHttp {
     const b = (body && typeof body === 'object' ? body : {}) as { error?: unknown; message?: unknown };
     const error = typeof b.error === 'string' && b.error !== '' ? b.error : `http_${res.status}`;
     // Platform text goes into messages bounded and on one line.
-    const detail = typeof b.message === 'string' ? `: ${b.message.replace(/\s+/g, ' ').slice(0, 300)}` : '';
-    const message = `${c.what} answered ${res.status} ${error}${detail}`;
-    if (res.status === 401 || (res.status === 400 && AUTH_ERRORS.has(error))) throw new XrpcError('auth', res.status, error, message);
-    if (res.status === 429) throw new XrpcError('rate_limited', res.status, error, message, this.resetWaitMs(res.headers) ?? this.o.rateLimitWaitMs);
-    if (res.status >= 500) throw new XrpcError(c.commit ? 'ambiguous' : 'transient', res.status, error, message);
-    throw new XrpcError('permanent', res.status, error, message);
+    const detail = typeof b.message === 'string' ? b.message.replace(/\s+/g, ' ').slice(0, 300) : undefined;
+    const message = `${c.what} answered ${res.status} ${error}${detail ? `: ${detail}` : ''}`;
+    if (res.status === 401 || (res.status === 400 && AUTH_ERRORS.has(error))) throw new XrpcError('auth', res.status, error, message, detail);
+    if (res.status === 429) throw new XrpcError('rate_limited', res.status, error, message, detail, this.resetWaitMs(res.headers) ?? this.o.rateLimitWaitMs);
+    if (res.status >= 500) throw new XrpcError(c.commit ? 'ambiguous' : 'transient', res.status, error, message, detail);
+    throw new XrpcError('permanent', res.status, error, message, detail);
   }
 }

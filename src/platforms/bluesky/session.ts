@@ -51,7 +51,11 @@ export function createBlueskySession(http: BlueskyHttp): CredentialsProvider {
     try {
       return await http.xrpc<SessionAnswer>({ method: 'POST', nsid: 'com.atproto.server.createSession', json: { identifier, password }, what: 'createSession' });
     } catch (err) {
-      // A wrong identifier or password (401 AuthenticationRequired), a taken-down account: the user's to fix.
+      // A wrong identifier or password (401 AuthenticationRequired), a taken-down account: the user's to fix, and
+      // Bluesky's own words say what (they are shown next to the form's password).
+      if (err instanceof XrpcError && err.kind !== 'rate_limited' && err.kind !== 'transient' && err.kind !== 'ambiguous') {
+        throw new OAuthError('invalid_grant', err.error, err.detail ?? err.message);
+      }
       return asOAuthError(err, 'invalid_grant');
     }
   }
