@@ -34,8 +34,9 @@ export function detectFacets(text: string): FacetCandidate[] {
   const found: FacetCandidate[] = [];
   for (const m of text.matchAll(LINK)) {
     let uri = m[2]!.replace(TRAILING_PUNCTUATION, '');
-    // A closing parenthesis belongs to the URL only when the URL opened one.
-    if (uri.endsWith(')') && !uri.includes('(')) uri = uri.slice(0, -1);
+    // A closing parenthesis belongs to the URL only when the URL opened it (`(see https://a.b/x_(y))`).
+    const count = (c: string) => uri.split(c).length - 1;
+    while (uri.endsWith(')') && count(')') > count('(')) uri = uri.slice(0, -1).replace(TRAILING_PUNCTUATION, '');
     const start = m.index! + m[1]!.length;
     found.push({ kind: 'link', byteStart: byteAt(text, start), byteEnd: byteAt(text, start + uri.length), uri });
   }

@@ -1,6 +1,6 @@
 // Sandbox-only actions on the Bluesky side: time passing for the session JWTs (to reach ExpiredToken), likes,
 // reposts, replies and quotes of a post, an account's followers, and the accounts' app passwords (a user revoking
-// the app password Herald holds).
+// the app password Herald holds). Changes last until POST /__sandbox/reset.
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { parseOr400, sendError } from '../../core/errors.js';
@@ -48,7 +48,7 @@ export function controlRoutes(store: BlueskyStore, options: ResolvedBlueskySandb
       if (!body) return reply;
       const account = store.account(body.handle);
       if (!account) return sendError(reply, 404, 'not_found', `no account ${body.handle}`);
-      account.appPassword = body.appPassword;
+      store.appPasswords.set(account.did, body.appPassword);
       return { handle: account.handle };
     });
 
@@ -57,8 +57,8 @@ export function controlRoutes(store: BlueskyStore, options: ResolvedBlueskySandb
       if (!body) return reply;
       const account = store.account(body.handle);
       if (!account) return sendError(reply, 404, 'not_found', `no account ${body.handle}`);
-      account.followersCount = body.followersCount;
-      return { handle: account.handle, followersCount: account.followersCount };
+      store.followers.set(account.did, body.followersCount);
+      return { handle: account.handle, followersCount: body.followersCount };
     });
 
     app.get('/accounts', async () => ({ data: options.accounts.map((a) => ({ did: a.did, handle: a.handle, displayName: a.displayName ?? null })) }));

@@ -34,7 +34,7 @@ export function feedRoutes(store: BlueskyStore): FastifyPluginAsync {
       if (!account) return invalidRequest(reply, 'Profile not found');
       return {
         did: account.did, handle: account.handle, displayName: account.displayName ?? account.handle,
-        followersCount: account.followersCount ?? 0, followsCount: 0,
+        followersCount: store.followersOf(account), followsCount: 0,
         postsCount: [...store.records.values()].filter((r) => r.did === account.did).length,
       };
     });

@@ -54,8 +54,7 @@ export const SECOND_BLUESKY_ACCOUNT: BlueskySandboxAccount = {
 
 export function resolveBlueskySandboxOptions(o: BlueskySandboxOptions = {}): ResolvedBlueskySandboxOptions {
   return {
-    // Copies: a control call changing an app password changes this sandbox's accounts only.
-    accounts: (o.accounts ?? [DEFAULT_BLUESKY_ACCOUNT, SECOND_BLUESKY_ACCOUNT]).map((a) => ({ ...a })),
+    accounts: o.accounts ?? [DEFAULT_BLUESKY_ACCOUNT, SECOND_BLUESKY_ACCOUNT],
     accessJwtSeconds: o.accessJwtSeconds ?? 7200,
     refreshJwtSeconds: o.refreshJwtSeconds ?? 90 * 86_400,
     sessionsPer5Min: o.sessionsPer5Min ?? 30,

@@ -31,7 +31,7 @@ export function sessionRoutes(store: BlueskyStore, o: ResolvedBlueskySandboxOpti
         { key: `session:5m:${account.did}`, limit: o.sessionsPer5Min, windowSeconds: 300 },
         { key: `session:day:${account.did}`, limit: o.sessionsPerDay, windowSeconds: 86_400 },
       ])) return reply;
-      if (!account || account.appPassword !== parsed.data.password) {
+      if (!account || store.appPasswordOf(account) !== parsed.data.password) {
         return sendXrpcError(reply, o.badPasswordError.status, o.badPasswordError.error, o.badPasswordError.message);
       }
       return sessionBody(store.newSession(account.did), account);

@@ -65,6 +65,9 @@ export class BlueskyStore {
   records = new Map<string, StoredRecord>();
   engagement = new Map<string, EngagementCounts>();
   windows = new Map<string, Window>();
+  /** Changes made through the control API (a revoked app password, followers), by DID; forgotten on reset. */
+  appPasswords = new Map<string, string>();
+  followers = new Map<string, number>();
 
   constructor(private readonly options: ResolvedBlueskySandboxOptions) {}
 
@@ -75,6 +78,14 @@ export class BlueskyStore {
 
   accountByDid(did: string): BlueskySandboxAccount | undefined {
     return this.options.accounts.find((a) => a.did === did);
+  }
+
+  appPasswordOf(account: BlueskySandboxAccount): string {
+    return this.appPasswords.get(account.did) ?? account.appPassword;
+  }
+
+  followersOf(account: BlueskySandboxAccount): number {
+    return this.followers.get(account.did) ?? account.followersCount ?? 0;
   }
 
   private issue(session: Pick<Session, 'did'>, now: number): Pick<Session, 'accessJwt' | 'accessExpiresAt' | 'refreshJwt' | 'refreshExpiresAt'> {
@@ -148,6 +159,8 @@ export class BlueskyStore {
     this.records.clear();
     this.engagement.clear();
     this.windows.clear();
+    this.appPasswords.clear();
+    this.followers.clear();
   }
 
   /** For the control API: no tokens. */
