@@ -4,7 +4,7 @@
 // when Bluesky refuses that too (the user revoked it), the account needs the user, and says why.
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { socialAccounts } from '../../src/db/schema.js';
+import { platformGrants, socialAccounts } from '../../src/db/schema.js';
 import { DEFAULT_BLUESKY_ACCOUNT as ALICE } from '../../src/sandbox/platforms/bluesky/index.js';
 import { createTestUser, type TestUser } from '../api/support/test-api.js';
 import { waitFor } from '../sandbox/helpers.js';
@@ -77,4 +77,15 @@ test('when Bluesky refuses the stored app password too, the account turns reauth
   await connectWithCredentialsThroughApi(s.api, user, 'bluesky', { ...BLUESKY_LOGIN, appPassword: 'zzzz-zzzz-zzzz-zzzz' });
   await waitFor(async () => ((await account()).status === 'active' ? true : undefined), 10_000, 'active again');
   await storedSessionWorks();
+});
+
+test('disconnecting ends the session at Bluesky and deletes the tokens and the app password', { timeout: 60_000 }, async () => {
+  const grantId = (await account()).grantId!;
+  const res = await s.api.app.inject({ method: 'POST', url: '/api/social/disconnect/bluesky', headers: user.headers, payload: { accountId } });
+  expect(res.statusCode, res.body).toBe(200);
+  expect(res.json()).toMatchObject({ status: 'disconnected' });
+  const ended = await calls('deleteSession');
+  expect(ended).toEqual([expect.objectContaining({ status: 200 })]);
+  const [grant] = await s.api.database.db.select().from(platformGrants).where(eq(platformGrants.id, grantId));
+  expect(grant).toMatchObject({ accessToken: null, refreshToken: null, loginSecret: null, status: 'disconnected' });
 });
