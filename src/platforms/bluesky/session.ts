@@ -16,7 +16,6 @@ interface SessionAnswer { accessJwt?: unknown; refreshJwt?: unknown; did?: unkno
 interface LoginSecret { identifier: string; password: string }
 
 export const APP_PASSWORDS_HELP_URL = 'https://bsky.app/settings/app-passwords';
-const APP_PASSWORD_SHAPE = /^[a-z0-9]{4}(-[a-z0-9]{4}){3}$/i;
 
 /** The `exp` of a JWT (epoch seconds) as a Date; undefined when the token does not say. */
 export function jwtExpiry(token: string): Date | undefined {
@@ -98,12 +97,7 @@ export function createBlueskySession(http: BlueskyHttp): CredentialsProvider {
       // Logging in again later uses the DID: it survives a change of handle.
       const secret: LoginSecret = { identifier: answer.did, password };
       const tokens = tokensOf(answer, 'createSession', JSON.stringify(secret));
-      // An account password works too, but gives Herald more than posting needs: say so, without refusing it.
-      const profiles = await fetchProfiles(tokens);
-      return {
-        tokens,
-        profiles: APP_PASSWORD_SHAPE.test(password) ? profiles : profiles.map((p) => ({ ...p, metadata: { ...p.metadata, notAppPassword: true } })),
-      };
+      return { tokens, profiles: await fetchProfiles(tokens) };
     },
 
     async refresh({ refreshToken, loginSecret }) {
