@@ -1,8 +1,8 @@
 // The Bluesky PDS simulator on its own, through plain XRPC as a client of a real PDS would call it: sessions from an
 // app password (401 on a wrong one, the per-account createSession limit), refreshSession rotating both JWTs and
 // revoking the spent refresh JWT, ExpiredToken on an old access JWT, handles resolved to DIDs, blobs, post records
-// checked against their text (grapheme and byte limits, facets' byte ranges and what they claim, images with alt,
-// reply references), listRecords newest first, getPosts counts, and write points answered 429 with the headers.
+// checked against their text (grapheme and byte limits, facets' byte ranges and what they claim, images with alt, a
+// video, reply references), listRecords newest first, getPosts counts, and write points answered 429 with the headers.
 import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
 import { DEFAULT_BLUESKY_ACCOUNT as ALICE, SECOND_BLUESKY_ACCOUNT as BOB } from '../../src/sandbox/platforms/bluesky/index.js';
 import { startSandbox, withSandbox, type RunningSandbox } from './helpers.js';
@@ -88,7 +88,7 @@ test('createSession per account: the 4th login of a 3-per-5-minutes window is 42
   });
 });
 
-test('a post record is checked against its text: graphemes and bytes, facets on the right bytes and resolving, images with alt and known blobs', async () => {
+test('a post record is checked against its text: graphemes and bytes, facets on the right bytes and resolving, images with alt and known blobs, a video', async () => {
   const { accessJwt: token } = (await login()).body;
   expect(await xrpc(sb, 'GET', 'com.atproto.identity.resolveHandle', { query: { handle: BOB.handle } })).toMatchObject({ status: 200, body: { did: BOB.did } });
   expect((await xrpc(sb, 'GET', 'com.atproto.identity.resolveHandle', { query: { handle: 'nobody.sandbox.test' } })).status).toBe(400);
@@ -128,6 +128,11 @@ test('a post record is checked against its text: graphemes and bytes, facets on 
   expect((await post(token, { text: 'no alt', embed: images(1, small, null) })).body.message).toMatch(/"alt"/);
   expect((await post(token, { text: 'big', embed: images(1, await blob(1_000_001)) })).body.message).toMatch(/too large/);
   expect((await post(token, { text: 'unknown', embed: images(1, { ...small, ref: { $link: 'bafkreinothere' } }) })).body.message).toMatch(/Could not find blob/);
+  // A video: one video/mp4 blob, alt optional.
+  const clip = await blob(5000, 'video/mp4');
+  expect((await post(token, { text: 'video', embed: { $type: 'app.bsky.embed.video', video: clip, alt: 'waves' } })).status).toBe(200);
+  expect((await post(token, { text: 'png as video', embed: { $type: 'app.bsky.embed.video', video: small } })).body.message).toMatch(/mimeType \(image\/png\) not accepted/);
+  expect((await post(token, { text: 'video as image', embed: images(1, clip) })).body.message).toMatch(/mimeType \(video\/mp4\) not accepted/);
   const bobs = (await login(sb, BOB.handle, BOB.appPassword)).body.accessJwt;
   expect((await post(bobs, { text: 'not mine', embed: images(1) }, BOB.did)).body.message).toMatch(/Could not find blob/);
   expect((await post(token, { text: 'other repo' }, BOB.did)).body.message).toMatch(/authenticated account/);

@@ -2,7 +2,7 @@
 // connecting with a handle and an app password (a wrong one refused with Bluesky's words; the password never in a
 // response, a log line or workflow history, and stored sealed); the 300-grapheme limit at the API; text whose link,
 // mention and hashtag follow emoji and accents published with facets on the right UTF-8 bytes; two images with alt
-// text; a 3-part thread whose second part's answer is lost resumed without repeating a part; a lost create
+// text; a video; a 3-part thread whose second part's answer is lost resumed without repeating a part; a lost create
 // reconciled into one post; an expired session renewed by the account's workflow with refreshSession (no new
 // login); metrics into the stats.
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -145,6 +145,18 @@ test('two images are uploaded as blobs and posted with their alt text', async ()
   expect(record.value.embed.images.map((i: any) => [i.alt, i.image.mimeType, i.image.size])).toEqual([['A lighthouse at dusk', 'image/png', 3000], ['Waves, close up', 'image/jpeg', 5000]]);
   const blobs = (await s.sandbox.control.state('bluesky')).blobs as { cid: string }[];
   for (const image of record.value.embed.images) expect(blobs.map((b) => b.cid)).toContain(image.image.ref.$link);
+});
+
+test('a video is uploaded as a blob and posted as a video embed with its alt text; a video with an image is refused at the API', async () => {
+  const video = await upload(sampleFiles.mp4(300_000), 'clip.mp4', 'video/mp4');
+  const { post, target } = await finished(await schedule({ content: `video ${Date.now()}`, media: [{ mediaId: video, alt: 'A wave breaking' }] }));
+  expect(post.status, JSON.stringify(target.attempts)).toBe('published');
+  const record = (await records()).find((r) => r.uri === target.platformPostId)!;
+  expect(record.value.embed).toMatchObject({ $type: 'app.bsky.embed.video', alt: 'A wave breaking', video: { mimeType: 'video/mp4', size: 300_000 } });
+  const image = await upload(sampleFiles.png(2000), 'c.png', 'image/png');
+  const mixed = await s.api.app.inject({ method: 'POST', url: '/api/social/posts', headers: user.headers, payload: { content: 'mixed', media: [{ mediaId: video }, { mediaId: image }], targets: [{ accountId }] } });
+  expect(mixed.statusCode).toBe(400);
+  expect(mixed.json().error.details).toEqual([expect.objectContaining({ field: 'targets.0.media', rule: 'single_video' })]);
 });
 
 test('a 3-part thread whose second part\'s answer is lost resumes without repeating a part: each part once, root and parent references', async () => {

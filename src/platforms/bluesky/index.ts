@@ -1,6 +1,6 @@
 // The Bluesky provider: accounts connect with a handle and an app password (CredentialsProvider; no OAuth), sessions
-// are renewed with refreshSession, and posts are app.bsky.feed.post records with facets, images with alt text, link
-// cards and threads as reply chains, per the contract in /work/shared/platforms/x-linkedin-youtube-reddit-bluesky.md
+// are renewed with refreshSession, and posts are app.bsky.feed.post records with facets, images with alt text, a
+// video, link cards and threads as reply chains, per the contract in /work/shared/platforms/x-linkedin-youtube-reddit-bluesky.md
 // §5. The sandbox simulates a PDS (src/sandbox/platforms/bluesky).
 import type { PlatformProvider } from '../provider.js';
 import { BlueskyHttp } from './http.js';
@@ -10,7 +10,7 @@ import { resolveBlueskyOptions, type BlueskyProviderOptions } from './options.js
 import { createBlueskyPublish } from './publish.js';
 import { graphemeLength, MAX_GRAPHEMES } from './rich-text.js';
 import { createBlueskySession } from './session.js';
-import { IMAGE_TYPES, MAX_IMAGES, validateBlueskyTarget } from './target.js';
+import { IMAGE_TYPES, MAX_IMAGES, VIDEO_TYPES, validateBlueskyTarget } from './target.js';
 
 export type { BlueskyProviderOptions } from './options.js';
 
@@ -27,7 +27,7 @@ export function createBlueskyProvider(opts: BlueskyProviderOptions): PlatformPro
       maxHashtags: 100,
       minMedia: 0,
       maxMedia: MAX_IMAGES,
-      mediaTypes: IMAGE_TYPES,
+      mediaTypes: [...IMAGE_TYPES, ...VIDEO_TYPES],
     },
     validateTarget: validateBlueskyTarget,
     credentials: createBlueskySession(http),

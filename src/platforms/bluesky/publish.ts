@@ -3,9 +3,11 @@
 //                              record after it is Herald's to claim) and resolves every @handle of the texts to its
 //                              DID (resolveHandle); a handle that does not resolve stays plain text, as in Bluesky's
 //                              own app
-//   media.i.upload   transfer  image i as a blob (uploadBlob, raw bytes, ≤ 1,000,000 bytes); its blob ref is kept
+//   media.i.upload   transfer  image i as a blob (uploadBlob, raw bytes, ≤ 1,000,000 bytes), or the video (an MP4
+//                              ≤ 50 MB, the PDS's blob cap); its blob ref is kept. Videos go to the PDS like images
+//                              (not through Bluesky's video service, whose processing Herald does not wait for)
 //   post             commit    createRecord of the app.bsky.feed.post: text, facets (links, mentions, hashtags as
-//                              UTF-8 byte ranges), the images with their alt text, or else a link card (external
+//                              UTF-8 byte ranges), the images with their alt text or the video, or else a link card (external
 //                              embed) for the first link. Its at:// uri is platformPostId. Each create first holds
 //                              3 write points (CREATE) of the account's hour and day in Herald's cross-worker quotas
 //   part.k.post      commit    follow-up part k of `options.thread`, replying with root = the post and parent = the
@@ -18,7 +20,7 @@ import { PublishError, type Json, type MediaSource, type PublishContext, type Pu
 import type { BlueskyHttp } from './http.js';
 import { CREATE_POINTS, type ResolvedBlueskyOptions } from './options.js';
 import { detectFacets } from './rich-text.js';
-import { MAX_IMAGE_BYTES, threadParts } from './target.js';
+import { MAX_IMAGE_BYTES, MAX_VIDEO_BYTES, threadParts } from './target.js';
 
 const POST = 'app.bsky.feed.post';
 const HOUR_MS = 3600_000;
@@ -40,9 +42,9 @@ async function readAll(media: MediaSource, signal: AbortSignal): Promise<Buffer>
     for await (const chunk of media.open()) chunks.push(Buffer.from(chunk as Buffer));
     return Buffer.concat(chunks);
   }
-  if (!media.url) throw new PublishError('permanent', 'upload_required', 'the image has neither stored bytes nor a URL');
+  if (!media.url) throw new PublishError('permanent', 'upload_required', 'the file has neither stored bytes nor a URL');
   const res = await fetch(media.url, { signal });
-  if (!res.ok) throw new PublishError('transient', `http_${res.status}`, `fetching the image answered ${res.status}`);
+  if (!res.ok) throw new PublishError('transient', `http_${res.status}`, `fetching the file answered ${res.status}`);
   return Buffer.from(await res.arrayBuffer());
 }
 
@@ -89,6 +91,11 @@ export function createBlueskyPublish(http: BlueskyHttp, o: ResolvedBlueskyOption
 
   function embedOf(ctx: PublishContext, k: number, text: string) {
     const blobs = k === 0 ? Object.entries(blobsOf(ctx.state)).sort(([a], [b]) => Number(a) - Number(b)) : [];
+    const video = blobs.find(([, blob]) => blob.mimeType.startsWith('video/'));
+    if (video) {
+      const alt = ctx.media[Number(video[0])]?.alt;
+      return { $type: 'app.bsky.embed.video', video: video[1], ...(alt ? { alt } : {}) };
+    }
     if (blobs.length > 0) {
       return { $type: 'app.bsky.embed.images', images: blobs.map(([i, blob]) => ({ image: blob, alt: ctx.media[Number(i)]?.alt ?? '' })) };
     }
@@ -146,14 +153,15 @@ export function createBlueskyPublish(http: BlueskyHttp, o: ResolvedBlueskyOption
     if (blobsOf(ctx.state)[index]) return { type: 'continue', state: ctx.state };
     const media = ctx.media[index];
     if (!media) throw new PublishError('permanent', 'unknown_step', `the post has no media ${index}`);
-    if (media.sizeBytes !== undefined && media.sizeBytes > MAX_IMAGE_BYTES) {
-      throw new PublishError('permanent', 'image_too_large', `image ${index} has ${media.sizeBytes} bytes; Bluesky takes images of at most ${MAX_IMAGE_BYTES}`);
-    }
+    const video = media.contentType.startsWith('video/');
+    const [what, max] = video ? ['video', MAX_VIDEO_BYTES] : ['image', MAX_IMAGE_BYTES];
+    const tooLarge = (size: number) => new PublishError('permanent', `${what}_too_large`, `${what} ${index} has ${size} bytes; Bluesky takes ${what}s of at most ${max}`);
+    if (media.sizeBytes !== undefined && media.sizeBytes > max) throw tooLarge(media.sizeBytes);
     const data = await readAll(media, ctx.signal);
-    if (data.length > MAX_IMAGE_BYTES) throw new PublishError('permanent', 'image_too_large', `image ${index} has ${data.length} bytes; Bluesky takes images of at most ${MAX_IMAGE_BYTES}`);
+    if (data.length > max) throw tooLarge(data.length);
     const a = await http.xrpc<{ blob?: BlobRef }>({
       method: 'POST', nsid: 'com.atproto.repo.uploadBlob', token: ctx.account.accessToken, signal: ctx.signal,
-      bytes: { data, contentType: media.contentType }, what: `uploadBlob (image ${index})`,
+      bytes: { data, contentType: media.contentType }, what: `uploadBlob (${what} ${index})`,
     });
     if (a.blob?.$type !== 'blob' || typeof a.blob.ref?.$link !== 'string') throw new PublishError('transient', 'invalid_response', 'uploadBlob answered without a blob');
     const blob: BlobRef = { $type: 'blob', ref: { $link: a.blob.ref.$link }, mimeType: a.blob.mimeType, size: a.blob.size };

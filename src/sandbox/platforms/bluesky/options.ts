@@ -34,6 +34,8 @@ export interface BlueskySandboxOptions {
   maxImageBytes?: number;
   /** The PDS's blob cap (50 MB) [OFF]. */
   maxBlobBytes?: number;
+  /** app.bsky.embed.video: one video/mp4 blob ≤ 100,000,000 bytes [OFF lexicon] (the blob cap applies first). */
+  maxVideoBytes?: number;
   /** Unreferenced blobs are deleted "after a time window" [OFF]; how long is UNCONFIRMED (default 1 hour). */
   blobTtlSeconds?: number;
   /** app.bsky.feed.post text: ≤ 300 graphemes and ≤ 3,000 UTF-8 bytes [OFF lexicon]. */
@@ -64,6 +66,7 @@ export function resolveBlueskySandboxOptions(o: BlueskySandboxOptions = {}): Res
     badPasswordError: o.badPasswordError ?? { status: 401, error: 'AuthenticationRequired', message: 'Invalid identifier or password' },
     maxImageBytes: o.maxImageBytes ?? 1_000_000,
     maxBlobBytes: o.maxBlobBytes ?? 50_000_000,
+    maxVideoBytes: o.maxVideoBytes ?? 100_000_000,
     blobTtlSeconds: o.blobTtlSeconds ?? 3600,
     maxGraphemes: o.maxGraphemes ?? 300,
     maxTextBytes: o.maxTextBytes ?? 3000,

@@ -1,9 +1,9 @@
 // The checks a PDS makes of an app.bsky.feed.post record (lexicons app.bsky.feed.post, app.bsky.richtext.facet,
-// app.bsky.embed.images|external): text ≤ 300 graphemes and ≤ 3,000 UTF-8 bytes, createdAt a datetime; every
+// app.bsky.embed.images|video|external): text ≤ 300 graphemes and ≤ 3,000 UTF-8 bytes, createdAt a datetime; every
 // facet's byte range lies on the text, on character boundaries, and its bytes say what the facet claims (a link's
 // bytes are its URL, a mention's `@handle` of a handle that resolves to its DID, a tag's `#tag`); images ≤ 4, each
-// with alt text and a blob this account uploaded of an image type within the size limit; an external card with a
-// URI and title; a reply's root and parent records existing with their CIDs. Answers the first problem, or none.
+// with alt text and a blob this account uploaded of an image type within the size limit, or one video/mp4 blob
+// within its limit (alt optional); an external card with a URI and title; a reply's root and parent records existing with their CIDs. Answers the first problem, or none.
 import type { ResolvedBlueskySandboxOptions } from './options.js';
 import type { BlueskyStore } from './store.js';
 
@@ -72,6 +72,17 @@ function checkEmbed(store: BlueskyStore, o: ResolvedBlueskySandboxOptions, did: 
       if (!stored.mimeType.startsWith('image/')) return `Invalid app.bsky.feed.post record: ${where}/image mimeType (${stored.mimeType}) not accepted`;
       if (stored.size > o.maxImageBytes) return `Invalid app.bsky.feed.post record: ${where}/image file too large (${stored.size} bytes). Maximum is ${o.maxImageBytes}`;
     }
+    return undefined;
+  }
+  if (embed.$type === 'app.bsky.embed.video') {
+    const blob = embed.video;
+    const cid = isObject(blob) && isObject(blob.ref) ? blob.ref.$link : undefined;
+    if (!isObject(blob) || blob.$type !== 'blob' || typeof cid !== 'string') return 'Invalid app.bsky.feed.post record: Record/embed/video must be a blob';
+    if (embed.alt !== undefined && (typeof embed.alt !== 'string' || graphemeLength(embed.alt) > 1000)) return 'Invalid app.bsky.feed.post record: Record/embed/alt must be a string of at most 1000 graphemes';
+    const stored = store.liveBlob(cid);
+    if (!stored || stored.did !== did) return `Could not find blob: ${cid}`;
+    if (stored.mimeType !== 'video/mp4') return `Invalid app.bsky.feed.post record: Record/embed/video mimeType (${stored.mimeType}) not accepted`;
+    if (stored.size > o.maxVideoBytes) return `Invalid app.bsky.feed.post record: Record/embed/video file too large (${stored.size} bytes). Maximum is ${o.maxVideoBytes}`;
     return undefined;
   }
   if (embed.$type === 'app.bsky.embed.external') {
