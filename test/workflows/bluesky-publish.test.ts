@@ -225,3 +225,17 @@ test('an insights sync stores likes, replies and reposts plus quotes for the pos
   expect(stats.json()).toMatchObject({ platform: 'bluesky' });
   expect(stats.json().totals.likes).toBeGreaterThanOrEqual(12);
 });
+
+test('logging in too often meets Bluesky\'s per-account login limit: a 429 saying how long to wait, never a 5xx', async () => {
+  const attempts = [];
+  for (let i = 0; i < 31; i++) {
+    const res = await s.api.app.inject({ method: 'POST', url: '/api/social/connect/bluesky/credentials', headers: user.headers, payload: { ...BLUESKY_LOGIN, appPassword: `wrong-${i}` } });
+    attempts.push(res.statusCode);
+    if (res.statusCode === 429) {
+      expect(res.json().error).toMatchObject({ code: 'rate_limited', message: expect.stringMatching(/try again in \d+ s/) });
+      break;
+    }
+  }
+  expect(attempts.at(-1)).toBe(429);
+  expect(attempts.slice(0, -1).every((status) => status === 400)).toBe(true);
+});

@@ -179,6 +179,10 @@ export class ConnectService {
         ]);
       }
       const message = `${provider.displayName} failed logging in (${f.code}): ${clip(f.message)}`;
+      // The platform limits logins (Bluesky: 30 per 5 minutes per account) and said how long to wait.
+      if (f.kind === 'transient' && f.retryAfterMs !== undefined) {
+        throw new ApiError(429, 'rate_limited', `${message}; try again in ${Math.ceil(f.retryAfterMs / 1000)} s`);
+      }
       if (f.kind === 'transient') throw unavailable(`${message}; try connecting again`);
       this.deps.log.warn({ platform: provider.id, code: f.code }, message);
       throw new ApiError(502, 'platform_error', message);
