@@ -1,10 +1,13 @@
 // Connecting a platform that takes credentials (Bluesky: a handle and an app password) from the dashboard, in a real
 // browser (Debian's Chromium) against the real stack and the sandbox's PDS: Connect opens a form of the fields the
 // platform lists, a wrong app password is refused next to that field in Bluesky's words, the right one connects the
-// account; the form passes axe-core and the password stays out of the browser's storage.
+// account; the form passes axe-core and the password stays out of the browser's storage. Then a post to it with an
+// image described by its alt text, typed in the composer while the image uploads, kept when the post is edited.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { DateTime } from 'luxon';
 import { DEFAULT_BLUESKY_ACCOUNT as ALICE } from '../../src/sandbox/platforms/bluesky/index.js';
+import { sampleFiles } from '../api/support/multipart.js';
 import { createTestUser, type TestUser } from '../api/support/test-api.js';
 import { blueskyAt } from '../support/bluesky.js';
 import { ensureDashboardBuilt, freePort, launchChromium, screenshot, seriousA11yViolations } from '../support/browser.js';
@@ -72,4 +75,25 @@ test('Connect on Bluesky opens the credentials form; a wrong app password is sho
   await page.getByTestId(`account-${listed[0]!.id}`).getByText('Active').waitFor();
   const stored = await page.evaluate<string>('JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie');
   expect(stored).not.toContain(ALICE.appPassword);
+});
+
+test('the composer sends each image\'s alt text with the post, and shows it again when the post is edited', async () => {
+  const accountId = (await s.api.app.inject({ method: 'GET', url: '/api/social/accounts', headers: user.headers })).json().data[0].id as string;
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Compose' }).click();
+  await page.getByTestId('composer-text').fill('Dusk 🌅 at the lighthouse');
+  await page.getByTestId('media-input').setInputFiles({ name: 'dusk.png', mimeType: 'image/png', buffer: sampleFiles.png(4000) });
+  await page.getByLabel('Alt text').fill('A lighthouse at dusk, its lamp lit');
+  await page.getByRole('button', { name: 'Remove dusk.png' }).waitFor();
+  await page.getByTestId(`account-option-${accountId}`).check();
+  await page.getByTestId('when-local').fill(`${DateTime.utc().plus({ days: 3 }).toISODate()}T10:00`);
+  expect(await seriousA11yViolations(page), 'composer with alt text: accessibility').toEqual([]);
+  await page.getByRole('button', { name: 'Schedule' }).click();
+  await page.waitForURL(/\/posts\/[0-9a-f-]{36}$/);
+  const postId = new URL(page.url()).pathname.split('/').at(-1)!;
+  const post = (await s.api.app.inject({ method: 'GET', url: `/api/social/posts/${postId}`, headers: user.headers })).json();
+  expect(post.media).toEqual([{ mediaId: expect.any(String), alt: 'A lighthouse at dusk, its lamp lit' }]);
+
+  await page.goto(`${base}/posts/${postId}/edit`);
+  await page.getByRole('heading', { name: 'Edit post' }).waitFor();
+  expect(await page.getByLabel('Alt text').inputValue()).toBe('A lighthouse at dusk, its lamp lit');
 });
