@@ -5,7 +5,7 @@ import { pino, type Logger, type LoggerOptions } from 'pino';
 const secretKeys = [
   'authorization', 'Authorization', 'cookie', 'set-cookie', 'x-admin-token',
   'accessToken', 'refreshToken', 'access_token', 'refresh_token', 'token', 'apiKey', 'api_key',
-  'clientSecret', 'client_secret', 'password', 'secret', 'code_verifier', 'codeVerifier', 'key',
+  'clientSecret', 'client_secret', 'password', 'appPassword', 'app_password', 'loginSecret', 'secret', 'code_verifier', 'codeVerifier', 'key',
 ];
 
 export const redactPaths = [

@@ -6,7 +6,7 @@ import { ApplicationFailure, Context, activityInfo } from '@temporalio/activity'
 import { openAccountTokens, openGrantTokens, sealGrantTokens } from '../crypto/secret-fields.js';
 import { platformGrants, socialAccounts, type SocialAccount } from '../db/schema.js';
 import { fileUnderGrant, lockGrant, rewriteAccountCopies, type DbOrTx, type GrantAccountCredential, type Tx } from './grants.js';
-import type { OAuthProvider, TokenSet } from '../platforms/provider.js';
+import { loginRenewalOf, type LoginRenewal, type TokenSet } from '../platforms/provider.js';
 import type { Logger } from 'pino';
 import { AccountCommandFailed, AccountCommands } from '../temporal/account-commands.js';
 import type { RefreshResult } from '../workflows/account-messages.js';
@@ -34,7 +34,7 @@ export interface TokenStatus {
 export type RefreshOutcome =
   | { type: 'refreshed'; token: TokenStatus; rotated: boolean }
   /**
-   * The token is still valid but cannot be renewed: the provider has no way to (`oauth.refresh` absent) or the
+   * The token is still valid but cannot be renewed: the provider has no way to (`refresh` absent from its oauth) or the
    * platform answered with no later expiry (Meta re-exchanging a long-lived token). The workflow warns the user
    * REAUTH_NOTICE_DAYS before `token.expiresAt`.
    */
@@ -82,13 +82,13 @@ function statusOf(row: Pick<SocialAccount, 'status' | 'statusReason' | 'expiresA
  * outlive the login they came from. A failed lookup keeps the old ones (they are still valid) and is only logged.
  */
 async function derivedCredentials(
-  tx: DbOrTx, grantId: string, fresh: TokenSet, oauth: OAuthProvider, log: Logger,
+  tx: DbOrTx, grantId: string, fresh: TokenSet, renewal: LoginRenewal, log: Logger,
 ): Promise<GrantAccountCredential[]> {
   const [own] = await tx.select({ n: sql<number>`count(*)::int` }).from(socialAccounts)
     .where(and(eq(socialAccounts.grantId, grantId), eq(socialAccounts.ownCredentials, true), ne(socialAccounts.status, 'disconnected')));
   if (!own || own.n === 0) return [];
   try {
-    const profiles = await oauth.fetchProfiles(fresh);
+    const profiles = await renewal.fetchProfiles(fresh);
     return profiles.flatMap((p) => (p.credentials
       ? [{ platformAccountId: p.platformAccountId, accessToken: p.credentials.accessToken, expiresAt: p.credentials.expiresAt ?? null }]
       : []));
@@ -121,7 +121,7 @@ export function createAccountActivities({ database: { db }, platforms, crypto, l
     row: typeof platformGrants.$inferSelect;
     stored: { refreshToken: string | null };
     fresh: TokenSet;
-    oauth: OAuthProvider;
+    renewal: LoginRenewal;
     displayName: string;
   }
 
@@ -155,9 +155,11 @@ export function createAccountActivities({ database: { db }, platforms, crypto, l
       // A deployment problem (the provider is not enabled on this worker), not the user's: retrying later may work.
       throw ApplicationFailure.nonRetryable(`no provider is registered for platform ${row.platform} on this worker`, 'permanent');
     }
-    const { oauth, displayName } = platforms.get(row.platform);
-    if (!oauth) return { type: 'reauth_required', reason: `${displayName} access tokens cannot be refreshed: connect the account again` } as const;
-    if (!oauth.refresh) {
+    const provider = platforms.get(row.platform);
+    const { displayName } = provider;
+    const renewal = loginRenewalOf(provider);
+    if (!renewal) return { type: 'reauth_required', reason: `${displayName} access tokens cannot be refreshed: connect the account again` } as const;
+    if (!renewal.refresh) {
       // A token the platform already refused is dead; one that still works lives until its expiry.
       if (input.rejection !== undefined || !row.expiresAt || row.expiresAt.getTime() <= Date.now()) {
         return { type: 'reauth_required', reason: `${displayName} rejected the access token${input.rejection ? ` (${input.rejection})` : ''} and it cannot be renewed: connect the account again` } as const;
@@ -168,7 +170,7 @@ export function createAccountActivities({ database: { db }, platforms, crypto, l
     const stored = openGrantTokens(crypto, row);
     let fresh: TokenSet;
     try {
-      fresh = await oauth.refresh({ refreshToken: stored.refreshToken! });
+      fresh = await renewal.refresh({ refreshToken: stored.refreshToken!, ...(stored.loginSecret !== null ? { loginSecret: stored.loginSecret } : {}) });
     } catch (err) {
       const f = classifyTokenFailure(err);
       if (f.kind === 'invalid_grant') {
@@ -182,7 +184,7 @@ export function createAccountActivities({ database: { db }, platforms, crypto, l
       });
     }
 
-    attempt.spent = { row, stored, fresh, oauth, displayName };
+    attempt.spent = { row, stored, fresh, renewal, displayName };
     return storeRefreshed(tx, attempt.spent, input);
   }
 
@@ -191,7 +193,7 @@ export function createAccountActivities({ database: { db }, platforms, crypto, l
    * reconnect or disconnect that landed meanwhile wins), with every account's copy, in the caller's transaction.
    */
   async function storeRefreshed(
-    tx: DbOrTx, { row, stored, fresh, oauth, displayName }: SpentRefresh, input: { accountId: string; rejection?: string },
+    tx: DbOrTx, { row, stored, fresh, renewal, displayName }: SpentRefresh, input: { accountId: string; rejection?: string },
   ): Promise<RefreshOutcome> {
     const rotated = fresh.refreshToken !== undefined && fresh.refreshToken !== stored.refreshToken;
     const sealed = sealGrantTokens(crypto, row.id, row.dataKey, {
@@ -222,10 +224,10 @@ export function createAccountActivities({ database: { db }, platforms, crypto, l
       return { type: 'superseded' } as const;
     }
     await rewriteAccountCopies(tx, crypto, row.id, { accessToken: fresh.accessToken, expiresAt: fresh.expiresAt ?? null },
-      await derivedCredentials(tx, row.id, fresh, oauth, log));
+      await derivedCredentials(tx, row.id, fresh, renewal, log));
     const token = statusOf({ status: 'active', statusReason: null, expiresAt: fresh.expiresAt ?? null, refreshExpiresAt, hasRefreshToken: sealed.refreshToken !== null });
     // A spent refresh token always yields a new lease; an exchange may hand back the same expiry.
-    const extended = !oauth.renewsByExchange || extendsExpiry(row.expiresAt, fresh.expiresAt);
+    const extended = !renewal.renewsByExchange || extendsExpiry(row.expiresAt, fresh.expiresAt);
     log.info({ grantId: row.id, accountId: input.accountId, platform: row.platform, rotated, extended, expiresAt: iso(fresh.expiresAt) }, 'access token refreshed');
     // After a rejection any fresh token is worth one more try; otherwise an unmoved expiry means renewal is over.
     if (!extended && input.rejection === undefined) {
@@ -273,7 +275,7 @@ export function createAccountActivities({ database: { db }, platforms, crypto, l
       }).from(socialAccounts).innerJoin(platformGrants, eq(platformGrants.id, socialAccounts.grantId))
         .where(eq(socialAccounts.id, accountId));
       if (!row) return { status: 'disconnected', reason: 'the account no longer exists', hasRefreshToken: false };
-      const minAge = platforms.has(row.platform) ? platforms.get(row.platform).oauth?.minTokenAgeBeforeRefreshMs : undefined;
+      const minAge = platforms.has(row.platform) ? loginRenewalOf(platforms.get(row.platform))?.minTokenAgeBeforeRefreshMs : undefined;
       return {
         ...statusOf(row),
         ...(minAge && row.tokensIssuedAt ? { earliestRefreshAt: new Date(row.tokensIssuedAt.getTime() + minAge).toISOString() } : {}),
@@ -370,10 +372,11 @@ export function createAccountActivities({ database: { db }, platforms, crypto, l
         }
         const [grant] = await tx.select().from(platformGrants).where(eq(platformGrants.id, grantId));
         let revoked = false;
-        const oauth = platforms.has(account.platform) ? platforms.get(account.platform).oauth : undefined;
-        if (input.revoke && oauth && grant && grant.dataKey !== null && grant.accessToken !== null) {
+        const renewal = platforms.has(account.platform) ? loginRenewalOf(platforms.get(account.platform)) : undefined;
+        if (input.revoke && renewal && grant && grant.dataKey !== null && grant.accessToken !== null) {
           try {
-            await oauth.revoke({ accessToken: openGrantTokens(crypto, grant).accessToken });
+            const { accessToken, refreshToken } = openGrantTokens(crypto, grant);
+            await renewal.revoke({ accessToken, ...(refreshToken !== null ? { refreshToken } : {}) });
             revoked = true;
           } catch (err) {
             // The user asked to disconnect: an unreachable platform must not keep the tokens here.
@@ -382,7 +385,7 @@ export function createAccountActivities({ database: { db }, platforms, crypto, l
           }
         }
         await tx.update(platformGrants).set({
-          dataKey: null, accessToken: null, refreshToken: null, expiresAt: null, refreshExpiresAt: null,
+          dataKey: null, accessToken: null, refreshToken: null, loginSecret: null, expiresAt: null, refreshExpiresAt: null,
           status: 'disconnected', statusReason: input.reason, updatedAt: new Date(),
         }).where(eq(platformGrants.id, grantId));
         return { revoked, lastOfGrant: true };

@@ -120,7 +120,7 @@ export function createPublishActivities(deps: ActivityDeps) {
     return row;
   }
 
-  async function loadMedia(refs: { mediaId?: string; url?: string }[]): Promise<MediaSource[]> {
+  async function loadMedia(refs: { mediaId?: string; url?: string; alt?: string }[]): Promise<MediaSource[]> {
     const ids = refs.flatMap((r) => (r.mediaId ? [r.mediaId] : []));
     const rows = ids.length ? await db.select().from(mediaTable).where(inArray(mediaTable.id, ids)) : [];
     const byId = new Map(rows.map((r) => [r.id, r]));
@@ -131,12 +131,13 @@ export function createPublishActivities(deps: ActivityDeps) {
         return {
           contentType: m.contentType,
           sizeBytes: m.sizeBytes,
+          ...(r.alt !== undefined ? { alt: r.alt } : {}),
           open: (range) => mediaStore.open(m.storageKey, range),
           // Signed when the step runs, so the URL lives as long as MEDIA_URL_TTL_SECONDS from the platform's call.
           ...(mediaUrls ? { publicUrl: mediaUrls.urlFor({ id: m.id, contentType: m.contentType }) } : {}),
         };
       }
-      return { contentType: guessContentTypeFromUrl(r.url!) ?? 'application/octet-stream', url: r.url! };
+      return { contentType: guessContentTypeFromUrl(r.url!) ?? 'application/octet-stream', url: r.url!, ...(r.alt !== undefined ? { alt: r.alt } : {}) };
     });
   }
 

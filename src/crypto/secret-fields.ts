@@ -9,10 +9,17 @@ export const OAUTH_STATES_TABLE = 'oauth_states';
 export const ACCESS_TOKEN_COLUMN = 'access_token';
 export const REFRESH_TOKEN_COLUMN = 'refresh_token';
 export const CODE_VERIFIER_COLUMN = 'code_verifier';
+/** A grant's login secret (Bluesky's app password): platform_grants.login_secret_enc. */
+export const LOGIN_SECRET_COLUMN = 'login_secret';
 
 export interface AccountTokens {
   accessToken: string;
   refreshToken: string | null;
+}
+
+/** A grant's tokens, with its login secret when it was connected with credentials. */
+export interface GrantTokens extends AccountTokens {
+  loginSecret: string | null;
 }
 
 /** Column values for a social_accounts row: `data_key`, `access_token_enc`, `refresh_token_enc`. */
@@ -69,18 +76,32 @@ export function openAccountTokens(crypto: TokenCrypto, row: SealedAccountRow): A
   return openTokens(crypto, { table: SOCIAL_ACCOUNTS_TABLE, id: row.id }, row);
 }
 
-/** The login's tokens on a platform_grants row; same columns and rules as an account's. */
+/**
+ * The login's tokens on a platform_grants row; same columns and rules as an account's. `loginSecret` is sealed
+ * only when given (a connect): a renewal leaves the column as it is, readable under the same data key.
+ */
 export function sealGrantTokens(
   crypto: TokenCrypto,
   grantId: string,
   existingWrappedDataKey: string | null,
-  tokens: { accessToken: string; refreshToken?: string | null },
-): SealedAccountTokens {
-  return sealTokens(crypto, { table: PLATFORM_GRANTS_TABLE, id: grantId }, existingWrappedDataKey, tokens);
+  tokens: { accessToken: string; refreshToken?: string | null; loginSecret?: string | null },
+): SealedAccountTokens & { loginSecret: string | null } {
+  const ref: RowRef = { table: PLATFORM_GRANTS_TABLE, id: grantId };
+  const sealed = sealTokens(crypto, ref, existingWrappedDataKey, tokens);
+  const { loginSecret } = tokens;
+  if (loginSecret == null) return { ...sealed, loginSecret: null };
+  return {
+    ...sealed,
+    loginSecret: withDataKey(crypto.openDataKey(sealed.dataKey, ref), (k) => crypto.encryptField(k, ref, LOGIN_SECRET_COLUMN, loginSecret)),
+  };
 }
 
-export function openGrantTokens(crypto: TokenCrypto, row: SealedAccountRow): AccountTokens {
-  return openTokens(crypto, { table: PLATFORM_GRANTS_TABLE, id: row.id }, row);
+export function openGrantTokens(crypto: TokenCrypto, row: SealedAccountRow & { loginSecret?: string | null }): GrantTokens {
+  const ref: RowRef = { table: PLATFORM_GRANTS_TABLE, id: row.id };
+  const tokens = openTokens(crypto, ref, row);
+  const sealedSecret = row.loginSecret ?? null;
+  if (sealedSecret === null) return { ...tokens, loginSecret: null };
+  return { ...tokens, loginSecret: withDataKey(crypto.openDataKey(row.dataKey!, ref), (k) => crypto.decryptField(k, ref, LOGIN_SECRET_COLUMN, sealedSecret)) };
 }
 
 function sealTokens(

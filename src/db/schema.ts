@@ -72,6 +72,11 @@ export const platformGrants = pgTable('platform_grants', {
   dataKey: text('data_key'),
   accessToken: text('access_token_enc'),
   refreshToken: text('refresh_token_enc'),
+  /**
+   * The login's own secret when it was connected with credentials (Bluesky's app password), sealed like the tokens:
+   * a new session can be opened with it once the refresh token is gone. Null for OAuth logins.
+   */
+  loginSecret: text('login_secret_enc'),
   expiresAt: ts('expires_at'),
   refreshExpiresAt: ts('refresh_expires_at'),
   /** When the current tokens were issued (connect or renewal): some platforms refuse to renew young tokens. */
@@ -141,6 +146,8 @@ export interface MediaRef {
   mediaId?: string;
   /** Or a public URL the platform can fetch. */
   url?: string;
+  /** Alt text: the image described for people who cannot see it (platforms that take it: Bluesky). */
+  alt?: string;
 }
 
 export const posts = pgTable('posts', {

@@ -10,6 +10,7 @@ import { threadsModule } from './threads/module.js';
 import { linkedinModule } from './linkedin/module.js';
 import { xModule } from './x/module.js';
 import { youtubeModule } from './youtube/module.js';
+import { blueskyModule } from './bluesky/module.js';
 
 export const platformModules = [
   testbedModule,
@@ -20,6 +21,7 @@ export const platformModules = [
   linkedinModule,
   xModule,
   youtubeModule,
+  blueskyModule,
 ] as const;
 
 type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;

@@ -42,7 +42,7 @@ export interface TargetDraft {
   text: string;
   hashtags: string[];
   /** `servedPublicly`: an uploaded file Herald will hand the platform as a signed public URL (MediaSource.publicUrl). */
-  media: { contentType?: string; url?: string; mediaId?: string; servedPublicly?: boolean }[];
+  media: { contentType?: string; url?: string; mediaId?: string; servedPublicly?: boolean; alt?: string }[];
   options: Record<string, unknown>;
 }
 
@@ -89,6 +89,18 @@ export interface TokenSet {
   expiresAt?: Date | undefined;
   refreshExpiresAt?: Date | undefined;
   scopes?: string[] | undefined;
+  /**
+   * A secret that lets the provider open a new session without the user once the refresh token is gone (Bluesky's
+   * app password): stored sealed with the grant's tokens, handed back to `refresh`, never logged, returned or put in
+   * workflow history.
+   */
+  loginSecret?: string | undefined;
+}
+
+/** What a renewal is given: the grant's refresh token, and its login secret when the connection left one. */
+export interface RefreshInput {
+  refreshToken: string;
+  loginSecret?: string | undefined;
 }
 
 export interface ConnectedProfile {
@@ -141,7 +153,7 @@ export interface OAuthProvider {
    * Absent when the platform offers apps no way to renew a token: accountLifecycle then warns the user
    * (reauth_required REAUTH_NOTICE_DAYS ahead) instead. A renewal answering no later expiry counts the same.
    */
-  refresh?(p: { refreshToken: string }): Promise<TokenSet>;
+  refresh?(p: RefreshInput): Promise<TokenSet>;
   /**
    * True when `refresh` re-exchanges the token itself rather than spending a refresh token (Meta's
    * fb_exchange_token): whether the platform extended the token then shows only in the expiry it answers, and an
@@ -153,9 +165,52 @@ export interface OAuthProvider {
    * at least 24 hours old): the account lifecycle never plans a renewal earlier.
    */
   minTokenAgeBeforeRefreshMs?: number;
-  revoke(p: { accessToken: string }): Promise<void>;
+  revoke(p: { accessToken: string; refreshToken?: string | undefined }): Promise<void>;
   /** One login can yield several accounts (e.g. several Instagram business accounts behind one Facebook user). */
   fetchProfiles(tokens: TokenSet): Promise<ConnectedProfile[]>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Connecting with credentials (a handle and an app password) instead of OAuth
+
+export interface CredentialField {
+  /** The key in the connect request's body. */
+  name: string;
+  label: string;
+  /** A password: a form masks it, and Herald stores it sealed at most, never shows, logs or returns it. */
+  secret: boolean;
+  maxLength: number;
+  description?: string;
+  /** Where the user learns what to enter (e.g. how to make an app password). */
+  helpUrl?: string;
+}
+
+/**
+ * A platform whose accounts connect with credentials the user types into Herald (Bluesky's handle and app password)
+ * rather than through an OAuth window. Renewal works as OAuth's does (the account lifecycle spends the refresh token
+ * through `refresh`); a platform offering both may set `oauth` as well, and the connect routes offer each.
+ */
+export interface CredentialsProvider {
+  fields: CredentialField[];
+  /**
+   * Logs in with the values of `fields` (each present, a string). Errors are OAuthErrors: `invalid_grant` when the
+   * platform refused the credentials (its message is shown to the user), `transient`, or `permanent`.
+   */
+  connect(values: Record<string, string>): Promise<{ tokens: TokenSet; profiles: ConnectedProfile[] }>;
+  /** Renews the session; may fall back on the login secret. `invalid_grant` when neither works any more. */
+  refresh(p: RefreshInput): Promise<TokenSet>;
+  /** Ends the session at the platform (best effort). */
+  revoke(p: { accessToken: string; refreshToken?: string | undefined }): Promise<void>;
+  fetchProfiles(tokens: TokenSet): Promise<ConnectedProfile[]>;
+  renewsByExchange?: undefined;
+  minTokenAgeBeforeRefreshMs?: undefined;
+}
+
+/** How the account lifecycle renews, revokes and re-reads a login, whichever way it was connected. */
+export type LoginRenewal = Pick<OAuthProvider, 'refresh' | 'revoke' | 'fetchProfiles' | 'renewsByExchange' | 'minTokenAgeBeforeRefreshMs'>;
+
+export function loginRenewalOf(provider: PlatformProvider): LoginRenewal | undefined {
+  return provider.oauth ?? provider.credentials;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -271,6 +326,8 @@ export type ReconcileOutcome =
 export interface MediaSource {
   contentType: string;
   sizeBytes?: number;
+  /** The post's description of the image for people who cannot see it (alt text), where the user gave one. */
+  alt?: string;
   /** Set when the platform may fetch the file itself. */
   url?: string;
   /**
@@ -520,6 +577,8 @@ export interface PlatformProvider {
   /** Platform rules beyond `limits` (e.g. an option value the platform does not know). */
   validateTarget?(draft: TargetDraft): ValidationIssue[];
   oauth?: OAuthProvider;
+  /** Accounts connect with credentials the user enters (a handle and an app password) instead of OAuth. */
+  credentials?: CredentialsProvider;
   publish: PublishProvider;
   insights?: InsightsProvider;
   webhooks?: WebhookProvider;

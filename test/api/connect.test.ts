@@ -78,6 +78,23 @@ describe('GET /api/social/connect/:platform', () => {
   });
 });
 
+describe('POST /api/social/connect/:platform/credentials', () => {
+  test('refuses an unknown platform (404), an OAuth platform (400) and bodies that are not field values, naming the field; needs an API key', async () => {
+    const user = await h.newUser();
+    const post = (platform: string, payload: unknown, headers: Record<string, string> = user.headers) =>
+      h.api.app.inject({ method: 'POST', url: `/api/social/connect/${platform}/credentials`, headers: { ...headers, 'content-type': 'application/json' }, payload: JSON.stringify(payload) });
+    expect((await post('myspace', { identifier: 'a' })).statusCode).toBe(404);
+    const oauth = await post('testbed', { identifier: 'a' });
+    expect(oauth.statusCode).toBe(400);
+    expect(rulesOf(oauth)).toEqual(['platform:credentials_supported']);
+    const notText = await post('testbed', { identifier: 5 });
+    expect(notText.statusCode).toBe(400);
+    expect(errorOf(notText).details).toEqual([expect.objectContaining({ field: 'identifier' })]);
+    expect((await post('testbed', ['a'])).statusCode).toBe(400);
+    expect((await post('testbed', { identifier: 'a' }, {})).statusCode).toBe(401);
+  });
+});
+
 describe('the state is bound to the browser that began the connection (RFC 9700 §4.7.1)', () => {
   const cookieAttributes = (setCookie: unknown) => String(setCookie).split(';').map((p) => p.trim());
 

@@ -30,7 +30,7 @@ const expectedRoutes = [
   'GET /api/social/accounts',
   'POST /api/social/accounts/:id/refresh', 'POST /api/social/disconnect/:platform',
   'POST /api/social/generate/caption', 'POST /api/social/generate/hashtags', 'POST /api/social/analyze/content',
-  'GET /api/social/connect/:platform', 'GET /api/social/callback/:platform',
+  'GET /api/social/connect/:platform', 'POST /api/social/connect/:platform/credentials', 'GET /api/social/callback/:platform',
   'POST /api/webhooks/:platform', 'GET /api/webhooks/:platform',
   'POST /api/social/media', 'GET /api/social/media/:id', 'DELETE /api/social/media/:id',
   'POST /api/social/posts', 'GET /api/social/posts', 'GET /api/social/posts/:id', 'PUT /api/social/posts/:id',

@@ -79,6 +79,9 @@ describe('MCP server', () => {
     const createPost = tools.find((t) => t.name === 'create_post')!;
     expect(createPost.description).toMatch(/draft/);
     expect(Object.keys(createPost.inputSchema.properties ?? {})).toEqual(expect.arrayContaining(['content', 'targets', 'scheduledAt']));
+    // An agent can describe each media file (alt text) for platforms that take it.
+    const mediaItem = (createPost.inputSchema.properties as Record<string, { items?: { properties?: Record<string, unknown> } }>).media!.items!;
+    expect(Object.keys(mediaItem.properties ?? {})).toEqual(expect.arrayContaining(['mediaId', 'url', 'alt']));
 
     const listed = ok<{ data: { id: string; platform: string; status: string; statusReason: string | null }[] }>(await call(client, 'list_accounts'));
     expect(listed.data.map((a) => [a.platform, a.id, a.status]).sort()).toEqual([

@@ -1,5 +1,6 @@
 // Connects an account the way a user does: ask Herald for the authorize URL, follow it at the sandbox (which
-// approves and redirects back), then hand the callback to Herald. One login may yield several accounts.
+// approves and redirects back), then hand the callback to Herald. One login may yield several accounts. Platforms
+// that connect with credentials (a handle and an app password) take them in one request instead.
 import { expect } from 'vitest';
 import type { TestApi, TestUser } from '../api/support/test-api.js';
 
@@ -20,4 +21,11 @@ export async function connectAllThroughApi(api: TestApi, user: TestUser, platfor
 /** The first connected account's id. */
 export async function connectThroughApi(api: TestApi, user: TestUser, platform: string): Promise<string> {
   return (await connectAllThroughApi(api, user, platform))[0]!.id;
+}
+
+/** Connects with the credential fields the platform lists (e.g. identifier and appPassword); the first account's id. */
+export async function connectWithCredentialsThroughApi(api: TestApi, user: TestUser, platform: string, values: Record<string, string>): Promise<string> {
+  const res = await api.app.inject({ method: 'POST', url: `/api/social/connect/${platform}/credentials`, headers: user.headers, payload: values });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json().accounts[0].id;
 }

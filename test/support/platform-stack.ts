@@ -10,6 +10,8 @@ import type { SandboxOptions } from '../../src/sandbox/app.js';
 import { LocalMediaStore } from '../../src/storage/local-media-store.js';
 import { SignedMediaUrls } from '../../src/storage/signed-media-urls.js';
 import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import { loggerOptions } from '../../src/logger.js';
 import { createTestApi, type TestApi } from '../api/support/test-api.js';
 import { startSandbox, type RunningSandbox } from '../sandbox/helpers.js';
 import { testDeps } from './fixtures.js';
@@ -39,6 +41,8 @@ export interface PlatformStackOptions {
   shutdownGraceTime?: string;
   /** The worker's staging lead (STAGING_LEAD_SECONDS and the upload allowance), e.g. a few seconds for staging suites. */
   staging?: { leadMs: number; uploadBytesPerSecond: number };
+  /** Collects every log line of the API and the worker (at info), for suites proving a secret never reaches them. */
+  logLines?: string[];
 }
 
 /** Puts the API on a loopback port; answers its base URL. */
@@ -58,11 +62,13 @@ export async function startPlatformStack(o: PlatformStackOptions): Promise<Platf
       ...(typeof o.env === 'function' ? o.env(sandbox.baseUrl) : o.env),
     },
     providers: o.providers(sandbox.baseUrl),
+    ...(o.logLines ? { logStream: { write: (line: string) => { o.logLines!.push(line); } } } : {}),
   });
   const deps = {
     ...testDeps(inject('databaseUrl'), o.providers(sandbox.baseUrl)),
     crypto: new TokenCrypto(KeyRing.fromConfig(api.config)),
     ...(o.staging ? { staging: o.staging } : {}),
+    ...(o.logLines ? { logger: pino(loggerOptions('info', 'worker'), { write: (line: string) => { o.logLines!.push(line); } }) } : {}),
     ...(o.shareMedia || o.servePublicMedia ? { mediaStore: new LocalMediaStore(api.mediaDir) } : {}),
     ...(mediaUrlSecret ? { mediaUrls: new SignedMediaUrls({ baseUrl: await listen(api), secret: mediaUrlSecret, ttlSeconds: 3600 }) } : {}),
   };

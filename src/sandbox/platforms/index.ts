@@ -7,6 +7,7 @@ import { threadsSandboxModule } from './threads/module.js';
 import { linkedinSandboxModule } from './linkedin/module.js';
 import { xSandboxModule } from './x/module.js';
 import { youtubeSandboxModule } from './youtube/module.js';
+import { blueskySandboxModule } from './bluesky/module.js';
 import { llmSandboxModule } from './llm/module.js';
 
 export const sandboxPlatformModules = {
@@ -17,6 +18,7 @@ export const sandboxPlatformModules = {
   linkedin: linkedinSandboxModule,
   x: xSandboxModule,
   youtube: youtubeSandboxModule,
+  bluesky: blueskySandboxModule,
   llm: llmSandboxModule,
 };
 

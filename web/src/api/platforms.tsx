@@ -11,10 +11,22 @@ export interface PlatformLimits {
   mediaTypes: string[];
 }
 
+/** A field of a credentials connect form (a handle, an app password), as the platform asks for it. */
+export interface CredentialField {
+  name: string;
+  label: string;
+  secret: boolean;
+  maxLength: number;
+  description: string | null;
+  helpUrl: string | null;
+}
+
 export interface PlatformInfo {
   id: string;
   displayName: string;
-  connect: 'oauth';
+  /** `oauth`: the platform's consent window; `credentials`: a form with `credentialFields`; `none`: not by users. */
+  connect: 'oauth' | 'credentials' | 'none';
+  credentialFields: CredentialField[];
   limits: PlatformLimits;
 }
 

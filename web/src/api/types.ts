@@ -60,6 +60,8 @@ export interface PostTarget {
 export interface MediaRef {
   mediaId?: string;
   url?: string;
+  /** Alt text: the file described for people who cannot see it (sent to platforms that take it). */
+  alt?: string;
 }
 
 export interface Post {

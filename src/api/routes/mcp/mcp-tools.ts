@@ -27,6 +27,7 @@ const target = z.object({
 const media = z.object({
   mediaId: z.string().optional().describe('An uploaded file\'s id'),
   url: z.string().optional().describe('Or a public http(s) URL the platform can fetch'),
+  alt: z.string().optional().describe('Alt text: the file described for people who cannot see it, sent to platforms that take it (Bluesky)'),
 });
 
 /** A peer route whose body this server does not restate: the route documents and checks it (OpenAPI). */

@@ -1,11 +1,13 @@
 // Accounts: a card per platform the server serves, with Connect and the accounts connected on it; the outcome of
-// a connect flow the browser just came back from; disconnecting with confirmation.
+// a connect flow the browser just came back from; disconnecting with confirmation. Connect opens the platform's
+// consent window (OAuth) or, for platforms that take credentials, a form with the fields the platform lists.
 import { useEffect, useRef, useState } from 'react';
-import { usePlatforms } from '../../api/platforms';
+import { usePlatforms, type PlatformInfo } from '../../api/platforms';
 import type { Account } from '../../api/types';
 import { useApi } from '../../components/useApi';
 import { Empty, ErrorState, Loading } from '../../components/States';
 import { ConnectResultBanner } from './ConnectResultBanner';
+import { CredentialsDialog } from './CredentialsDialog';
 import { DisconnectDialog } from './DisconnectDialog';
 import { PlatformCard } from './PlatformCard';
 import { useConnect } from './useConnect';
@@ -24,6 +26,7 @@ export function AccountsScreen() {
   const { result, dismiss } = useConnectResult();
   const { pending, failure, connect } = useConnect();
   const [disconnecting, setDisconnecting] = useState<Account | null>(null);
+  const [credentialsFor, setCredentialsFor] = useState<PlatformInfo | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const noticeRef = useRef<HTMLDivElement>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -37,6 +40,19 @@ export function AccountsScreen() {
   const served = new Set(platforms.map((p) => p.id));
   // Accounts of platforms this server no longer serves still deserve a place (to be seen and disconnected).
   const orphanPlatforms = [...new Set(list.map((a) => a.platform))].filter((p) => !served.has(p));
+
+  const onConnect = (platformId: string) => {
+    const info = platforms.find((p) => p.id === platformId);
+    if (info?.connect === 'credentials') setCredentialsFor(info);
+    else void connect(platformId);
+  };
+
+  const onCredentialsConnected = (connected: Account[]) => {
+    const name = credentialsFor?.displayName ?? 'the platform';
+    setCredentialsFor(null);
+    setNotice(`Connected ${name}: ${connected.map((a) => a.displayName ?? a.platformAccountId).join(', ')}.`);
+    accounts.reload();
+  };
 
   const onDisconnected = (account: Account, scope: DisconnectScope) => {
     setDisconnecting(null);
@@ -58,7 +74,7 @@ export function AccountsScreen() {
           <PlatformCard
             key={id} platformId={id} platform={info} platformsKnown={platformsError === undefined} accounts={list.filter((a) => a.platform === id)}
             connecting={pending} connectError={failure?.platform === id ? failure.error : undefined}
-            onConnect={(p) => void connect(p)} onDisconnect={setDisconnecting}
+            onConnect={onConnect} onDisconnect={setDisconnecting}
           />
         ))}
       </div>
@@ -78,6 +94,9 @@ export function AccountsScreen() {
       {platformsError !== undefined && (platforms.length > 0 || orphanPlatforms.length > 0) && <ErrorState error={platformsError} />}
       {accounts.error !== undefined && accounts.data && <ErrorState error={accounts.error} retry={accounts.reload} />}
       {body()}
+      {credentialsFor && (
+        <CredentialsDialog platform={credentialsFor} onClose={() => setCredentialsFor(null)} onConnected={onCredentialsConnected} />
+      )}
       {disconnecting && (
         <DisconnectDialog
           account={disconnecting} siblings={loginSiblings(disconnecting, list)}

@@ -1,4 +1,5 @@
-// One media item of the post: preview (the local file, or the stored one), upload progress, the API's messages about it, and removal.
+// One media item of the post: preview (the local file, or the stored one), upload progress, its alt text, the API's
+// messages about it, and removal.
 import { useApi } from '../../components/useApi';
 import type { Media } from '../../api/types';
 import type { DraftMedia } from './draft';
@@ -27,7 +28,7 @@ function StoredMediaName({ mediaId }: { mediaId: string }) {
   return <span className="muted">{data.originalName ?? 'Uploaded file'} ({data.contentType})</span>;
 }
 
-export function MediaItem({ item, onRemove, issues }: { item: DraftMedia; onRemove(): void; issues: IssueSlots }) {
+export function MediaItem({ item, onRemove, onAltChange, issues }: { item: DraftMedia; onRemove(): void; onAltChange(alt: string): void; issues: IssueSlots }) {
   const id = inputId.mediaItem(item.key);
   const errorsId = `${id}-errors`;
   const placed = issues.get(slot.mediaItem(item.key));
@@ -41,6 +42,12 @@ export function MediaItem({ item, onRemove, issues }: { item: DraftMedia; onRemo
         )}
         {item.state === 'done' && <span className="muted">Uploaded</span>}
         {item.state === 'failed' && <p className="field-error">Upload failed: {item.error}</p>}
+        <label htmlFor={`${id}-alt`}>Alt text</label>
+        <input
+          id={`${id}-alt`} type="text" value={item.alt} maxLength={2000} onChange={(e) => onAltChange(e.target.value)}
+          aria-describedby={`${id}-alt-hint`}
+        />
+        <span id={`${id}-alt-hint`} className="muted">Describes {item.name} for people who cannot see it; sent to platforms that take it</span>
         <IssueMessages id={errorsId} issues={placed} />
         <button type="button" id={id} onClick={onRemove} aria-label={`Remove ${item.name}`} aria-describedby={describedBy(errorsId, placed)}>
           {item.state === 'uploading' ? 'Cancel' : 'Remove'}

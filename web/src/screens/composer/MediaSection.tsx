@@ -40,7 +40,7 @@ export function MediaSection({ media, uploads, issues }: { media: readonly Draft
       <IssueMessages id={errorsId} issues={placed} />
       {media.length > 0 && (
         <ul className="composer-media" aria-label="Media of the post">
-          {media.map((item) => <MediaItem key={item.key} item={item} onRemove={() => uploads.remove(item.key)} issues={issues} />)}
+          {media.map((item) => <MediaItem key={item.key} item={item} onRemove={() => uploads.remove(item.key)} onAltChange={(alt) => uploads.setAlt(item.key, alt)} issues={issues} />)}
         </ul>
       )}
     </section>

@@ -20,6 +20,8 @@ export interface DraftMedia {
   progress: number;
   state: 'uploading' | 'done' | 'failed';
   error: string | null;
+  /** Alt text as typed (may be typed while the upload runs); empty: none. */
+  alt: string;
 }
 
 export type Fold = 'earlier' | 'later';
@@ -69,6 +71,7 @@ export function draftFromPost(post: Post): Draft {
       progress: 1,
       state: 'done',
       error: null,
+      alt: ref.alt ?? '',
     })),
     targets: post.targets.map((t) => ({ accountId: t.accountId, text: t.text, options: t.options })),
     when: {
@@ -142,7 +145,12 @@ export function postBody(draft: Draft, withSchedule: boolean): PostBody {
     content: draft.content,
     hashtags: allHashtags(draft),
     // Uploads still running or failed are not part of the post yet.
-    media: draft.media.flatMap((m) => (m.state === 'done' && m.ref ? [m.ref] : [])),
+    media: draft.media.flatMap((m) => {
+      if (m.state !== 'done' || !m.ref) return [];
+      const { mediaId, url } = m.ref;
+      const alt = m.alt.trim();
+      return [{ ...(mediaId ? { mediaId } : {}), ...(url ? { url } : {}), ...(alt ? { alt } : {}) }];
+    }),
     targets: draft.targets.map((t) => {
       const options = sentOptions(t.options);
       return { accountId: t.accountId, text: t.text, ...(Object.keys(options).length > 0 ? { options } : {}) };

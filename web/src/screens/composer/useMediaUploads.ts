@@ -1,5 +1,5 @@
 // Uploads the files the user picks (POST /api/social/media, one request per file, with progress) into the draft's
-// media list; removing an item cancels its upload. The preview is an object URL of the local file, released with it.
+// media list; removing an item cancels its upload; each item's alt text is kept with it. The preview is an object URL of the local file, released with it.
 import { useCallback, useEffect, useRef, type Dispatch, type SetStateAction } from 'react';
 import { ApiError, upload } from '../../api/client';
 import type { Media } from '../../api/types';
@@ -8,6 +8,7 @@ import type { DraftMedia } from './draft';
 export interface MediaUploads {
   add(files: Iterable<File>): void;
   remove(key: string): void;
+  setAlt(key: string, alt: string): void;
 }
 
 let nextKey = 0;
@@ -33,7 +34,7 @@ export function useMediaUploads(setMedia: Dispatch<SetStateAction<DraftMedia[]>>
       const controller = new AbortController();
       running.current.set(key, controller);
       setMedia((items) => [...items, {
-        key, ref: null, name: file.name, previewUrl, contentType: file.type || null, progress: 0, state: 'uploading', error: null,
+        key, ref: null, name: file.name, previewUrl, contentType: file.type || null, progress: 0, state: 'uploading', error: null, alt: '',
       }]);
       upload<Media>('/api/social/media', file, (progress) => update(key, { progress }), controller.signal)
         .then((media) => update(key, { ref: { mediaId: media.id }, contentType: media.contentType, progress: 1, state: 'done' }))
@@ -58,5 +59,7 @@ export function useMediaUploads(setMedia: Dispatch<SetStateAction<DraftMedia[]>>
     });
   }, [setMedia]);
 
-  return { add, remove };
+  const setAlt = useCallback((key: string, alt: string) => update(key, { alt }), [update]);
+
+  return { add, remove, setAlt };
 }

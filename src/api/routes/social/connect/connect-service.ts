@@ -6,17 +6,21 @@
 //               one that began (RFC 9700 §4.7.1), exchange the code (same redirect_uri),
 //               read the profiles, upsert one account per profile with its sealed tokens, then start each account's
 //               workflow or tell the running one that the user reconnected.
+// and for every provider with `credentials` (a handle and an app password typed into Herald):
+//   connectWithCredentials - check the values against the provider's fields, log in at the platform, then file the
+//               accounts exactly as `complete` does. The values are never logged or returned; a secret the provider
+//               keeps (TokenSet.loginSecret) is sealed with the grant's tokens.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../../../../config.js';
 import type { TokenCrypto } from '../../../../crypto/envelope.js';
 import { openOAuthVerifier, sealOAuthVerifier } from '../../../../crypto/secret-fields.js';
 import type { Db } from '../../../../db/client.js';
-import type { ConnectedProfile, OAuthProvider, PlatformProvider, TokenSet } from '../../../../platforms/provider.js';
+import type { ConnectedProfile, CredentialsProvider, OAuthProvider, PlatformProvider, TokenSet } from '../../../../platforms/provider.js';
 import type { ProviderRegistry } from '../../../../platforms/registry.js';
 import type { AccountCommands } from '../../../../temporal/account-commands.js';
 import { classifyTokenFailure } from '../../../../activities/token-failures.js';
 import type { AuthenticatedUser } from '../../../auth/api-keys.js';
-import { ApiError, invalid, unavailable } from '../../../errors.js';
+import { ApiError, invalid, unavailable, validationFailed } from '../../../errors.js';
 import { findOwnedAccountViews, type AccountRow } from '../accounts/account-repository.js';
 import { saveConnectedAccounts } from './connected-accounts.js';
 import { hashOAuthState, newBrowserBinding, newCodeVerifier, newOAuthState, s256Challenge } from './oauth-secrets.js';
@@ -144,21 +148,77 @@ export class ConnectService {
       throw new ApiError(400, 'no_accounts', `${provider.displayName} authorized the connection but gave access to no account`);
     }
 
-    const ids = [...new Set(await saveConnectedAccounts(db, crypto, { userId: consumed.userId, platform, tokens, profiles }))];
-    for (const accountId of ids) {
-      await this.deps.accounts.connected({ accountId, userId: consumed.userId, platform });
-    }
-    this.deps.log.info({ platform, userId: consumed.userId, accountIds: ids }, 'accounts connected');
-    return { userId: consumed.userId, accounts: await findOwnedAccountViews(db, consumed.userId, ids) };
+    return this.fileAccounts(consumed.userId, platform, tokens, profiles);
   }
 
-  private oauthProvider(platform: string): { provider: PlatformProvider; oauth: OAuthProvider } {
+  /** Logs in with the credentials the user typed (`values`, by the provider's field names) and files the accounts. */
+  async connectWithCredentials(user: AuthenticatedUser, platform: string, values: Record<string, string>): Promise<{ userId: string; accounts: AccountRow[] }> {
+    const { provider, credentials } = this.credentialsProvider(platform);
+    const issues = credentials.fields.flatMap((f) => {
+      const value = values[f.name];
+      if (value === undefined || value.trim() === '') return [{ field: f.name, rule: 'required', message: `${f.label} is required` }];
+      if (value.length > f.maxLength) return [{ field: f.name, rule: 'max_length', message: `${f.label} is at most ${f.maxLength} characters` }];
+      return [];
+    });
+    for (const name of Object.keys(values)) {
+      if (!credentials.fields.some((f) => f.name === name)) issues.push({ field: name, rule: 'unknown_field', message: `${provider.displayName} takes no field ${name}` });
+    }
+    if (issues.length > 0) throw validationFailed(issues);
+    // Token encryption must be configured before anything reaches the platform (503 naming TOKEN_KEYS otherwise).
+    this.deps.crypto();
+    let connected: { tokens: TokenSet; profiles: ConnectedProfile[] };
+    try {
+      connected = await credentials.connect(values);
+    } catch (err) {
+      const f = classifyTokenFailure(err);
+      if (f.kind === 'invalid_grant') {
+        // The platform's own words (e.g. "Invalid identifier or password"), next to the secret the user typed.
+        const secret = credentials.fields.find((field) => field.secret) ?? credentials.fields[0]!;
+        throw new ApiError(400, 'credentials_rejected', `${provider.displayName} refused the login: ${clip(f.message)}`, [
+          { field: secret.name, rule: 'rejected_by_platform', message: clip(f.message) },
+        ]);
+      }
+      const message = `${provider.displayName} failed logging in (${f.code}): ${clip(f.message)}`;
+      // The platform limits logins (Bluesky: 30 per 5 minutes per account) and said how long to wait.
+      if (f.kind === 'transient' && f.retryAfterMs !== undefined) {
+        throw new ApiError(429, 'rate_limited', `${message}; try again in ${Math.ceil(f.retryAfterMs / 1000)} s`);
+      }
+      if (f.kind === 'transient') throw unavailable(`${message}; try connecting again`);
+      this.deps.log.warn({ platform: provider.id, code: f.code }, message);
+      throw new ApiError(502, 'platform_error', message);
+    }
+    if (connected.profiles.length === 0) throw new ApiError(400, 'no_accounts', `${provider.displayName} logged in but gave access to no account`);
+    return this.fileAccounts(user.id, platform, connected.tokens, connected.profiles);
+  }
+
+  /** One account row per profile under the login's grant, then each account's workflow told. */
+  private async fileAccounts(userId: string, platform: string, tokens: TokenSet, profiles: ConnectedProfile[]): Promise<{ userId: string; accounts: AccountRow[] }> {
+    const { db } = this.deps;
+    const ids = [...new Set(await saveConnectedAccounts(db, this.deps.crypto(), { userId, platform, tokens, profiles }))];
+    for (const accountId of ids) {
+      await this.deps.accounts.connected({ accountId, userId, platform });
+    }
+    this.deps.log.info({ platform, userId, accountIds: ids }, 'accounts connected');
+    return { userId, accounts: await findOwnedAccountViews(db, userId, ids) };
+  }
+
+  private credentialsProvider(platform: string): { provider: PlatformProvider; credentials: CredentialsProvider } {
+    const provider = this.registered(platform);
+    if (!provider.credentials) throw invalid('platform', 'credentials_supported', `platform "${platform}" does not connect accounts with credentials`);
+    return { provider, credentials: provider.credentials };
+  }
+
+  private registered(platform: string): PlatformProvider {
     if (!this.deps.providers.has(platform)) {
       throw new ApiError(404, 'not_found', `platform "${platform}" is not available`, [
         { field: 'platform', rule: 'registered_platform', message: `no platform "${platform}" is configured on this server` },
       ]);
     }
-    const provider = this.deps.providers.get(platform);
+    return this.deps.providers.get(platform);
+  }
+
+  private oauthProvider(platform: string): { provider: PlatformProvider; oauth: OAuthProvider } {
+    const provider = this.registered(platform);
     if (!provider.oauth) throw invalid('platform', 'oauth_supported', `platform "${platform}" does not connect accounts through OAuth`);
     return { provider, oauth: provider.oauth };
   }

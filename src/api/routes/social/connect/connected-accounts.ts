@@ -37,11 +37,14 @@ export async function saveConnectedAccounts(db: Db, crypto: TokenCrypto, input: 
     }
     await lockGrant(tx, grantId);
     // Both token columns are rewritten, so a fresh data key: nothing sealed under the old one stays readable.
-    const sealedGrant = sealGrantTokens(crypto, grantId, null, { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken ?? null });
+    const sealedGrant = sealGrantTokens(crypto, grantId, null, {
+      accessToken: tokens.accessToken, refreshToken: tokens.refreshToken ?? null, loginSecret: tokens.loginSecret ?? null,
+    });
     await tx.update(platformGrants).set({
       dataKey: sealedGrant.dataKey,
       accessToken: sealedGrant.accessToken,
       refreshToken: sealedGrant.refreshToken,
+      loginSecret: sealedGrant.loginSecret,
       expiresAt: tokens.expiresAt ?? null,
       refreshExpiresAt: tokens.refreshExpiresAt ?? null,
       tokensIssuedAt: new Date(),

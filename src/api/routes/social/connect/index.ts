@@ -5,6 +5,10 @@
 //        the user back; answers JSON to clients that ask for it, else redirects the browser to the dashboard with
 //        `?connected=<platform>&accounts=<ids>` or `?error=<code>&message=...`. A browser must bring the state's
 //        cookie; an API client asking for JSON may come without it.
+// and, for platforms whose accounts connect with credentials (GET /api/social/platforms says `connect: credentials`
+// and lists the fields):
+//   POST /api/social/connect/:platform/credentials   (API key) the field values as a JSON object; the accounts the
+//        login yields, filed like an OAuth callback's. The request is kept out of the logs (it carries a password).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AccountCommands, accountCommandOptions } from '../../../../temporal/account-commands.js';
@@ -50,6 +54,9 @@ export function prefersJson(accept: string | undefined): boolean {
   const json = acceptWeight(accept, 'application/json');
   return json > 0 && json >= acceptWeight(accept, 'text/html');
 }
+
+const credentialsBody = z.record(z.string().min(1).max(64), z.string().max(4096))
+  .describe('The platform\'s credential fields by name (GET /api/social/platforms: `credentialFields`), e.g. `{ "identifier": "alice.bsky.social", "appPassword": "xxxx-xxxx-xxxx-xxxx" }`');
 
 const connectRoutes: FastifyPluginAsyncZod = async (app) => {
   const service = new ConnectService({
@@ -97,6 +104,26 @@ const connectRoutes: FastifyPluginAsyncZod = async (app) => {
     const redirect = request.query.redirect === 'true' || request.query.redirect === '1';
     if (redirect) return reply.redirect(started.authorizeUrl, 302);
     return started;
+  });
+
+  app.post('/api/social/connect/:platform/credentials', {
+    config: { idempotent: true },
+    // The body carries a password: Fastify's per-request lines stay out of the logs, as the OAuth callback's do.
+    logLevel: 'warn',
+    schema: {
+      tags, summary: 'Connect an account with credentials (a handle and an app password) for platforms that take them instead of OAuth',
+      params: platformParams,
+      body: credentialsBody,
+      response: {
+        200: z.object({ accounts: z.array(accountSchema) }).describe('The accounts connected'),
+        ...errorResponses(400, 401, 404, 429, 503),
+        502: errorBodySchema.describe('The platform failed the login or reading the profile'),
+      },
+    },
+  }, async (request) => {
+    const platform = app.providers.canonicalId(request.params.platform);
+    const { accounts } = await service.connectWithCredentials(request.user, platform, request.body);
+    return { accounts: accounts.map(presentAccount) };
   });
 
   app.get('/api/social/callback/:platform', {

@@ -10,7 +10,15 @@ const platformSchema = z.object({
   id: z.string().describe('Provider id, used in every other route (e.g. `tiktok`)'),
   displayName: z.string(),
   aliases: z.array(z.string()).describe('Other names the routes accept for this platform (e.g. `twitter` for `x`); responses use `id`'),
-  connect: z.enum(['oauth', 'none']).describe('`oauth`: GET /api/social/connect/:platform starts the authorization; `none`: accounts are provisioned by the operator'),
+  connect: z.enum(['oauth', 'credentials', 'none']).describe('`oauth`: GET /api/social/connect/:platform starts the authorization; `credentials`: POST /api/social/connect/:platform/credentials with `credentialFields`; `none`: accounts are provisioned by the operator'),
+  credentialFields: z.array(z.object({
+    name: z.string().describe('The key in the connect request\'s body'),
+    label: z.string(),
+    secret: z.boolean().describe('A password: mask it; Herald never shows it again'),
+    maxLength: z.number().int(),
+    description: z.string().nullable(),
+    helpUrl: z.string().nullable().describe('Where the user learns what to enter (e.g. how to make an app password)'),
+  })).describe('For `connect: credentials`: the fields of the connect form, in order; empty otherwise'),
   capabilities: z.object({
     insights: z.boolean().describe('Metrics are synced into the stats'),
     comments: z.boolean().describe('Comments arrive in the inbox and can be answered and hidden'),
@@ -30,7 +38,10 @@ export const presentPlatform = (p: PlatformProvider): z.infer<typeof platformSch
   id: p.id,
   displayName: p.displayName,
   aliases: [...(p.aliases ?? [])],
-  connect: p.oauth ? 'oauth' : 'none',
+  connect: p.oauth ? 'oauth' : p.credentials ? 'credentials' : 'none',
+  credentialFields: (p.credentials?.fields ?? []).map((f) => ({
+    name: f.name, label: f.label, secret: f.secret, maxLength: f.maxLength, description: f.description ?? null, helpUrl: f.helpUrl ?? null,
+  })),
   capabilities: { insights: p.insights !== undefined, comments: p.comments !== undefined, webhooks: p.webhooks !== undefined },
   limits: {
     maxTextLength: p.limits.maxTextLength,

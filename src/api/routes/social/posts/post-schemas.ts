@@ -18,6 +18,7 @@ const hashtag = z.string()
 const mediaRef = z.strictObject({
   mediaId: z.uuid().optional().describe('An uploaded file (POST /api/social/media)'),
   url: z.url({ protocol: /^https?$/ }).max(2048).optional().describe('Or a public http(s) URL the platform can fetch'),
+  alt: z.string().max(2000).optional().describe('Alt text: the image described for people who cannot see it, sent to platforms that take it'),
 }).refine((m) => (m.mediaId === undefined) !== (m.url === undefined), rule('media_ref', 'give exactly one of mediaId or url'));
 
 const target = z.strictObject({
@@ -126,7 +127,7 @@ export const postSchema = z.object({
   status: z.enum(postStatus.enumValues),
   content: z.string(),
   hashtags: z.array(z.string()),
-  media: z.array(z.object({ mediaId: z.string().optional(), url: z.string().optional() })),
+  media: z.array(z.object({ mediaId: z.string().optional(), url: z.string().optional(), alt: z.string().optional() })),
   scheduledAt: z.iso.datetime().nullable(),
   timezone: z.string().describe('IANA zone the post was written in'),
   createdAt: z.iso.datetime(),

@@ -17,7 +17,7 @@ export interface DraftTarget {
 export interface PostDraft {
   content: string;
   hashtags: string[];
-  media: { mediaId?: string | undefined; url?: string | undefined }[];
+  media: { mediaId?: string | undefined; url?: string | undefined; alt?: string | undefined }[];
   targets: DraftTarget[];
 }
 
@@ -130,6 +130,7 @@ export function validatePostDraft(draft: PostDraft, ctx: DraftContext): Validati
         ...(mediaTypes[k] !== undefined ? { contentType: mediaTypes[k] } : {}),
         ...(m.url !== undefined ? { url: m.url } : {}),
         ...(m.mediaId !== undefined ? { mediaId: m.mediaId, ...(ctx.uploadsServedPublicly ? { servedPublicly: true } : {}) } : {}),
+        ...(m.alt !== undefined ? { alt: m.alt } : {}),
       })),
       options: target.options ?? {},
     }) ?? [];
