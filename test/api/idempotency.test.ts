@@ -247,8 +247,9 @@ describe('coverage', () => {
   // Signing in makes a new session each time on purpose: a retried sign-in simply signs in again. Validating a draft
   // stores nothing: a repeat simply checks again. Suggesting times only reads: a repeat simply computes again. Writing
   // help (generate, analyze) stores nothing either: a repeat simply writes again.
+  // Bodies holding a secret (an API key, an app password) are never fingerprinted into an idempotency record.
   const exempt = (path: string) => path.startsWith('/api/admin/') || path.startsWith('/api/webhooks/') || path.startsWith('/api/test/')
-    || path === '/api/session' || path === '/api/social/posts/validate' || path === '/api/social/suggest/times'
+    || path === '/api/session' || path === '/api/social/connect/{platform}/credentials' || path === '/api/social/posts/validate' || path === '/api/social/suggest/times'
     || path.startsWith('/api/social/generate/') || path.startsWith('/api/social/analyze/');
 
   test('every authenticated POST route under /api documents the header and refuses a malformed key', async () => {

@@ -107,8 +107,9 @@ const connectRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/api/social/connect/:platform/credentials', {
-    config: { idempotent: true },
-    // The body carries a password: Fastify's per-request lines stay out of the logs, as the OAuth callback's do.
+    // No Idempotency-Key: its record would keep a fingerprint of a body that holds a password, and connecting again
+    // is harmless (the same account is updated). Fastify's per-request lines stay out of the logs for the same reason,
+    // as the OAuth callback's do.
     logLevel: 'warn',
     schema: {
       tags, summary: 'Connect an account with credentials (a handle and an app password) for platforms that take them instead of OAuth',
