@@ -36,7 +36,17 @@ export async function ensureDashboardBuilt(): Promise<string> {
   const dist = resolve('web', 'dist');
   const index = join(dist, 'index.html');
   const stale = !existsSync(index) || newestMtime(resolve('web', 'src')) > statSync(index).mtimeMs;
-  if (stale) await build({ configFile: resolve('web', 'vite.config.ts'), logLevel: 'warn' });
+  if (stale) {
+    // A production build whatever NODE_ENV the test runner set (Vite bundles React by NODE_ENV, and vitest sets
+    // `test`, which gave React's development build): the browser tests test what users get.
+    const runnerEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await build({ configFile: resolve('web', 'vite.config.ts'), logLevel: 'warn', mode: 'production' });
+    } finally {
+      process.env.NODE_ENV = runnerEnv;
+    }
+  }
   return dist;
 }
 

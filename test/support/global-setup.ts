@@ -13,6 +13,7 @@ import { ensureTemporalCli, startTemporalDevServer } from '../../src/temporal/de
 import { writeFile } from 'node:fs/promises';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { workflowsEntry } from '../../src/worker/workflow-bundle.js';
+import { ensureDashboardBuilt } from './browser.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -68,6 +69,10 @@ export default async function setup(project: TestProject) {
   });
   await writeFile(workflowBundlePath, code);
   cleanups.push(() => rm(bundleDir, { recursive: true, force: true }));
+
+  // Once for the run, before any browser suite: suites building it each on their own (a direct `vitest run` after
+  // a change under web/src) would empty web/dist under each other's open pages.
+  await ensureDashboardBuilt();
 
   project.provide('databaseUrl', databaseUrl);
   project.provide('workflowBundlePath', workflowBundlePath);

@@ -20,7 +20,8 @@ import { PublishError, type Json, type MediaSource, type PublishContext, type Pu
 import type { BlueskyHttp } from './http.js';
 import { CREATE_POINTS, type ResolvedBlueskyOptions } from './options.js';
 import { detectFacets } from './rich-text.js';
-import { MAX_IMAGE_BYTES, MAX_VIDEO_BYTES, threadParts } from './target.js';
+import { threadParts } from '../shared/thread-parts.js';
+import { MAX_IMAGE_BYTES, MAX_VIDEO_BYTES } from './target.js';
 
 const POST = 'app.bsky.feed.post';
 const HOUR_MS = 3600_000;

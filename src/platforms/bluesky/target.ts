@@ -5,6 +5,7 @@
 //            before), in order; each obeys the same rules, and its field is named in issues (`options.thread.2`)
 import type { TargetDraft, ValidationIssue } from '../provider.js';
 import { graphemeLength, MAX_GRAPHEMES, MAX_TEXT_BYTES, utf8Length } from './rich-text.js';
+import { validateThreadOption } from '../shared/thread-parts.js';
 
 export const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/gif'];
 export const MAX_IMAGES = 4;
@@ -15,11 +16,6 @@ export const VIDEO_TYPES = ['video/mp4'];
 export const MAX_VIDEO_BYTES = 50_000_000;
 /** Herald's cap on follow-up parts: Bluesky documents none beyond the write points. */
 export const MAX_THREAD_PARTS = 25;
-
-export function threadParts(options: Record<string, unknown>): string[] {
-  const t = options.thread;
-  return Array.isArray(t) ? t.filter((x): x is string => typeof x === 'string') : [];
-}
 
 function textIssues(field: string, text: string): ValidationIssue[] {
   const bytes = utf8Length(text);
@@ -35,20 +31,12 @@ export function validateBlueskyTarget(draft: TargetDraft): ValidationIssue[] {
   draft.media.forEach((m, i) => {
     if (m.alt !== undefined && graphemeLength(m.alt) > 2000) issues.push({ field: `media.${i}.alt`, rule: 'max_length', message: 'Alt text is at most 2000 characters' });
   });
-  const thread = draft.options.thread;
-  if (thread !== undefined) {
-    if (!Array.isArray(thread)) {
-      issues.push({ field: 'options.thread', rule: 'type', message: 'thread must be an array of follow-up texts' });
-    } else {
-      if (thread.length > MAX_THREAD_PARTS) issues.push({ field: 'options.thread', rule: 'max_parts', message: `A thread takes at most ${MAX_THREAD_PARTS} follow-up parts` });
-      thread.forEach((part, i) => {
-        const field = `options.thread.${i}`;
-        if (typeof part !== 'string' || part.trim() === '') issues.push({ field, rule: 'required', message: 'Each follow-up part of a thread needs text' });
-        else if (graphemeLength(part) > MAX_GRAPHEMES) {
-          issues.push({ field, rule: 'max_length', message: `Each part of a thread has at most ${MAX_GRAPHEMES} characters (graphemes; this one has ${graphemeLength(part)})` });
-        } else issues.push(...textIssues(field, part));
-      });
-    }
-  }
+  issues.push(...validateThreadOption(draft.options.thread, {
+    maxParts: MAX_THREAD_PARTS,
+    checkPart: (part, field) => graphemeLength(part) <= MAX_GRAPHEMES ? textIssues(field, part) : [{
+      field, rule: 'max_length',
+      message: `Each part of a thread has at most ${MAX_GRAPHEMES} characters (graphemes; this one has ${graphemeLength(part)})`,
+    }],
+  }));
   return issues;
 }

@@ -37,8 +37,9 @@ function TimeZoneDialog({ current, onClose }: { current: string; onClose(): void
 
   useEffect(() => {
     const dialog = ref.current;
+    // No close() on cleanup: React's development double effect would close it at once (its close event reaching
+    // onClose), and an unmounted dialog leaves the top layer with its element anyway.
     if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
   }, []);
 
   async function save() {

@@ -23,8 +23,9 @@ export function CredentialsDialog({ platform, onClose, onConnected }: Props) {
 
   useEffect(() => {
     const dialog = ref.current;
+    // No close() on cleanup: React's development double effect would close it at once (its close event reaching
+    // onClose), and an unmounted dialog leaves the top layer with its element anyway.
     if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
   }, []);
 
   const fieldIssue = (name: string) => error instanceof ApiError && error.issueFor(name) !== undefined;
