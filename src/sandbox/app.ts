@@ -30,7 +30,9 @@ export interface SandboxOptions extends SandboxPlatformOptions {
 }
 
 export async function buildSandbox(opts: SandboxOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: loggerOptions(opts.logLevel ?? 'info', 'sandbox') });
+  // Closing drops every connection: a client that gave up on a delayed answer (a fault) leaves a keep-alive socket
+  // that would otherwise hold close() for Fastify's 72 s keep-alive timeout.
+  const app = Fastify({ logger: loggerOptions(opts.logLevel ?? 'info', 'sandbox'), forceCloseConnections: true });
   const recorder = new RequestRecorder();
   const faults = new FaultStore();
   const webhooks = new WebhookDispatcher({ ...defaultWebhookRetry, ...opts.webhookRetry }, app.log);
