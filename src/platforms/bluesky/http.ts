@@ -5,7 +5,7 @@
 //   other 4xx                              -> permanent, code = the XRPC error name (InvalidRequest, ...)
 //   5xx, network, timeout                  -> transient, or ambiguous on a commit call (unless never sent)
 import { PublishError } from '../provider.js';
-import { describeNetworkFailure } from '../shared/http-failure.js';
+import { sendPlatformCall } from '../shared/http-failure.js';
 import type { ResolvedBlueskyOptions } from './options.js';
 
 export interface XrpcCall {
@@ -54,24 +54,11 @@ export class BlueskyHttp {
       ...(c.token ? { authorization: `Bearer ${c.token}` } : {}),
       ...(c.json !== undefined ? { 'content-type': 'application/json' } : c.bytes ? { 'content-type': c.bytes.contentType } : {}),
     };
-    let res: Response;
-    try {
-      res = await fetch(url, {
-        method: c.method, headers,
-        ...(c.json !== undefined ? { body: JSON.stringify(c.json) } : c.bytes ? { body: c.bytes.data } : {}),
-        signal: this.signal(c.signal),
-      });
-    } catch (err) {
-      const f = describeNetworkFailure(err);
-      throw new PublishError(c.commit && !f.notSent ? 'ambiguous' : 'transient', f.code, `${c.what}: ${f.message}`);
-    }
-    const text = await res.text().catch(() => '');
-    let body: unknown;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      body = undefined;
-    }
+    const { res, body } = await sendPlatformCall(url.toString(), {
+      method: c.method, headers,
+      ...(c.json !== undefined ? { body: JSON.stringify(c.json) } : c.bytes ? { body: c.bytes.data } : {}),
+      signal: this.signal(c.signal),
+    }, c);
     if (res.ok) return (body ?? {}) as T;
     const b = (body && typeof body === 'object' ? body : {}) as { error?: unknown; message?: unknown };
     const error = typeof b.error === 'string' && b.error !== '' ? b.error : `http_${res.status}`;

@@ -7,7 +7,7 @@
 //   5xx, network, timeout    -> transient, or ambiguous on the commit call (unless the connection was never made)
 // The token and revoke endpoints answer OAuth-style bodies: those failures become OAuthError.
 import { OAuthError, PublishError } from '../provider.js';
-import { describeNetworkFailure } from '../shared/http-failure.js';
+import { sendOAuthForm, sendPlatformCall } from '../shared/http-failure.js';
 import type { ResolvedXOptions } from './options.js';
 
 export interface XCall {
@@ -49,25 +49,12 @@ export class XHttp {
   }
 
   async api<T>(c: XCall): Promise<T> {
-    let res: Response;
-    try {
-      res = await fetch(`${this.o.apiBaseUrl}${c.path}`, {
-        method: c.method,
-        headers: { authorization: `Bearer ${c.token}`, ...(c.json !== undefined ? { 'content-type': 'application/json' } : {}) },
-        ...(c.json !== undefined ? { body: JSON.stringify(c.json) } : c.form ? { body: c.form } : {}),
-        signal: this.signal(c.signal),
-      });
-    } catch (err) {
-      const f = describeNetworkFailure(err);
-      throw new PublishError(c.commit && !f.notSent ? 'ambiguous' : 'transient', f.code, `${c.what}: ${f.message}`);
-    }
-    const text = await res.text().catch(() => '');
-    let body: unknown;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      body = undefined;
-    }
+    const { res, body } = await sendPlatformCall(`${this.o.apiBaseUrl}${c.path}`, {
+      method: c.method,
+      headers: { authorization: `Bearer ${c.token}`, ...(c.json !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(c.json !== undefined ? { body: JSON.stringify(c.json) } : c.form ? { body: c.form } : {}),
+      signal: this.signal(c.signal),
+    }, c);
     if (res.ok) return (body ?? {}) as T;
     const p = problemOf(body);
     const message = `${c.what} answered ${res.status}${p.detail ? `: ${p.detail}` : p.title ? `: ${p.title}` : ''}`;
@@ -89,22 +76,14 @@ export class XHttp {
 
   /** The token and revoke endpoints: form body, HTTP Basic client authentication (confidential client). */
   async oauth(path: string, form: Record<string, string>, what: string): Promise<Record<string, unknown>> {
-    let res: Response;
-    try {
-      res = await fetch(`${this.o.apiBaseUrl}${path}`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          authorization: `Basic ${Buffer.from(`${this.o.clientId}:${this.o.clientSecret}`).toString('base64')}`,
-        },
-        body: new URLSearchParams(form),
-        signal: AbortSignal.timeout(this.o.requestTimeoutMs),
-      });
-    } catch (err) {
-      const f = describeNetworkFailure(err);
-      throw new OAuthError('transient', f.code, `${what}: ${f.message}`);
-    }
-    const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+    const { res, body } = await sendOAuthForm(`${this.o.apiBaseUrl}${path}`, {
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${this.o.clientId}:${this.o.clientSecret}`).toString('base64')}`,
+      },
+      body: new URLSearchParams(form),
+      signal: AbortSignal.timeout(this.o.requestTimeoutMs),
+    }, what);
     if (res.ok) return body;
     const code = typeof body.error === 'string' ? body.error : `http_${res.status}`;
     const message = `${what} answered ${res.status} ${code}${typeof body.error_description === 'string' ? `: ${body.error_description}` : ''}`;

@@ -13,7 +13,7 @@ import { request as httpsRequest } from 'node:https';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { OAuthError, PublishError } from '../provider.js';
-import { describeNetworkFailure } from '../shared/http-failure.js';
+import { describeNetworkFailure, sendOAuthForm } from '../shared/http-failure.js';
 import { PACIFIC_TIME, zonedDay } from '../shared/zoned-day.js';
 import type { ResolvedYoutubeOptions } from './options.js';
 
@@ -141,19 +141,11 @@ export class YoutubeHttp {
 
   /** The token and revoke endpoints: form body with the client's id and secret (§3.2-3.4). */
   async oauth(path: string, form: Record<string, string>, what: string): Promise<Record<string, unknown>> {
-    let res: Response;
-    try {
-      res = await fetch(`${this.o.tokenBaseUrl}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ ...form, ...(path === '/token' ? { client_id: this.o.clientId, client_secret: this.o.clientSecret } : {}) }),
-        signal: AbortSignal.timeout(this.o.requestTimeoutMs),
-      });
-    } catch (err) {
-      const f = describeNetworkFailure(err);
-      throw new OAuthError('transient', f.code, `${what}: ${f.message}`);
-    }
-    const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+    const { res, body } = await sendOAuthForm(`${this.o.tokenBaseUrl}${path}`, {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ ...form, ...(path === '/token' ? { client_id: this.o.clientId, client_secret: this.o.clientSecret } : {}) }),
+      signal: AbortSignal.timeout(this.o.requestTimeoutMs),
+    }, what);
     if (res.ok) return body;
     const code = typeof body.error === 'string' ? body.error : `http_${res.status}`;
     const message = `${what} answered ${res.status} ${code}${typeof body.error_description === 'string' ? `: ${body.error_description}` : ''}`;
