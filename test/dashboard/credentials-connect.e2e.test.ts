@@ -4,42 +4,29 @@
 // account; the form passes axe-core and the password stays out of the browser's storage. Then a post to it with an
 // image described by its alt text, typed in the composer while the image uploads, kept when the post is edited.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { DateTime } from 'luxon';
 import { DEFAULT_BLUESKY_ACCOUNT as ALICE } from '../../src/sandbox/platforms/bluesky/index.js';
 import { sampleFiles } from '../api/support/multipart.js';
 import { createTestUser, type TestUser } from '../api/support/test-api.js';
 import { blueskyAt } from '../support/bluesky.js';
-import { ensureDashboardBuilt, freePort, launchChromium, screenshot, seriousA11yViolations } from '../support/browser.js';
-import { startPlatformStack, type PlatformStack } from '../support/platform-stack.js';
+import { screenshot, seriousA11yViolations } from '../support/browser.js';
+import { startDashboardStack, type DashboardStack } from '../support/dashboard-stack.js';
+import type { PlatformStack } from '../support/platform-stack.js';
 
 let s: PlatformStack;
 let base: string;
 let user: TestUser;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
+let dashboard: DashboardStack;
 
 beforeAll(async () => {
-  const dist = await ensureDashboardBuilt();
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  s = await startPlatformStack({
-    sandbox: {},
-    providers: (sandboxBase) => [blueskyAt(sandboxBase)],
-    env: { PUBLIC_BASE_URL: base, WEB_DIST_DIR: dist },
-  });
-  await s.api.app.listen({ port, host: '127.0.0.1' });
+  dashboard = await startDashboardStack({ sandbox: {}, providers: (sandboxBase) => [blueskyAt(sandboxBase)] });
+  ({ stack: s, base, page } = dashboard);
   user = await createTestUser(s.api.database.db);
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await s?.close();
-});
+afterAll(async () => { await dashboard?.close(); });
 
 test('Connect on Bluesky opens the credentials form; a wrong app password is shown at its field; the right one connects', async () => {
   await page.goto(`${base}/`);

@@ -2,7 +2,7 @@
 // worker, the Temporal dev server, Postgres and the TikTok and Meta sandboxes. One user walks through what a team
 // does every day, screen by screen; each screen is checked with axe-core and photographed (test-output/screenshots).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { DateTime } from 'luxon';
 import { createTiktokProvider } from '../../src/platforms/tiktok/index.js';
 import { sampleFiles } from '../api/support/multipart.js';
@@ -10,24 +10,22 @@ import { waitFor } from '../sandbox/helpers.js';
 import { eq } from 'drizzle-orm';
 import { postAnalytics, socialAccounts } from '../../src/db/schema.js';
 import { createTestUser, type TestUser } from '../api/support/test-api.js';
-import { ensureDashboardBuilt, freePort, launchChromium, screenshot, seriousA11yViolations } from '../support/browser.js';
+import { screenshot, seriousA11yViolations } from '../support/browser.js';
+import { startDashboardStack, type DashboardStack } from '../support/dashboard-stack.js';
 import { instagramAt } from '../support/instagram.js';
-import { startPlatformStack, type PlatformStack } from '../support/platform-stack.js';
+import type { PlatformStack } from '../support/platform-stack.js';
 
 const TIKTOK = { clientKey: 'web-tiktok', clientSecret: 'web-tiktok-secret' };
 const META = { appId: 'web-meta', appSecret: 'web-meta-secret' };
 let s: PlatformStack;
 let base: string;
 let user: TestUser;
-let browser: Browser;
 let context: BrowserContext;
 let page: Page;
+let dashboard: DashboardStack;
 
 beforeAll(async () => {
-  const dist = await ensureDashboardBuilt();
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  s = await startPlatformStack({
+  dashboard = await startDashboardStack({
     sandbox: {
       consent: 'page',
       tiktok: { ...TIKTOK, processingMs: 300 },
@@ -38,21 +36,15 @@ beforeAll(async () => {
       instagramAt(sandboxBase, { ...META, pollIntervalMs: 300 }),
     ],
     // Writing help answered by the sandbox's language-model simulator, as `npm run dev` sets it up.
-    env: (sandboxBase) => ({ PUBLIC_BASE_URL: base, WEB_DIST_DIR: dist, TEMPORAL_UI_URL: 'http://127.0.0.1:8233', AI_BASE_URL: `${sandboxBase}/llm/v1` }),
+    env: (sandboxBase) => ({ TEMPORAL_UI_URL: 'http://127.0.0.1:8233', AI_BASE_URL: `${sandboxBase}/llm/v1` }),
     shareMedia: true,
   });
-  await s.api.app.listen({ port, host: '127.0.0.1' });
+  ({ stack: s, base, context, page } = dashboard);
   // A named zone other than the browser's (UTC): the calendar must place posts on New York's wall clock.
   user = await createTestUser(s.api.database.db, { timezone: 'America/New_York' });
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'UTC' });
-  page = await context.newPage();
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await s?.close();
-});
+afterAll(async () => { await dashboard?.close(); });
 
 let accounts: Record<string, string> = {};
 let postId: string;
