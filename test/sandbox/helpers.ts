@@ -125,3 +125,9 @@ export async function freePort(): Promise<number> {
   await new Promise<void>((resolve) => srv.close(() => resolve()));
   return port;
 }
+
+/** A simulator's answer read whole: status, headers and the JSON body (undefined when empty). */
+export async function readJson(res: Response) {
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) as any : undefined }; // eslint-disable-line @typescript-eslint/no-explicit-any
+}

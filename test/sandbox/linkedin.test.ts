@@ -4,7 +4,7 @@
 // author), images and multi-part videos with ETags, engagement numbers, the daily limit, and faults on its routes.
 import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
 import { DEFAULT_LINKEDIN_MEMBER, LINKEDIN_SANDBOX_CLIENT_ID, LINKEDIN_SANDBOX_CLIENT_SECRET } from '../../src/sandbox/platforms/linkedin/index.js';
-import { startSandbox, waitFor, withSandbox, type RunningSandbox } from './helpers.js';
+import { readJson, type RunningSandbox, startSandbox, waitFor, withSandbox } from './helpers.js';
 
 const REDIRECT = 'http://127.0.0.1:3000/api/social/connect/linkedin/callback';
 const PERSON = `urn:li:person:${DEFAULT_LINKEDIN_MEMBER.sub}`;
@@ -16,10 +16,7 @@ beforeAll(async () => { sb = await startSandbox(); });
 afterAll(async () => { await sb.close(); });
 beforeEach(async () => { await sb.control.reset(); });
 
-async function json(res: Response) {
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) as any : undefined };
-}
+const json = readJson;
 
 const tokenRequest = (on: RunningSandbox, form: Record<string, string>) => fetch(`${on.baseUrl}/linkedin/oauth/v2/accessToken`, {
   method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },

@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
 import { DEFAULT_X_USER, X_SANDBOX_CLIENT_ID, X_SANDBOX_CLIENT_SECRET } from '../../src/sandbox/platforms/x/index.js';
-import { startSandbox, withSandbox, type RunningSandbox } from './helpers.js';
+import { readJson, type RunningSandbox, startSandbox, withSandbox } from './helpers.js';
 
 const REDIRECT = 'http://127.0.0.1:3000/api/social/connect/x/callback';
 const SCOPES = 'tweet.read tweet.write users.read offline.access media.write';
@@ -16,10 +16,7 @@ beforeAll(async () => { sb = await startSandbox(); });
 afterAll(async () => { await sb.close(); });
 beforeEach(async () => { await sb.control.reset(); });
 
-async function json(res: Response) {
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) as any : undefined };
-}
+const json = readJson;
 
 function authorizeUrl(on: RunningSandbox, challenge: string, scope = SCOPES) {
   const u = new URL(`${on.baseUrl}/x/i/oauth2/authorize`);

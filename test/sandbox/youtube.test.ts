@@ -5,7 +5,7 @@
 // publishAt, and the project's quota per Pacific day with Google's quotaExceeded error.
 import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
 import { DEFAULT_YOUTUBE_CHANNEL, YOUTUBE_SANDBOX_CLIENT_ID, YOUTUBE_SANDBOX_CLIENT_SECRET } from '../../src/sandbox/platforms/youtube/index.js';
-import { startSandbox, withSandbox, type RunningSandbox } from './helpers.js';
+import { readJson, type RunningSandbox, startSandbox, withSandbox } from './helpers.js';
 
 const REDIRECT = 'http://127.0.0.1:3000/api/social/connect/youtube/callback';
 const SCOPE = 'https://www.googleapis.com/auth/youtube.upload https://www.googleapis.com/auth/youtube.readonly';
@@ -16,10 +16,7 @@ beforeAll(async () => { sb = await startSandbox(); });
 afterAll(async () => { await sb.close(); });
 beforeEach(async () => { await sb.control.reset(); });
 
-async function json(res: Response) {
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) as any : undefined };
-}
+const json = readJson;
 
 const token = (on: RunningSandbox, form: Record<string, string>) => fetch(`${on.baseUrl}/youtube/token`, {
   method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
