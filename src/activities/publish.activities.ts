@@ -316,11 +316,10 @@ export function createPublishActivities(deps: ActivityDeps) {
      * when it cannot (the workflow then throws the staged work away).
      */
     async rescheduleStagedTarget(input: { targetId: string; state: PublishState; dueAt: string }): Promise<void> {
-      const [row] = await db.select({ platform: postTargets.platform }).from(postTargets).where(eq(postTargets.id, input.targetId));
-      const provider = row && platforms.has(row.platform) ? platforms.get(row.platform).publish : undefined;
-      if (!provider?.rescheduleStaged) throw ApplicationFailure.nonRetryable(`target ${input.targetId}: its platform cannot move a staged post`, 'permanent');
       const built = await buildContext({ targetId: input.targetId, step: { name: 'reschedule', kind: 'prepare', status: 'staged' }, state: input.state });
       try {
+        const provider = platforms.has(built.platform) ? platforms.get(built.platform).publish : undefined;
+        if (!provider?.rescheduleStaged) throw ApplicationFailure.nonRetryable(`target ${input.targetId}: its platform cannot move a staged post`, 'permanent');
         await provider.rescheduleStaged(built.ctx, input.dueAt);
       } catch (err) {
         throw err instanceof PublishError ? toApplicationFailure(err) : err;
@@ -342,6 +341,8 @@ export function createPublishActivities(deps: ActivityDeps) {
       const { targetId, step } = input;
       const isCommit = step.kind === 'commit';
       let built: Awaited<ReturnType<typeof buildContext>> | undefined;
+      // This step's last entry on the target's timeline, as loaded with the context.
+      const lastOfStep = (b: { attempts: TargetAttempt[] }) => lastAttemptOf(b.attempts, step.name);
       try {
         built = await buildContext(input);
         if (isCommit) {
@@ -356,8 +357,7 @@ export function createPublishActivities(deps: ActivityDeps) {
           await appendAttempt(targetId, { at: new Date().toISOString(), step: step.name, outcome: 'intent' }, step.status);
         } else {
           // The timeline shows a step once as started, however often it is retried or (await) polled.
-          const last = lastAttemptOf(built.attempts, step.name);
-          const started = step.kind !== 'await' && last?.outcome !== 'started'
+          const started = step.kind !== 'await' && lastOfStep(built)?.outcome !== 'started'
             ? { at: new Date().toISOString(), step: step.name, outcome: 'started' as const } : undefined;
           if (built.status !== step.status || started) await setRunningStatus(targetId, step.status, started);
         }
@@ -369,7 +369,7 @@ export function createPublishActivities(deps: ActivityDeps) {
           // when the account shows one: every other commit (the due-instant hot path) skips the write.
           if (built.warned) await setPlatformWarning(built.ctx.account.id, undefined).catch(() => undefined);
         } else {
-          await persistIds(targetId, outcome.state, stepAttempt(step.name, outcome, lastAttemptOf(built.attempts, step.name)));
+          await persistIds(targetId, outcome.state, stepAttempt(step.name, outcome, lastOfStep(built)));
         }
         return outcome;
       } catch (err) {
@@ -379,10 +379,8 @@ export function createPublishActivities(deps: ActivityDeps) {
           : new PublishError(isCommit && built ? 'ambiguous' : 'transient', 'unexpected_error', err instanceof Error ? err.message : String(err));
         // A step retried on the same error records it once (a rate-limit wait too: the target says why it waits); a
         // commit's every outcome is on record.
-        const repeated = !isCommit && built && failure.kind !== 'permanent' && (() => {
-          const last = lastAttemptOf(built.attempts, step.name);
-          return last?.outcome === 'error' && last.code === failure.code;
-        })();
+        const last = built && lastOfStep(built);
+        const repeated = !isCommit && failure.kind !== 'permanent' && last?.outcome === 'error' && last.code === failure.code;
         if ((isCommit && failure.code !== 'sent_before') || (!isCommit && !repeated)) {
           await appendAttempt(targetId, {
             at: new Date().toISOString(), step: step.name, outcome: failure.kind === 'ambiguous' ? 'ambiguous' : 'error', code: failure.code, message: failure.message,
